@@ -160,10 +160,11 @@ def _notification_weights() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
-    """Zero-padded identifiers such as ``EM0000001`` from positive integers."""
-    return pl.select(
-        pl.concat_str(pl.lit(prefix), pl.lit(pl.Series(numbers)).cast(pl.String).str.zfill(width))
-    ).to_series()
+    """Zero-padded identifiers such as ``EM0000001`` from positive integers below 10**width."""
+    # Why: adding 10**width gives a leading "1" and the zero padding in one integer cast, which
+    # is several times faster than zfill plus concatenation at large scales.
+    padded = pl.Series(numbers.astype(np.int64) + 10**width).cast(pl.String)
+    return padded.str.replace("1", prefix, literal=True, n=1)
 
 
 def _labels(values: tuple[str, ...], codes: np.ndarray) -> pl.Series:
