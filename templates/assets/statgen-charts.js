@@ -52,6 +52,13 @@
     delete layout.height;
     delete layout.width;
     layout.autosize = true;
+    // Stop tick labels, axis titles and legends overlapping on small screens.
+    ["xaxis", "yaxis"].forEach(function (name) {
+      layout[name] = layout[name] || {};
+      if (layout[name].automargin === undefined) {
+        layout[name].automargin = true;
+      }
+    });
     var config = {
       responsive: true,
       displaylogo: false,

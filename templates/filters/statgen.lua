@@ -109,6 +109,11 @@ local function style_table(tbl)
   if not has_class(tbl, "govuk-table") then
     tbl.classes:insert("govuk-table")
   end
+  -- Let the browser size columns (Pandoc sets relative widths for long
+  -- separator lines, which squeezes numbers on narrow screens).
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { spec[1], pandoc.ColWidthDefault }
+  end
   for _, row in ipairs(tbl.head.rows) do
     for _, cell in ipairs(row.cells) do
       if cell.attributes["scope"] == nil then
