@@ -1,0 +1,114 @@
+/*
+ * statgen-charts.js: progressive enhancement for statgen publication pages.
+ *
+ * Loaded with `defer` after plotly.min.js. No inline script is needed:
+ *   1. swaps the `no-js` class on <html> for `js`;
+ *   2. draws every `.statgen-chart` from the JSON in the element named by its
+ *      `data-figure-json` attribute, using Plotly;
+ *   3. opens every <details> before printing (and restores them afterwards)
+ *      so the "Show the data" tables appear on paper.
+ * If Plotly is not available or a figure cannot be drawn, the empty chart
+ * container is hidden and the data table stays as the fallback.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
+
+  var REMOVE_BUTTONS = [
+    "select2d",
+    "lasso2d",
+    "autoScale2d",
+    "toggleSpikelines",
+    "hoverClosestCartesian",
+    "hoverCompareCartesian",
+    "sendDataToCloud",
+    "editInChartStudio"
+  ];
+
+  function hideChart(div) {
+    div.hidden = true;
+    div.classList.add("statgen-chart--unavailable");
+  }
+
+  function drawChart(div) {
+    var sourceId = div.getAttribute("data-figure-json");
+    var source = sourceId ? document.getElementById(sourceId) : null;
+    if (!source) {
+      hideChart(div);
+      return;
+    }
+    var fig;
+    try {
+      fig = JSON.parse(source.textContent);
+    } catch (err) {
+      hideChart(div);
+      return;
+    }
+    var layout = fig.layout || {};
+    // Let the stylesheet decide the height and the container the width.
+    delete layout.height;
+    delete layout.width;
+    layout.autosize = true;
+    // Stop tick labels, axis titles and legends overlapping on small screens.
+    ["xaxis", "yaxis"].forEach(function (name) {
+      layout[name] = layout[name] || {};
+      if (layout[name].automargin === undefined) {
+        layout[name].automargin = true;
+      }
+    });
+    var config = {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: REMOVE_BUTTONS
+    };
+    try {
+      var drawn = window.Plotly.newPlot(div, fig.data || [], layout, config);
+      if (drawn && typeof drawn.catch === "function") {
+        drawn.catch(function () {
+          window.Plotly.purge(div);
+          hideChart(div);
+        });
+      }
+    } catch (err2) {
+      hideChart(div);
+    }
+  }
+
+  function drawAll() {
+    var charts = document.querySelectorAll(".statgen-chart");
+    var i;
+    if (!window.Plotly || typeof window.Plotly.newPlot !== "function") {
+      for (i = 0; i < charts.length; i++) {
+        hideChart(charts[i]);
+      }
+      return;
+    }
+    for (i = 0; i < charts.length; i++) {
+      drawChart(charts[i]);
+    }
+  }
+
+  // Print: open closed <details> so their content is on paper.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    var all = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < all.length; i++) {
+      all[i].setAttribute("open", "");
+      openedForPrint.push(all[i]);
+    }
+  });
+  window.addEventListener("afterprint", function () {
+    while (openedForPrint.length) {
+      openedForPrint.pop().removeAttribute("open");
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
