@@ -59,6 +59,16 @@
         layout[name].automargin = true;
       }
     });
+    // On narrow screens a horizontal legend below the x axis collides with
+    // rotated tick labels: move it above the plot area instead.
+    var legend = layout.legend;
+    if (div.clientWidth < 500 && legend && legend.orientation === "h" &&
+        typeof legend.y === "number" && legend.y < 0) {
+      legend.x = 0;
+      legend.xanchor = "left";
+      legend.y = 1.02;
+      legend.yanchor = "bottom";
+    }
     var config = {
       responsive: true,
       displaylogo: false,
