@@ -1,0 +1,57 @@
+# statgen: the front door. `make` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STATGEN := $(BIN)/statgen
+PUB ?=
+PERIOD ?=
+EXTRACTS ?=
+
+RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
+
+.PHONY: help release test lint format clean distclean install dev
+
+help: ## Show this list of targets
+	@echo "statgen: reproducible statistics publications"
+	@echo
+	@echo "Usage: make TARGET [PUB=slug] [PERIOD=2025Q3] [EXTRACTS=dir]"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install statgen with its dependencies
+
+dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, linters)
+
+release: $(VENV)/.installed ## Build the releases (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
+	$(STATGEN) release $(RELEASE_ARGS)
+
+test: $(VENV)/.dev-installed ## Run the whole test suite
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
+	$(BIN)/ruff check src tests publications
+	$(BIN)/ruff format --check src tests publications
+	$(BIN)/mypy src
+
+format: $(VENV)/.dev-installed ## Format the code with ruff
+	$(BIN)/ruff format src tests publications
+	$(BIN)/ruff check --fix src tests publications
+
+clean: ## Remove build outputs (build/, releases/)
+	rm -rf build releases
+
+distclean: clean ## Also remove .venv and generated sample extracts
+	rm -rf $(VENV) data/extracts

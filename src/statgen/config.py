@@ -1,0 +1,332 @@
+"""Strict, typed publication config: ``publications/<slug>/publication.yaml``.
+
+Every model forbids unknown keys, and each field's docstring is the reference for that key
+(``docs/config.md`` is generated from them). Errors name the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from statgen.errors import ConfigError
+from statgen.periods import Quarter
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Strict(BaseModel):
+    """Base for config models: unknown keys are errors; field docstrings are the reference."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Column(Strict):
+    """One column of a source extract and the rules its values must keep."""
+
+    type: Literal["string", "integer", "number", "date", "category"]
+    """Data type. ``category`` columns only take the listed ``values``."""
+    nullable: bool = False
+    """Whether the column may be empty. Non-nullable columns with empty cells are errors."""
+    unique: bool = False
+    """Whether every value must be different (identifiers)."""
+    values: list[str] | None = None
+    """For ``category`` columns: the allowed values, in the order tables show them."""
+    within: dict[str, dict[str, list[str]]] | None = None
+    """For ``category`` columns whose values depend on another column: ``{other_column: {other
+    value: [allowed values]}}``."""
+    min: float | None = None
+    """For numbers: the smallest plausible value (smaller values are errors)."""
+    max: float | None = None
+    """For numbers: the largest plausible value (larger values are errors)."""
+    earliest: dt.date = dt.date(2000, 1, 1)
+    """For dates: earlier dates are errors (usually typing or system default dates)."""
+    not_before: str | None = None
+    """For dates: the name of another date column this one may not precede (e.g. an end date is
+    not before its start date)."""
+
+    @model_validator(mode="after")
+    def _category_has_values(self) -> Column:
+        if self.type == "category" and not (self.values or self.within):
+            raise ValueError("a category column needs 'values' (the allowed values)")
+        return self
+
+
+class Extract(Strict):
+    """A source extract: a CSV or Parquet file named ``<name>.parquet`` or ``<name>.csv``."""
+
+    description: str
+    """What one row is, in words."""
+    columns: dict[str, Column]
+    """The columns the extract must have, in order, with their types and rules."""
+
+
+class Contact(Strict):
+    """Who answers questions about the statistics."""
+
+    name: str
+    """Team or person."""
+    email: str
+    """Email address."""
+    phone: str | None = None
+    """Telephone number, if any."""
+
+
+class Note(Strict):
+    """A numbered note, shown on the Notes sheet and referenced as "[note N]"."""
+
+    number: int
+    """The note number, as in "[note 1]"."""
+    text: str
+    """The note, in full sentences."""
+
+
+class Measure(Strict):
+    """A measure in a table: one value column of the transform's tidy output."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Column name in the transform's output (snake_case)."""
+    title: str
+    """Column heading for people, without the unit (e.g. "Median days")."""
+    unit: str
+    """Unit shown in brackets under the heading, e.g. "number of people", "days", "%"."""
+    format: Literal["integer", "decimal1", "percent1"] = "integer"
+    """Number format: whole numbers with separators, one decimal place, or a percentage to one
+    decimal place (values are percentages, 0 to 100)."""
+    additive: bool = True
+    """Whether values may be summed to make totals (counts yes; medians and percentages no)."""
+
+
+class Table(Strict):
+    """A statistical table: one sheet in the workbooks, one CSV, one HTML table."""
+
+    id: str = Field(pattern=SLUG)
+    """Stable identifier: the CSV file name and the anchor in the page."""
+    title: str
+    """Title, without the table number. Put note markers here as "[note 1]"."""
+    transform: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    """Name of the function in the publication's transforms.py that computes the table."""
+    rows: list[str] = Field(min_length=1)
+    """Dimensions that make the rows, outermost first. ``quarter`` is the period dimension."""
+    columns: str | None = None
+    """Dimension spread across the columns (its categories become headings), if any."""
+    measures: list[Measure] = Field(min_length=1)
+    """The measures, in column order."""
+    totals: list[str] = []
+    """Dimensions to add a "Total" category to, by summing the additive measures."""
+    notes: list[int] = []
+    """Numbers of the notes that apply to the table."""
+    sheet: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
+    """Sheet name in the workbooks (no spaces, at most 31 characters); default ``Table_<n>``."""
+    summary: str | None = None
+    """One line for the contents sheet; default the title."""
+
+    @model_validator(mode="after")
+    def _dimensions_consistent(self) -> Table:
+        dims = [*self.rows, *([self.columns] if self.columns else [])]
+        if len(set(dims)) != len(dims):
+            raise ValueError(f"a dimension is listed twice in rows/columns: {dims}")
+        unknown = [t for t in self.totals if t not in dims]
+        if unknown:
+            raise ValueError(f"totals {unknown} are not dimensions of the table (known: {dims})")
+        names = [m.name for m in self.measures]
+        if len(set(names)) != len(names):
+            raise ValueError(f"measure names must be unique: {names}")
+        return self
+
+    @property
+    def dims(self) -> list[str]:
+        """All dimensions: the row dimensions then the column dimension."""
+        return [*self.rows, *([self.columns] if self.columns else [])]
+
+
+class Chart(Strict):
+    """A chart drawn from one table."""
+
+    id: str = Field(pattern=SLUG)
+    """Stable identifier: the anchor and the element id in the page."""
+    table: str
+    """Id of the table the chart draws."""
+    kind: Literal["line", "bar", "column"]
+    """Line chart (series over time), horizontal bar chart, or vertical column chart."""
+    title: str
+    """Visible title: say what the chart shows, ideally its main message."""
+    x: str
+    """Dimension along the category axis (e.g. ``quarter``, ``region``)."""
+    series: str | None = None
+    """Dimension that makes one line or bar colour per category, if any."""
+    measure: str
+    """Name of the measure drawn."""
+    where: dict[str, str] = {}
+    """Fixed values of other dimensions, e.g. ``{court_type: Crown Court}``."""
+    include_totals: bool = False
+    """Whether "Total" categories are drawn (usually not: they dwarf the parts)."""
+    stacked: bool = False
+    """For bar and column charts: stack the series instead of placing them side by side."""
+    description: str
+    """Text alternative: what the chart shows, as a Jinja2 template filled with computed figures."""
+
+
+class Publication(Strict):
+    """A publication: everything statgen needs to know to build its releases."""
+
+    slug: str = Field(pattern=SLUG)
+    """Short name used in folders and file names; must match the folder name."""
+    title: str
+    """Publication title, e.g. "Electronic monitoring statistics"."""
+    summary: str
+    """One or two sentences on what the publication covers."""
+    organisation: str
+    """Producer, shown as author of every output."""
+    geography: str
+    """Area the statistics cover, e.g. "England and Wales"."""
+    status: Literal[
+        "Accredited official statistics", "Official statistics", "Official statistics in development"
+    ]
+    """Statistical status, shown on the page and the cover sheet."""
+    source: str
+    """Where the data come from, in words."""
+    contact: Contact
+    """Who answers questions."""
+    keywords: list[str] = []
+    """Keywords for document properties and search."""
+    release_calendar: dict[str, dt.date]
+    """Pre-announced release dates by period code, e.g. ``2026Q3: 2026-12-10``."""
+    release_time: str = Field(default="09:30", pattern=r"^\d{2}:\d{2}$")
+    """Time of day releases are published (UK time)."""
+    previous_releases_url: str | None = None
+    """Where the public finds earlier releases (a collection page)."""
+    extracts_dir: str = "data/extracts/{slug}"
+    """Folder the extracts are read from; relative to the project root, may be anywhere."""
+    series_quarters: int = Field(default=12, ge=2, le=80)
+    """How many quarters the quarterly series cover, ending with the release period."""
+    commentary: str = "commentary.qmd"
+    """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
+    extracts: dict[str, Extract]
+    """The source extracts by name."""
+    dimensions: dict[str, str] = {}
+    """Headings for dimensions, e.g. ``{order_type: Order type}``; default: the name in words."""
+    notes: list[Note] = []
+    """Notes shown on the Notes sheet and referenced from tables."""
+    tables: list[Table] = Field(min_length=1)
+    """The tables, in the order they are numbered."""
+    charts: list[Chart] = []
+    """The charts, in the order they are numbered."""
+
+    _folder: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def folder(self) -> Path:
+        """The publication's folder (where publication.yaml, transforms.py and commentary live)."""
+        return self._folder
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Publication:
+        for code in self.release_calendar:
+            Quarter.parse(code)
+        ids = [t.id for t in self.tables]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"table ids must be unique: {dupes}")
+        numbers = {n.number for n in self.notes}
+        for i, table in enumerate(self.tables):
+            missing = [n for n in table.notes if n not in numbers]
+            if missing:
+                raise ValueError(f"tables[{i}].notes: no note numbered {missing} (known: {sorted(numbers)})")
+        by_id = {t.id: t for t in self.tables}
+        for i, chart in enumerate(self.charts):
+            table = by_id.get(chart.table)
+            if table is None:
+                raise ValueError(f"charts[{i}].table: no table called {chart.table!r} (known: {ids})")
+            if chart.measure not in [m.name for m in table.measures]:
+                raise ValueError(f"charts[{i}].measure: table {table.id!r} has no measure {chart.measure!r}")
+            for dim in [chart.x, *([chart.series] if chart.series else []), *chart.where]:
+                if dim not in table.dims:
+                    raise ValueError(f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} (known: {table.dims})")
+        if Path(self.commentary).is_absolute() or ".." in Path(self.commentary).parts:
+            raise ValueError(f"commentary: {self.commentary!r} must be a file inside the publication folder")
+        return self
+
+    def dimension_title(self, name: str) -> str:
+        """The heading people see for a dimension."""
+        return self.dimensions.get(name) or name.replace("_", " ").capitalize()
+
+    def sheet_name(self, table: Table) -> str:
+        """The table's sheet name: configured, or ``Table_<n>``."""
+        return table.sheet or f"Table_{self.tables.index(table) + 1}"
+
+    def table(self, table_id: str) -> Table:
+        """The table with this id."""
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise ConfigError(f"{self.slug}: no table called {table_id!r} (known: {[t.id for t in self.tables]})")
+
+    def release_date(self, period: Quarter) -> dt.date:
+        """The pre-announced release date of a period."""
+        try:
+            return self.release_calendar[period.code]
+        except KeyError:
+            raise ConfigError(
+                f"{self.folder / 'publication.yaml'}: release_calendar has no date for {period.code}; "
+                f"add a line '{period.code}: YYYY-MM-DD' (known: {', '.join(sorted(self.release_calendar))})"
+            ) from None
+
+    def next_release_date(self, period: Quarter) -> dt.date | None:
+        """The release date of the following period, if announced."""
+        return self.release_calendar.get(period.next().code)
+
+    def extracts_path(self, root: Path) -> Path:
+        """The folder extracts are read from (``extracts_dir``, relative to the project root)."""
+        path = Path(self.extracts_dir.format(slug=self.slug))
+        return path if path.is_absolute() else root / path
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_publication(folder: Path) -> Publication:
+    """Read and check ``<folder>/publication.yaml``; raise :class:`ConfigError` naming file and key."""
+    path = folder / "publication.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; a publication folder needs a publication.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    try:
+        publication = Publication.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check its spelling against docs/config.md)"
+            lines.append(f"{path}: {_location(err['loc'])}: {msg}")
+        raise ConfigError("\n".join(lines)) from None
+    if publication.slug != folder.name:
+        raise ConfigError(f"{path}: slug: {publication.slug!r} must match the folder name {folder.name!r}")
+    publication._folder = folder
+    return publication
+
+
+def discover(root: Path) -> list[Path]:
+    """Publication folders under ``<root>/publications``, sorted by name."""
+    base = root / "publications"
+    return sorted(p.parent for p in base.glob("*/publication.yaml"))
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid publication slug."""
+    return re.match(SLUG, text) is not None

@@ -1,0 +1,328 @@
+"""The words: fill the commentary (Quarto markdown with Jinja2) with computed figures, lay out
+the page, and render it with Quarto (when installed) or Pandoc (from pypandoc-binary).
+
+Every figure in the text comes from a table cell through :func:`Context.value`, which records
+where it came from, so the QA report can trace each number back to its table.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pypandoc
+import yaml
+from markupsafe import Markup
+
+from statgen.charts import DrawnChart
+from statgen.config import Publication
+from statgen.errors import RenderError, StatgenError, TemplateError
+from statgen.periods import Periods, Quarter
+from statgen.presentation import SHORTHAND, Cell, Grid, Header, format_number, layout
+from statgen.tables import StatTable
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure came from: a table, a measure and the cell's dimension values."""
+
+    table: str
+    measure: str
+    keys: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in the text, formatted as the table formats it, remembering its sources."""
+
+    value: float
+    format: str = "integer"
+    sources: tuple[Source, ...] = ()
+
+    def __str__(self) -> str:
+        return format_number(self.value, self.format)  # type: ignore[arg-type]
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def _arith(self, other: Any, op: Any, fmt: str | None = None) -> Figure:
+        other_value = other.value if isinstance(other, Figure) else other
+        sources = self.sources + (other.sources if isinstance(other, Figure) else ())
+        return Figure(op(self.value, other_value), fmt or self.format, sources)
+
+    def __add__(self, other: Any) -> Figure:
+        return self._arith(other, lambda a, b: a + b)
+
+    def __sub__(self, other: Any) -> Figure:
+        return self._arith(other, lambda a, b: a - b)
+
+    def __abs__(self) -> Figure:
+        return Figure(abs(self.value), self.format, self.sources)
+
+    def __lt__(self, other: Any) -> bool:
+        return self.value < (other.value if isinstance(other, Figure) else other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.value > (other.value if isinstance(other, Figure) else other)
+
+
+@dataclass
+class Context:
+    """What commentary templates can use. Records every figure they quote."""
+
+    publication: Publication
+    periods: Periods
+    tables: dict[str, StatTable]
+    charts: dict[str, DrawnChart] = field(default_factory=dict)
+    csv_sizes: dict[str, int] = field(default_factory=dict)
+    quoted: list[Figure] = field(default_factory=list)
+
+    def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
+        """The figure in one table cell, e.g. ``value("people", quarter=period, order_type="Total")``."""
+        if table not in self.tables:
+            raise TemplateError(f"value(): no table called {table!r} (known: {sorted(self.tables)})")
+        stat = self.tables[table]
+        m = next((x for x in stat.spec.measures if x.name == (measure or stat.spec.measures[0].name)), None)
+        if m is None:
+            raise TemplateError(f"value(): table {table!r} has no measure {measure!r}")
+        try:
+            raw = stat.value(m.name, **keys)
+        except StatgenError as exc:
+            raise TemplateError(f"value(): {exc}") from None
+        if raw is None:
+            raise TemplateError(f"value(): the cell {keys} of table {table!r} is empty or suppressed")
+        key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
+        figure = Figure(raw, m.format, (Source(table, m.name, key),))
+        self.quoted.append(figure)
+        return figure
+
+    def share(self, part: Figure, whole: Figure) -> Figure:
+        """``part`` as a percentage of ``whole`` (one decimal place)."""
+        return Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
+
+    def change(self, new: Figure, old: Figure, unit: str = "") -> str:
+        """Words for a change: "up 4.1% from 27,020", "down 2.0% from ...", "unchanged from ..."."""
+        if old.value == new.value:
+            return f"unchanged from {old}{unit}"
+        direction = "up" if new.value > old.value else "down"
+        if old.value == 0:
+            return f"{direction} from {old}{unit}"
+        pct = abs(100 * (new.value - old.value) / old.value)
+        return f"{direction} {pct:.1f}% from {old}{unit}"
+
+    def ranked(self, table: str, dim: str, measure: str | None = None, **keys: Any) -> list[tuple[str, Figure]]:
+        """Categories of ``dim`` (totals left out) with their figures, largest first."""
+        stat = self.tables[table]
+        out = []
+        for category in stat.categories[dim]:
+            if category == "Total":
+                continue
+            out.append((category, self.value(table, measure, **{**keys, dim: category})))
+        return sorted(out, key=lambda item: -item[1].value)
+
+    def table_html(self, table: str) -> Markup:
+        """The table as an accessible HTML table (a raw block in the markdown)."""
+        stat = self.tables[table]
+        grid = layout(self.publication, stat)
+        notes = []
+        if grid.markers:
+            used = [f"[{c}] {m}" for c, m in SHORTHAND.items() if c in grid.markers]
+            notes.append("Shorthand: " + "; ".join(used) + ".")
+        for n in stat.spec.notes:
+            note = next(x for x in self.publication.notes if x.number == n)
+            notes.append(f"Note {n}: {note.text}")
+        notes.append(f"Source: {self.publication.source}")
+        body = grid_html(grid, f"table-{stat.number}", stat.caption)
+        body += "".join(f'\n<p class="statgen-table-notes">{html.escape(n)}</p>' for n in notes)
+        return raw(body)
+
+    def chart_html(self, chart: str) -> Markup:
+        """The chart: title, description, the Plotly figure, its data and a link to the CSV."""
+        drawn = self.charts[chart]
+        stat = self.tables[drawn.spec.table]
+        n = drawn.number
+        fid = f"figure-{n}"
+        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+        grid = layout(self.publication, stat)
+        csv = f"csv/{stat.id}.csv"
+        size = human_size(self.csv_sizes.get(stat.id, 0))
+        parts = [
+            f'<figure class="statgen-figure" id="{fid}">',
+            f'<figcaption class="statgen-figure__caption"><span class="statgen-figure__number">Figure {n}:</span> {html.escape(drawn.title)}</figcaption>',
+            f'<p class="statgen-figure__description" id="{fid}-desc">{html.escape(drawn.description)}</p>',
+            f'<div class="statgen-chart" id="{fid}-chart" role="img" aria-label="Figure {n}: {html.escape(drawn.title, quote=True)}" aria-describedby="{fid}-desc" data-figure-json="{fid}-json"></div>',
+            f'<script type="application/json" id="{fid}-json">{fig_json}</script>',
+            '<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Show the data</span></summary><div class="govuk-details__text">',
+            grid_html(grid, f"{fid}-data", f"Data for figure {n}: {stat.caption}"),
+            "</div></details>",
+            f'<p class="statgen-figure__download"><a class="govuk-link" href="{csv}">Download the data for figure {n} (CSV, {size})</a></p>',
+            "</figure>",
+        ]
+        return raw("\n".join(parts))
+
+    def names(self) -> dict[str, Any]:
+        """The names a commentary template sees."""
+        period = self.periods.latest
+        return {
+            "pub": self.publication,
+            "period": period,
+            "periods": self.periods,
+            "previous_quarter": period.previous(),
+            "year_earlier": period.shift(-4),
+            "value": self.value,
+            "share": self.share,
+            "change": self.change,
+            "ranked": self.ranked,
+            "table": self.table_html,
+            "chart": self.chart_html,
+        }
+
+
+def raw(fragment: str) -> Markup:
+    """Wrap HTML as a raw block both Pandoc and Quarto pass through untouched."""
+    return Markup(f"\n\n```{{=html}}\n{fragment}\n```\n\n")
+
+
+def grid_html(grid: Grid, table_id: str, caption: str) -> str:
+    """An accessible HTML table: caption, column and row headers with scope, numbers right-aligned."""
+    esc = html.escape
+
+    def header(h: Header) -> str:
+        cls = "govuk-table__header" + (" govuk-table__header--numeric" if h.numeric else "")
+        text = "<br>".join(esc(p) for p in h.text.split("\n"))
+        return f'<th scope="col" class="{cls}">{text}</th>'
+
+    def cell(c: Cell, j: int) -> str:
+        if j < grid.label_columns:
+            return f'<th scope="row" class="govuk-table__header">{esc(c.text)}</th>'
+        cls = "govuk-table__cell" + ("" if c.format == "text" else " govuk-table__cell--numeric")
+        return f'<td class="{cls}">{esc(c.text)}</td>'
+
+    head = "".join(header(h) for h in grid.headers)
+    rows = "\n".join(
+        '<tr class="govuk-table__row">' + "".join(cell(c, j) for j, c in enumerate(r)) + "</tr>"
+        for r in grid.rows
+    )
+    return (
+        f'<div class="statgen-table-wrapper" role="region" aria-labelledby="{table_id}-caption" tabindex="0">\n'
+        f'<table class="govuk-table" id="{table_id}">\n'
+        f'<caption class="govuk-table__caption" id="{table_id}-caption">{esc(caption)}</caption>\n'
+        f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>\n'
+        f'<tbody class="govuk-table__body">\n{rows}\n</tbody>\n</table>\n</div>'
+    )
+
+
+def human_size(size: int) -> str:
+    """A file size as GOV.UK shows it: "2 KB", "1.2 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def environment(folder: Path) -> jinja2.Environment:
+    """Jinja2 set up for publication text: autoescaped (data can never inject HTML), strict."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        # Quarto writes heading ids as {#id}, so Jinja comments are {## ... ##} instead of {# #}.
+        comment_start_string="{##",
+        comment_end_string="##}",
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_text(text: str, **values: Any) -> str:
+    """Fill a short Jinja2 template from config (chart titles, descriptions); plain text out."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    try:
+        return " ".join(env.from_string(text).render(**values).split())
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"in {text[:60]!r}...: {exc}") from None
+
+
+def fill(publication: Publication, context: Context, template: str, **extra: Any) -> str:
+    """Render a Jinja2 template file (commentary or page skeleton) with the context."""
+    env = environment(publication.folder)
+    try:
+        return env.get_template(template).render(**context.names(), **extra)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or template
+        line = getattr(exc, "lineno", None)
+        raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from None
+
+
+def escape_meta(value: Any) -> Any:
+    """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML through)."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: escape_meta(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_meta(v) for v in value]
+    return value
+
+
+def front_matter(meta: dict[str, Any], raw_html: dict[str, str]) -> str:
+    """YAML front matter: escaped metadata, plus raw HTML fields passed through verbatim."""
+    data = escape_meta(meta)
+    for key, fragment in raw_html.items():
+        data[key] = f"```{{=html}}\n{fragment}\n```\n"
+    return "---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1000) + "---\n"
+
+
+def engine() -> str:
+    """``quarto`` when the quarto command is on PATH, otherwise ``pandoc`` (pypandoc-binary)."""
+    return "quarto" if shutil.which("quarto") else "pandoc"
+
+
+def pandoc_args() -> list[str]:
+    """Arguments shared by both engines: the template, the Lua filter, the contents list."""
+    return [
+        "--standalone",
+        f"--template={TEMPLATES / 'page.html'}",
+        f"--lua-filter={TEMPLATES / 'filters' / 'statgen.lua'}",
+        "--toc",
+        "--toc-depth=2",
+        "--wrap=none",
+    ]
+
+
+def render(qmd: Path, out: Path, which: str | None = None) -> str:
+    """Render ``qmd`` to ``out`` (HTML); returns the engine used."""
+    which = which or engine()
+    try:
+        if which == "quarto":
+            # Quarto runs its bundled Pandoc with the same template and filter.
+            cmd = ["quarto", "render", str(qmd), "--to", "html", "--output", out.name, *pandoc_args()]
+            subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=qmd.parent)
+            produced = qmd.parent / out.name
+            if produced != out:
+                shutil.move(produced, out)
+        else:
+            pypandoc.convert_file(
+                str(qmd), "html5", format="markdown", outputfile=str(out), extra_args=pandoc_args()
+            )
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        detail = getattr(exc, "stderr", None) or str(exc)
+        raise RenderError(f"{which} could not render {qmd.name}: {detail.strip()[:2000]}") from None
+    return which
+
+
+def assets(names: Iterable[str]) -> list[Path]:
+    """Paths of shared assets in ``templates/assets``."""
+    return [TEMPLATES / "assets" / n for n in names]

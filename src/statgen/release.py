@@ -1,0 +1,289 @@
+"""Build one release: the pipeline, stage by stage.
+
+load config -> read + validate extracts -> transform -> write CSVs -> write workbooks ->
+draw charts -> fill and render the page -> manifest -> move into place.
+Everything is written to a temporary folder beside the destination and renamed into place only
+when every stage succeeded, so a failed or killed build never leaves a half-written release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import plotly
+import polars as pl
+
+from statgen import charts as charts_mod
+from statgen import document, extracts, sample_data
+from statgen import tables as tables_mod
+from statgen.config import Publication, load_publication
+from statgen.errors import ExtractError, Problem, StatgenError
+from statgen.periods import Periods, Quarter, format_date, latest_complete
+from statgen.presentation import tidy
+from statgen.spreadsheets import build_model
+from statgen.spreadsheets.xlsx import write_xlsx
+
+Stage = Callable[[str], contextlib.AbstractContextManager[None]]
+
+STAGES = [
+    "Read and validate extracts",
+    "Compute tables",
+    "Write CSVs",
+    "Write spreadsheets",
+    "Draw charts",
+    "Render page",
+    "Publish release",
+]
+"""The stages of a build, in order (the CLI shows a progress bar for each)."""
+
+
+@contextlib.contextmanager
+def _quiet(_: str) -> Iterator[None]:
+    yield
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced: the release folder, its page and the public downloads."""
+
+    publication: Publication
+    period: Quarter
+    folder: Path
+    page: Path
+    downloads: list[Path]
+    engine: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def quarter_slug(period: Quarter) -> str:
+    """Period as used in folder and file names: lower case, hyphenated (``2026-q3``)."""
+    return f"{period.year}-q{period.q}"
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def choose_period(frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path) -> Quarter:
+    """The requested period, or the latest complete quarter in the extracts."""
+    newest = extracts.newest_date(frames)
+    if newest is None:
+        raise ExtractError([Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")])
+    latest = latest_complete(newest)
+    if requested is None:
+        return latest
+    if requested > latest:
+        raise StatgenError(
+            f"period {requested.code} is not complete in the extracts (their newest date is "
+            f"{newest.isoformat()}; the latest complete quarter is {latest.code})"
+        )
+    return requested
+
+
+def build(
+    root: Path,
+    slug: str,
+    *,
+    period: Quarter | None = None,
+    extracts_dir: Path | None = None,
+    releases_dir: Path | None = None,
+    work_dir: Path | None = None,
+    today: dt.date | None = None,
+    stage: Stage = _quiet,
+) -> BuildResult:
+    """Build the release of publication ``slug`` into ``releases/<slug>/<period>/``."""
+    publication = load_publication(root / "publications" / slug)
+    source_dir = extracts_dir or publication.extracts_path(root)
+    releases = releases_dir or root / "releases"
+    with stage(STAGES[0]):
+        frames = extracts.load(source_dir, publication.extracts, today or dt.date.today())
+        period = choose_period(frames, period, source_dir)
+        periods = Periods.ending(period, publication.series_quarters)
+        release_date = publication.release_date(period)
+        next_release = publication.next_release_date(period)
+    with stage(STAGES[1]):
+        tables = tables_mod.compute(publication, frames, periods)
+    by_id = {t.id: t for t in tables}
+
+    dest = releases / slug / quarter_slug(period)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = (work_dir or root / "build") / slug / quarter_slug(period)
+    work.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.building-"))
+    try:
+        name = f"{slug}-{quarter_slug(period)}"
+        with stage(STAGES[2]):
+            csv_dir = staging / "csv"
+            csv_dir.mkdir()
+            for t in tables:
+                tidy(publication, t).write_csv(csv_dir / f"{t.id}.csv")
+        with stage(STAGES[3]):
+            model = build_model(publication, period, tables, release_date, next_release)
+            write_xlsx(model, staging / f"{name}.xlsx")
+        context = document.Context(
+            publication,
+            periods,
+            by_id,
+            csv_sizes={t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in tables},
+        )
+        with stage(STAGES[4]):
+            drawn = charts_mod.draw(publication, by_id, context.names(), document.render_text)
+            context.charts = {c.id: c for c in drawn}
+        with stage(STAGES[5]):
+            downloads = _downloads(staging, name, tables)
+            qmd = work / "publication.qmd"
+            qmd.write_text(_page_source(publication, context, period, release_date, next_release, downloads, drawn, sample_data.is_sample(source_dir)), encoding="utf-8")
+            _copy_assets(staging, with_charts=bool(drawn))
+            engine = document.render(qmd, staging / "index.html")
+        with stage(STAGES[6]):
+            _write_manifest(staging, publication, period, source_dir, release_date)
+            _move_into_place(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = [dest / p.relative_to(staging) for p in downloads]
+    return BuildResult(publication, period, dest, dest / "index.html", files, engine)
+
+
+def _downloads(staging: Path, name: str, tables: list[tables_mod.StatTable]) -> list[Path]:
+    files = [staging / f"{name}.xlsx", staging / f"{name}.ods"]
+    files += [staging / "csv" / f"{t.id}.csv" for t in tables]
+    return [f for f in files if f.exists()]
+
+
+def _page_source(
+    publication: Publication,
+    context: document.Context,
+    period: Quarter,
+    release_date: dt.date,
+    next_release: dt.date | None,
+    downloads: list[Path],
+    drawn: list[charts_mod.DrawnChart],
+    is_sample: bool,
+) -> str:
+    """The Quarto markdown of the page: front matter, commentary, tables, downloads."""
+    title = f"{publication.title}: {period.long_label}"
+    staging = downloads[0].parent if downloads else Path(".")
+    links = []
+    for path in downloads:
+        fmt = path.suffix.lstrip(".").upper()
+        rel = path.relative_to(staging).as_posix()
+        label = {
+            "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
+            "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
+        }.get(fmt, f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name)
+        links.append({"href": rel, "title": label, "format": fmt, "size": document.human_size(path.stat().st_size)})
+    commentary = document.fill(publication, context, publication.commentary)
+    body = document.fill(
+        publication,
+        context,
+        "publication.qmd.j2",
+        commentary=commentary,
+        downloads=links,
+        tables=list(context.tables.values()),
+        sample=is_sample,
+    )
+    meta: dict[str, Any] = {
+        "lang": "en-GB",
+        "title": title,
+        "pagetitle": f"{title} - {publication.organisation}",
+        "description": publication.summary,
+        "organisation": publication.organisation,
+        "status": publication.status,
+        "release_date": format_date(release_date),
+        "next_release_date": format_date(next_release) if next_release else "To be announced",
+        "period_label": period.long_label,
+        "contact": publication.contact.model_dump(exclude_none=True),
+        "breadcrumbs": [
+            {"text": "Statistics", "href": "../../index.html"},
+            {"text": publication.title, "href": "../index.html"},
+            {"text": period.long_label},
+        ],
+        "publication_index_href": publication.previous_releases_url or "../index.html",
+        "stylesheets": ["statgen.css"],
+        "scripts": ["plotly.min.js", "statgen-charts.js"] if drawn else [],
+        "og": {"title": title, "description": publication.summary, "type": "article"},
+        "format": {"html": {"minimal": True, "embed-resources": False}},
+    }
+    jsonld = _dataset_jsonld(publication, period, release_date, links)
+    return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
+
+
+def _dataset_jsonld(publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]) -> str:
+    """schema.org Dataset description for search engines."""
+    media = {"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "ODS": "application/vnd.oasis.opendocument.spreadsheet", "CSV": "text/csv"}  # fmt: skip
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{publication.title}: {period.long_label}",
+        "description": publication.summary,
+        "temporalCoverage": f"{period.start.isoformat()}/{period.end.isoformat()}",
+        "spatialCoverage": publication.geography,
+        "datePublished": release_date.isoformat(),
+        "publisher": {"@type": "Organization", "name": publication.organisation},
+        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "keywords": publication.keywords,
+        "distribution": [
+            {"@type": "DataDownload", "name": link["title"], "encodingFormat": media.get(link["format"], "application/octet-stream"), "contentUrl": link["href"]}
+            for link in links
+        ],
+    }
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _copy_assets(staging: Path, with_charts: bool) -> None:
+    for asset in document.assets(["statgen.css"]):
+        shutil.copyfile(asset, staging / asset.name)
+    if with_charts:
+        for asset in document.assets(["statgen-charts.js"]):
+            shutil.copyfile(asset, staging / asset.name)
+        bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        shutil.copyfile(bundle, staging / "plotly.min.js")
+
+
+def _write_manifest(staging: Path, publication: Publication, period: Quarter, source_dir: Path, release_date: dt.date) -> None:
+    from statgen import __version__
+
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    inputs = sorted(p for p in source_dir.iterdir() if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts)
+    manifest = {
+        "publication": publication.slug,
+        "period": period.code,
+        "release_date": release_date.isoformat(),
+        "statgen_version": __version__,
+        "inputs": [{"name": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in inputs],
+        "files": [
+            {"path": p.relative_to(staging).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size}
+            for p in files
+        ],
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _move_into_place(staging: Path, dest: Path) -> None:
+    """Swap the finished folder into place; the old release is removed only after the swap."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        dest.rename(old)
+    staging.rename(dest)
+    staging.parent.chmod(staging.parent.stat().st_mode)
+    dest.chmod(0o755)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""Write the sheet model as XLSX with openpyxl, to the Analysis Function guidance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from statgen.presentation import Cell, Format, Grid
+from statgen.spreadsheets.model import Sheet, WorkbookModel
+
+FONT = "Arial"
+NUMBER_FORMATS: dict[Format, str] = {
+    "integer": "#,##0",
+    "decimal1": "#,##0.0",
+    "percent1": "#,##0.0",  # values are percentages (0 to 100); the heading says "%"
+    "text": "@",
+}
+
+
+def number_format(fmt: Format, marker: str | None) -> str:
+    """Excel number format; a marker such as [r] is shown by the format, so the cell stays a number."""
+    base = NUMBER_FORMATS[fmt]
+    return f'{base}" [{marker}]"' if marker else base
+
+
+def _text(cell: XCell, value: str) -> None:
+    """Store text as text: a leading = + - @ from data must never become a formula."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def _write_grid(ws: Worksheet, grid: Grid, top: int) -> None:
+    for j, header in enumerate(grid.headers, 1):
+        cell = ws.cell(row=top, column=j)
+        _text(cell, header.text)
+        cell.font = Font(name=FONT, size=12, bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if header.numeric else "left")
+    for i, row in enumerate(grid.rows, top + 1):
+        for j, value in enumerate(row, 1):
+            _write_cell(ws.cell(row=i, column=j), value)
+
+
+def _write_cell(cell: XCell, value: Cell) -> None:
+    cell.font = Font(name=FONT, size=12)
+    if value.is_number:
+        cell.value = value.value
+        cell.number_format = number_format(value.format, value.marker)
+        cell.alignment = Alignment(horizontal="right")
+    elif value.format != "text":
+        _text(cell, f"[{value.marker or 'x'}]")
+        cell.alignment = Alignment(horizontal="right")
+    else:
+        _text(cell, str(value.value))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if value.link:
+            cell.hyperlink = f"#'{value.link}'!A1"
+            cell.font = Font(name=FONT, size=12, underline="single", color="0563C1")
+
+
+def _widths(ws: Worksheet, sheet: Sheet) -> None:
+    if sheet.table is None:
+        ws.column_dimensions["A"].width = 100
+        return
+    for j, header in enumerate(sheet.table.headers, 1):
+        texts = [c.text for row in sheet.table.rows for c in row[j - 1 : j]]
+        longest = max([len(t) for t in texts] + [max(len(p) for p in header.text.split("\n"))])
+        limit = 60 if not header.numeric else 24
+        ws.column_dimensions[get_column_letter(j)].width = min(max(12, longest + 3), limit)
+
+
+def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    """Title in A1, lines below, then the table as a real table object."""
+    _text(ws["A1"], sheet.title)
+    ws["A1"].font = Font(name=FONT, size=16, bold=True)
+    for i, line in enumerate(sheet.lines, 2):
+        cell = ws.cell(row=i, column=1)
+        _text(cell, line.text)
+        cell.font = Font(name=FONT, size=14 if line.style == "heading" else 12, bold=line.style == "heading")
+        if line.style == "link" and line.target:
+            external = ":" in line.target
+            cell.hyperlink = line.target if external else f"#'{line.target}'!A1"
+            cell.font = Font(name=FONT, size=12, underline="single", color="0563C1")
+    if sheet.table is not None:
+        top = sheet.table_row
+        _write_grid(ws, sheet.table, top)
+        last = f"{get_column_letter(len(sheet.table.headers))}{top + len(sheet.table.rows)}"
+        table = Table(displayName=sheet.table_name, ref=f"A{top}:{last}")
+        table.tableStyleInfo = TableStyleInfo(
+            name="TableStyleLight1", showRowStripes=False, showColumnStripes=False,
+            showFirstColumn=False, showLastColumn=False,
+        )  # fmt: skip
+        ws.add_table(table)
+    _widths(ws, sheet)
+    ws.sheet_view.selection[0].activeCell = "A1"
+    ws.sheet_view.selection[0].sqref = "A1"
+
+
+def write_xlsx(model: WorkbookModel, path: Path) -> None:
+    """Write the workbook, with document properties and fixed timestamps (reproducible bytes)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in model.sheets:
+        write_sheet(wb.create_sheet(sheet.name), sheet)
+    wb.active = 0
+    props = wb.properties
+    props.title = model.title
+    props.subject = model.subject
+    props.creator = model.author
+    props.lastModifiedBy = model.author
+    props.keywords = ", ".join(model.keywords)
+    props.language = model.language
+    props.created = model.created
+    props.modified = model.created
+    wb.save(path)
+    _fix_zip_times(path, model.created)
+
+
+def _fix_zip_times(path: Path, when: dt.datetime) -> None:
+    """Rewrite zip entries with a fixed timestamp: otherwise every build differs byte for byte."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            out.writestr(fixed, data)

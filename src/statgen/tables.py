@@ -1,0 +1,236 @@
+"""Tidy statistical tables: run the publication's transforms, add totals, order categories.
+
+A transform is a pure function in ``publications/<slug>/transforms.py`` that takes extracts (as
+lazy frames, by parameter name) and ``periods`` and returns a tidy lazy frame: one column per
+dimension and one per measure. This module turns those into :class:`StatTable` values.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import polars as pl
+
+from statgen.config import Publication, Table
+from statgen.errors import ConfigError, StatgenError
+from statgen.periods import Periods, Quarter
+
+TOTAL = "Total"
+QUARTER = "quarter"
+
+
+def marker_column(measure: str) -> str:
+    """Name of the column holding a measure's shorthand marker (``c``, ``r``, ``x``...)."""
+    return f"{measure}__marker"
+
+
+@dataclass(frozen=True)
+class StatTable:
+    """A computed table: tidy data plus the config that says how to show it.
+
+    ``data`` has one String column per dimension (categories in display order), one column per
+    measure and, for each measure, a marker column (null, or a shorthand code such as ``c``).
+    """
+
+    spec: Table
+    number: int
+    sheet: str
+    data: pl.DataFrame
+    categories: dict[str, list[str]]
+    notes_extra: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """The table's id."""
+        return self.spec.id
+
+    @property
+    def caption(self) -> str:
+        """"Table 1: <title>"."""
+        return f"Table {self.number}: {self.spec.title}"
+
+    def value(self, measure: str | None = None, **keys: Any) -> Any:
+        """The value of one cell, addressed by dimension values (quarters as codes or Quarter)."""
+        measure = measure or self.spec.measures[0].name
+        row = self.row(**keys)
+        return row[measure]
+
+    def row(self, **keys: Any) -> dict[str, Any]:
+        """The one tidy row with these dimension values."""
+        dims = self.spec.dims
+        unknown = [k for k in keys if k not in dims]
+        missing = [d for d in dims if d not in keys]
+        if unknown or missing:
+            raise StatgenError(
+                f"table {self.id!r}: address a cell by all of its dimensions {dims}"
+                f" (unknown: {unknown}, missing: {missing})"
+            )
+        cond = pl.lit(True)
+        for k, v in keys.items():
+            cond = cond & (pl.col(k) == (v.code if isinstance(v, Quarter) else str(v)))
+        rows = self.data.filter(cond).to_dicts()
+        if len(rows) != 1:
+            raise StatgenError(f"table {self.id!r}: no cell at {keys}")
+        return rows[0]
+
+
+def load_transforms(publication: Publication) -> ModuleType:
+    """Import ``transforms.py`` from the publication folder (under a private module name)."""
+    path = publication.folder / "transforms.py"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; each publication defines its tables there")
+    name = f"statgen_publication_{publication.slug.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"{path}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _call(func: Callable[..., Any], table: Table, inputs: dict[str, Any], path: Path) -> pl.LazyFrame:
+    params = inspect.signature(func).parameters
+    unknown = [p for p in params if p not in inputs]
+    if unknown:
+        raise ConfigError(
+            f"{path}: {func.__name__}() asks for {unknown}; transforms may take "
+            f"{sorted(inputs)} (extract names and 'periods')"
+        )
+    result = func(**{p: inputs[p] for p in params})
+    if not isinstance(result, pl.LazyFrame | pl.DataFrame):
+        raise ConfigError(f"{path}: {func.__name__}() must return a polars LazyFrame")
+    return result.lazy()
+
+
+def plan(
+    publication: Publication, frames: dict[str, pl.LazyFrame], periods: Periods
+) -> dict[str, pl.LazyFrame]:
+    """The lazy query of every table, unexecuted (so they can be collected together)."""
+    module = load_transforms(publication)
+    path = publication.folder / "transforms.py"
+    inputs: dict[str, Any] = {**frames, "periods": periods}
+    plans = {}
+    for table in publication.tables:
+        func = getattr(module, table.transform, None)
+        if not callable(func):
+            raise ConfigError(
+                f"{publication.folder / 'publication.yaml'}: tables: {table.id!r} names transform "
+                f"{table.transform!r}, but {path} defines no such function"
+            )
+        plans[table.id] = _call(func, table, inputs, path)
+    return plans
+
+
+def compute(
+    publication: Publication, frames: dict[str, pl.DataFrame], periods: Periods
+) -> list[StatTable]:
+    """Run every table's transform (sharing one pass over the data) and finish the tables."""
+    plans = plan(publication, {k: v.lazy() for k, v in frames.items()}, periods)
+    collected = pl.collect_all(list(plans.values()))
+    return [
+        finish(publication, table, frame, number)
+        for number, (table, frame) in enumerate(zip(publication.tables, collected, strict=True), 1)
+    ]
+
+
+def _categories(frame: pl.DataFrame, dim: str) -> list[str]:
+    """Display order of a dimension: Enum order, chronological for quarters, else sorted."""
+    dtype = frame.schema[dim]
+    if dim == QUARTER:
+        codes = [Quarter.parse(c) for c in frame[dim].drop_nulls().unique().to_list()]
+        if not codes:
+            return []
+        first, last = min(codes), max(codes)
+        out, q = [], first
+        while q <= last:  # contiguous: a quarter with no rows is a zero, not a gap
+            out.append(q.code)
+            q = q.next()
+        return out
+    if isinstance(dtype, pl.Enum):
+        # Every allowed category is shown, with zeros where there is nothing to count.
+        return [str(c) for c in dtype.categories.to_list()]
+    return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
+
+
+def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: int) -> StatTable:
+    """Check a transform's output, complete every combination of categories, add totals."""
+    where = f"{publication.folder / 'transforms.py'}: {table.transform}()"
+    measures = [m.name for m in table.measures]
+    missing = [c for c in [*table.dims, *measures] if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"{where} returned no column {missing} (it returned {frame.columns})")
+    if any(not m.additive for m in table.measures) and table.totals:
+        raise ConfigError(
+            f"{publication.folder / 'publication.yaml'}: tables: {table.id!r}: totals can only "
+            "be added up from additive measures; let the transform compute its own 'Total' rows"
+        )
+    frame = frame.select(*table.dims, *measures)
+    if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
+        raise StatgenError(f"{where} returned more than one row for some combination of {table.dims}")
+    categories = {d: _categories(frame, d) for d in table.dims}
+    frame = frame.with_columns(pl.col(d).cast(pl.String) for d in table.dims)
+
+    # Every combination of categories gets a row: counts of nothing are zero, other measures
+    # (medians, percentages of nothing) are not applicable and carry the [z] marker.
+    grid = pl.DataFrame({table.dims[0]: categories[table.dims[0]]}, schema={table.dims[0]: pl.String})
+    for d in table.dims[1:]:
+        grid = grid.join(pl.DataFrame({d: categories[d]}, schema={d: pl.String}), how="cross")
+    frame = grid.join(frame, on=table.dims, how="left", nulls_equal=True)
+    fills = []
+    for m in table.measures:
+        if m.additive:
+            fills.append(pl.col(m.name).fill_null(0))
+        fills.append(
+            pl.when(pl.col(m.name).is_null()).then(pl.lit("z")).otherwise(None).alias(marker_column(m.name))
+        )
+    frame = frame.with_columns(fills)
+
+    if table.totals:
+        frame = _add_totals(frame, table)
+        for d in table.totals:
+            if TOTAL not in categories[d]:
+                categories[d] = [*categories[d], TOTAL]
+    order = [pl.col(d).replace_strict(categories[d], list(range(len(categories[d])))) for d in table.dims]
+    frame = frame.sort(order).select(
+        *table.dims, *[c for m in table.measures for c in (m.name, marker_column(m.name))]
+    )
+    sheet = publication.sheet_name(table)
+    return StatTable(table, number, sheet, frame, categories)
+
+
+def _add_totals(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """Add "Total" categories: sums over every non-empty subset of the ``totals`` dimensions."""
+    parts = [frame]
+    for size in range(1, len(table.totals) + 1):
+        for over in combinations(table.totals, size):
+            keep = [d for d in table.dims if d not in over]
+            aggs = [pl.col(m.name).sum() for m in table.measures]
+            summed = frame.group_by(keep).agg(aggs) if keep else frame.select(aggs)
+            summed = summed.with_columns(
+                *[pl.lit(TOTAL).alias(d) for d in over],
+                *[pl.lit(None, pl.String).alias(marker_column(m.name)) for m in table.measures],
+            )
+            parts.append(summed.select(frame.columns))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def quarter_code(date: pl.Expr) -> pl.Expr:
+    """Expression: the quarter code (``2025Q1``) of a date column."""
+    return pl.format("{}Q{}", date.dt.year(), date.dt.quarter())
+
+
+def quarter_ends(periods: Periods) -> pl.LazyFrame:
+    """A lazy frame of the series: ``quarter`` code and ``quarter_end`` date, oldest first."""
+    return pl.LazyFrame(
+        {QUARTER: periods.codes, "quarter_end": periods.ends},
+        schema={QUARTER: pl.String, "quarter_end": pl.Date},
+    )
