@@ -54,7 +54,12 @@ def _read_raw(source: Source) -> pl.DataFrame:
         raise _fatal(source, "the file is empty (0 bytes)")
     try:
         if source.is_csv:
-            return pl.read_csv(path, infer_schema=False, encoding="utf8")
+            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+            # An empty field is a missing value, whether written as ,, or ,"",
+            return frame.with_columns(
+                pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+                for c in frame.columns
+            )
         return pl.read_parquet(path)
     except pl.exceptions.ComputeError as exc:
         text = str(exc).splitlines()[0]

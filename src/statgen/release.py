@@ -22,6 +22,7 @@ from typing import Any
 
 import plotly
 import polars as pl
+from markupsafe import Markup
 
 from statgen import charts as charts_mod
 from statgen import document, extracts, sample_data
@@ -188,7 +189,8 @@ def _page_source(
             "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
         }.get(fmt, f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name)
         links.append({"href": rel, "title": label, "format": fmt, "size": document.human_size(path.stat().st_size)})
-    commentary = document.fill(publication, context, publication.commentary)
+    # The commentary was rendered with autoescaping already: insert it as it is.
+    commentary = Markup(document.fill(publication, context, publication.commentary))
     body = document.fill(
         publication,
         context,
