@@ -27,7 +27,12 @@ def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
     extracts = tmp / "extracts" / slug
     write_sample(publication, extracts, scale=scale)
     return build(
-        ROOT, slug, extracts_dir=extracts, releases_dir=tmp / "releases", work_dir=tmp / "build", today=TODAY
+        ROOT,
+        slug,
+        extracts_dir=extracts,
+        releases_dir=tmp / "releases",
+        work_dir=tmp / "build",
+        today=TODAY,
     )
 
 

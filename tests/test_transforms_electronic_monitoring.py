@@ -44,7 +44,9 @@ ORDERS = [
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StatTable]:
     folder = tmp_path_factory.mktemp("orders")
-    pl.DataFrame([list(r) for r in ORDERS], schema=COLUMNS, orient="row").write_csv(folder / "orders.csv")
+    pl.DataFrame([list(r) for r in ORDERS], schema=COLUMNS, orient="row").write_csv(
+        folder / "orders.csv"
+    )
     publication = load_publication(ROOT / "publications" / "electronic-monitoring")
     frames = load(folder, publication.extracts, dt.date(2026, 11, 25))
     periods = Periods.ending(Quarter(2025, 4), 2)

@@ -30,7 +30,10 @@ def primary_orders(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """
     return (
         active_orders(orders, periods)
-        .sort(["quarter", "person_id", "start_date", "order_id"], descending=[False, False, True, False])
+        .sort(
+            ["quarter", "person_id", "start_date", "order_id"],
+            descending=[False, False, True, False],
+        )
         .unique(subset=["quarter", "person_id"], keep="first", maintain_order=True)
     )
 
@@ -78,7 +81,9 @@ def notifications(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """New order notifications: orders whose notification_date falls in each quarter."""
     return (
         orders.filter(in_series(pl.col("notification_date"), periods))
-        .group_by(quarter=quarter_code(pl.col("notification_date")), order_type=pl.col("order_type"))
+        .group_by(
+            quarter=quarter_code(pl.col("notification_date")), order_type=pl.col("order_type")
+        )
         .agg(orders=pl.len())
     )
 
@@ -120,7 +125,9 @@ def days_to_start(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
         median_days=pl.col("days").median(), orders=pl.len()
     )
     overall = started.group_by("quarter").agg(
-        pl.lit(ALL_DEVICES).alias("device_type"), median_days=pl.col("days").median(), orders=pl.len()
+        pl.lit(ALL_DEVICES).alias("device_type"),
+        median_days=pl.col("days").median(),
+        orders=pl.len(),
     )
     return pl.concat([by_device, overall], how="diagonal").with_columns(
         pl.col("device_type").cast(pl.Enum(categories))

@@ -62,7 +62,9 @@ def facts(spec: Chart, table: StatTable, frame: pl.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {"n_categories": frame[spec.x].n_unique()}
     last_x = frame[spec.x].to_list()[-1] if frame.height else None
     if spec.series:
-        latest = frame.filter(pl.col(spec.x) == last_x).sort(spec.measure, descending=True, maintain_order=True)
+        latest = frame.filter(pl.col(spec.x) == last_x).sort(
+            spec.measure, descending=True, maintain_order=True
+        )
         if latest.height:
             out["top_series"] = latest[spec.series][0]
             out["top_value"] = format_number(latest[spec.measure][0], fmt)
@@ -76,7 +78,9 @@ def facts(spec: Chart, table: StatTable, frame: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def figure(spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_title: str) -> dict[str, Any]:
+def figure(
+    spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_title: str
+) -> dict[str, Any]:
     """The Plotly figure as JSON-ready data, using the Analysis Function template and colours."""
     series = table.categories[spec.series] if spec.series else [None]
     series = [s for s in series if spec.include_totals or s != TOTAL]
@@ -94,14 +98,25 @@ def figure(spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_
         colour = colours[i % len(colours)]
         label = name or axis_title
         if spec.kind == "line":
-            trace = go.Scatter(x=xs, y=ys, name=label, mode="lines", line={"color": colour, "width": 3})
+            trace = go.Scatter(
+                x=xs, y=ys, name=label, mode="lines", line={"color": colour, "width": 3}
+            )
         elif spec.kind == "bar":
-            trace = go.Bar(x=ys[::-1], y=xs[::-1], name=label, orientation="h", marker={"color": colour})
+            trace = go.Bar(
+                x=ys[::-1], y=xs[::-1], name=label, orientation="h", marker={"color": colour}
+            )
         else:
             trace = go.Bar(x=xs, y=ys, name=label, marker={"color": colour})
-        trace.hovertemplate = "%{y:,}<extra>" + label + "</extra>" if spec.kind != "bar" else "%{x:,}<extra></extra>"
+        trace.hovertemplate = (
+            "%{y:,}<extra>" + label + "</extra>" if spec.kind != "bar" else "%{x:,}<extra></extra>"
+        )
         fig.add_trace(trace)
-    value_axis = {"title": {"text": axis_title}, "rangemode": "tozero", "tickformat": ",", "fixedrange": True}
+    value_axis = {
+        "title": {"text": axis_title},
+        "rangemode": "tozero",
+        "tickformat": ",",
+        "fixedrange": True,
+    }
     cat_axis = {"fixedrange": True, "automargin": True}
     fig.update_layout(
         template="afcharts",
@@ -120,7 +135,9 @@ def figure(spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_
     return json.loads(json.dumps(data, default=str))
 
 
-def draw(publication: Publication, tables: dict[str, StatTable], context: dict[str, Any], render: Any) -> list[DrawnChart]:
+def draw(
+    publication: Publication, tables: dict[str, StatTable], context: dict[str, Any], render: Any
+) -> list[DrawnChart]:
     """Draw every configured chart. ``render(template_text, **values)`` fills titles and descriptions."""
     drawn = []
     for number, spec in enumerate(publication.charts, 1):
@@ -130,7 +147,9 @@ def draw(publication: Publication, tables: dict[str, StatTable], context: dict[s
         title = render(spec.title, **values)
         description = render(spec.description, **values)
         measure = next(m for m in table.spec.measures if m.name == spec.measure)
-        axis_title = f"{measure.title} ({measure.unit})" if measure.unit not in ("%",) else measure.title
+        axis_title = (
+            f"{measure.title} ({measure.unit})" if measure.unit not in ("%",) else measure.title
+        )
         fig = figure(spec, table, frame, title, axis_title)
         drawn.append(DrawnChart(spec, number, title, description, fig, frame))
     return drawn

@@ -29,7 +29,12 @@ app = typer.Typer(
 console = Console(stderr=True)
 out = Console()
 
-ROOT = Annotated[Path, typer.Option("--root", help="Project folder holding publications/.", show_default="current folder")]
+ROOT = Annotated[
+    Path,
+    typer.Option(
+        "--root", help="Project folder holding publications/.", show_default="current folder"
+    ),
+]
 DEBUG = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
 
 
@@ -60,7 +65,14 @@ def _progress() -> Progress:
     )
 
 
-def _build_one(root: Path, slug: str, period: str | None, extracts: Path | None, releases: Path | None, sample: bool) -> None:
+def _build_one(
+    root: Path,
+    slug: str,
+    period: str | None,
+    extracts: Path | None,
+    releases: Path | None,
+    sample: bool,
+) -> None:
     from statgen.release import STAGES, build
     from statgen.sample_data import has_extracts, write_sample
 
@@ -88,7 +100,9 @@ def _build_one(root: Path, slug: str, period: str | None, extracts: Path | None,
             stage=stage,
         )
     elapsed = time.perf_counter() - started
-    out.print(f"\n[bold]{result.publication.title}, {result.period.long_label}[/] built in {elapsed:.1f} s ({result.engine})")
+    out.print(
+        f"\n[bold]{result.publication.title}, {result.period.long_label}[/] built in {elapsed:.1f} s ({result.engine})"
+    )
     out.print(f"  Page: {result.page}")
     out.print("  Downloads:")
     for path in result.downloads:
@@ -97,10 +111,25 @@ def _build_one(root: Path, slug: str, period: str | None, extracts: Path | None,
 
 @app.command()
 def build(
-    slug: Annotated[str, typer.Argument(help="Publication to build (its folder name under publications/).")],
-    period: Annotated[Optional[str], typer.Option(help="Quarter to build, e.g. 2025Q3. Default: the latest complete quarter in the extracts.")] = None,
-    extracts: Annotated[Optional[Path], typer.Option(help="Folder holding the extracts. Default: extracts_dir in publication.yaml.")] = None,
-    releases: Annotated[Optional[Path], typer.Option(help="Folder releases are written to.", show_default="releases/")] = None,
+    slug: Annotated[
+        str, typer.Argument(help="Publication to build (its folder name under publications/).")
+    ],
+    period: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Quarter to build, e.g. 2025Q3. Default: the latest complete quarter in the extracts."
+        ),
+    ] = None,
+    extracts: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
+        ),
+    ] = None,
+    releases: Annotated[
+        Optional[Path],
+        typer.Option(help="Folder releases are written to.", show_default="releases/"),
+    ] = None,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
@@ -111,9 +140,13 @@ def build(
 
 @app.command()
 def release(
-    pub: Annotated[Optional[str], typer.Option("--pub", help="Build only this publication. Default: all.")] = None,
+    pub: Annotated[
+        Optional[str], typer.Option("--pub", help="Build only this publication. Default: all.")
+    ] = None,
     period: Annotated[Optional[str], typer.Option(help="Quarter to build, e.g. 2025Q3.")] = None,
-    extracts: Annotated[Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")] = None,
+    extracts: Annotated[
+        Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
+    ] = None,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
@@ -130,9 +163,21 @@ def release(
 @app.command("sample-data")
 def sample_data(
     slug: Annotated[str, typer.Argument(help="Publication whose sample extracts to generate.")],
-    scale: Annotated[float, typer.Option(help="Size relative to the default sample (0.01 for tests, 10 for benchmarks).")] = 1.0,
-    seed: Annotated[Optional[int], typer.Option(help="Random seed (the same seed gives the same extract).")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Folder to write to. Default: the publication's extracts folder.")] = None,
+    scale: Annotated[
+        float,
+        typer.Option(
+            help="Size relative to the default sample (0.01 for tests, 10 for benchmarks)."
+        ),
+    ] = 1.0,
+    seed: Annotated[
+        Optional[int], typer.Option(help="Random seed (the same seed gives the same extract).")
+    ] = None,
+    out_dir: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", help="Folder to write to. Default: the publication's extracts folder."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
     root: ROOT = Path("."),
     debug: DEBUG = False,

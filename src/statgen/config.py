@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -186,7 +186,9 @@ class Publication(Strict):
     geography: str
     """Area the statistics cover, e.g. "England and Wales"."""
     status: Literal[
-        "Accredited official statistics", "Official statistics", "Official statistics in development"
+        "Accredited official statistics",
+        "Official statistics",
+        "Official statistics in development",
     ]
     """Statistical status, shown on the page and the cover sheet."""
     source: str
@@ -237,19 +239,29 @@ class Publication(Strict):
         for i, table in enumerate(self.tables):
             missing = [n for n in table.notes if n not in numbers]
             if missing:
-                raise ValueError(f"tables[{i}].notes: no note numbered {missing} (known: {sorted(numbers)})")
+                raise ValueError(
+                    f"tables[{i}].notes: no note numbered {missing} (known: {sorted(numbers)})"
+                )
         by_id = {t.id: t for t in self.tables}
         for i, chart in enumerate(self.charts):
             table = by_id.get(chart.table)
             if table is None:
-                raise ValueError(f"charts[{i}].table: no table called {chart.table!r} (known: {ids})")
+                raise ValueError(
+                    f"charts[{i}].table: no table called {chart.table!r} (known: {ids})"
+                )
             if chart.measure not in [m.name for m in table.measures]:
-                raise ValueError(f"charts[{i}].measure: table {table.id!r} has no measure {chart.measure!r}")
+                raise ValueError(
+                    f"charts[{i}].measure: table {table.id!r} has no measure {chart.measure!r}"
+                )
             for dim in [chart.x, *([chart.series] if chart.series else []), *chart.where]:
                 if dim not in table.dims:
-                    raise ValueError(f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} (known: {table.dims})")
+                    raise ValueError(
+                        f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} (known: {table.dims})"
+                    )
         if Path(self.commentary).is_absolute() or ".." in Path(self.commentary).parts:
-            raise ValueError(f"commentary: {self.commentary!r} must be a file inside the publication folder")
+            raise ValueError(
+                f"commentary: {self.commentary!r} must be a file inside the publication folder"
+            )
         return self
 
     def dimension_title(self, name: str) -> str:
@@ -265,7 +277,9 @@ class Publication(Strict):
         for table in self.tables:
             if table.id == table_id:
                 return table
-        raise ConfigError(f"{self.slug}: no table called {table_id!r} (known: {[t.id for t in self.tables]})")
+        raise ConfigError(
+            f"{self.slug}: no table called {table_id!r} (known: {[t.id for t in self.tables]})"
+        )
 
     def release_date(self, period: Quarter) -> dt.date:
         """The pre-announced release date of a period."""
@@ -316,7 +330,9 @@ def load_publication(folder: Path) -> Publication:
             lines.append(f"{path}: {_location(err['loc'])}: {msg}")
         raise ConfigError("\n".join(lines)) from None
     if publication.slug != folder.name:
-        raise ConfigError(f"{path}: slug: {publication.slug!r} must match the folder name {folder.name!r}")
+        raise ConfigError(
+            f"{path}: slug: {publication.slug!r} must match the folder name {folder.name!r}"
+        )
     publication._folder = folder
     return publication
 

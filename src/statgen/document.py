@@ -92,9 +92,14 @@ class Context:
     def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
         """The figure in one table cell, e.g. ``value("people", quarter=period, order_type="Total")``."""
         if table not in self.tables:
-            raise TemplateError(f"value(): no table called {table!r} (known: {sorted(self.tables)})")
+            raise TemplateError(
+                f"value(): no table called {table!r} (known: {sorted(self.tables)})"
+            )
         stat = self.tables[table]
-        m = next((x for x in stat.spec.measures if x.name == (measure or stat.spec.measures[0].name)), None)
+        m = next(
+            (x for x in stat.spec.measures if x.name == (measure or stat.spec.measures[0].name)),
+            None,
+        )
         if m is None:
             raise TemplateError(f"value(): table {table!r} has no measure {measure!r}")
         try:
@@ -102,7 +107,9 @@ class Context:
         except StatgenError as exc:
             raise TemplateError(f"value(): {exc}") from None
         if raw is None:
-            raise TemplateError(f"value(): the cell {keys} of table {table!r} is empty or suppressed")
+            raise TemplateError(
+                f"value(): the cell {keys} of table {table!r} is empty or suppressed"
+            )
         key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
         figure = Figure(raw, m.format, (Source(table, m.name, key),))
         self.quoted.append(figure)
@@ -122,7 +129,9 @@ class Context:
         pct = abs(100 * (new.value - old.value) / old.value)
         return f"{direction} {pct:.1f}% from {old}{unit}"
 
-    def ranked(self, table: str, dim: str, measure: str | None = None, **keys: Any) -> list[tuple[str, Figure]]:
+    def ranked(
+        self, table: str, dim: str, measure: str | None = None, **keys: Any
+    ) -> list[tuple[str, Figure]]:
         """Categories of ``dim`` (totals left out) with their figures, largest first."""
         stat = self.tables[table]
         out = []
@@ -154,7 +163,9 @@ class Context:
         stat = self.tables[drawn.spec.table]
         n = drawn.number
         fid = f"figure-{n}"
-        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True).replace(
+            "</", "<\\/"
+        )
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))
@@ -308,7 +319,16 @@ def render(qmd: Path, out: Path, which: str | None = None) -> str:
     try:
         if which == "quarto":
             # Quarto runs its bundled Pandoc with the same template and filter.
-            cmd = ["quarto", "render", str(qmd), "--to", "html", "--output", out.name, *pandoc_args()]
+            cmd = [
+                "quarto",
+                "render",
+                str(qmd),
+                "--to",
+                "html",
+                "--output",
+                out.name,
+                *pandoc_args(),
+            ]
             subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=qmd.parent)
             produced = qmd.parent / out.name
             if produced != out:

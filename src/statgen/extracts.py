@@ -41,7 +41,13 @@ def find(folder: Path, name: str) -> Source:
         if path.is_file():
             return Source(name, path)
     raise ExtractError(
-        [Problem(str(folder), "-", f"no extract called '{name}': expected {name}.parquet or {name}.csv")],
+        [
+            Problem(
+                str(folder),
+                "-",
+                f"no extract called '{name}': expected {name}.parquet or {name}.csv",
+            )
+        ],
         hint="Point the build at the folder holding the extracts (make release EXTRACTS=DIR, "
         "or statgen build SLUG --extracts DIR), or run `statgen sample-data SLUG` for sample data.",
     )
@@ -156,7 +162,9 @@ def validate(source: Source, raw: pl.DataFrame, spec: Extract, today: dt.date) -
         value = pl.col(f"__typed_{name}")
         check.flag(name, raw_col.is_not_null() & value.is_null(), _type_message(column))
         if not column.nullable:
-            check.flag(name, raw_col.is_null(), "empty cells in a column that may not be empty", False)
+            check.flag(
+                name, raw_col.is_null(), "empty cells in a column that may not be empty", False
+            )
         if column.type == "category":
             allowed = _allowed(column)
             bad = value.is_not_null() & ~value.is_in(allowed)
@@ -169,7 +177,11 @@ def validate(source: Source, raw: pl.DataFrame, spec: Extract, today: dt.date) -
         else:
             typed[name] = value
         if column.unique:
-            check.flag(name, value.is_duplicated() & value.is_not_null(), "duplicate values in a unique column")
+            check.flag(
+                name,
+                value.is_duplicated() & value.is_not_null(),
+                "duplicate values in a unique column",
+            )
         if column.min is not None:
             check.flag(name, value < column.min, f"values below the minimum {column.min:g}")
         if column.max is not None:

@@ -140,7 +140,8 @@ def tidy(publication: Publication, table: StatTable) -> pl.DataFrame:
             table.data.select(
                 *[
                     pl.col(d).replace_strict(
-                        {v: category_label(d, v) for v in table.categories[d]}, return_dtype=pl.String
+                        {v: category_label(d, v) for v in table.categories[d]},
+                        return_dtype=pl.String,
                     )
                     for d in spec.dims
                 ],

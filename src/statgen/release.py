@@ -10,26 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import plotly
 import polars as pl
-from markupsafe import Markup
 
 from statgen import charts as charts_mod
-from statgen import document, extracts, sample_data
+from statgen import document, extracts, manifest, page, protect, sample_data
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
-from statgen.periods import Periods, Quarter, format_date, latest_complete
+from statgen.periods import Periods, Quarter, latest_complete
 from statgen.presentation import tidy
 from statgen.spreadsheets import build_model
 from statgen.spreadsheets.xlsx import write_xlsx
@@ -71,20 +66,15 @@ def quarter_slug(period: Quarter) -> str:
     return f"{period.year}-q{period.q}"
 
 
-def sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def choose_period(frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path) -> Quarter:
+def choose_period(
+    frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path
+) -> Quarter:
     """The requested period, or the latest complete quarter in the extracts."""
     newest = extracts.newest_date(frames)
     if newest is None:
-        raise ExtractError([Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")])
+        raise ExtractError(
+            [Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")]
+        )
     latest = latest_complete(newest)
     if requested is None:
         return latest
@@ -119,6 +109,7 @@ def build(
         next_release = publication.next_release_date(period)
     with stage(STAGES[1]):
         tables = tables_mod.compute(publication, frames, periods)
+        tables = protect.apply(publication, tables)
     by_id = {t.id: t for t in tables}
 
     dest = releases / slug / quarter_slug(period)
@@ -148,11 +139,23 @@ def build(
         with stage(STAGES[5]):
             downloads = _downloads(staging, name, tables)
             qmd = work / "publication.qmd"
-            qmd.write_text(_page_source(publication, context, period, release_date, next_release, downloads, drawn, sample_data.is_sample(source_dir)), encoding="utf-8")
-            _copy_assets(staging, with_charts=bool(drawn))
+            qmd.write_text(
+                page.page_source(
+                    publication,
+                    context,
+                    period,
+                    release_date,
+                    next_release,
+                    downloads,
+                    drawn,
+                    sample_data.is_sample(source_dir),
+                ),
+                encoding="utf-8",
+            )
+            page.copy_assets(staging, with_charts=bool(drawn))
             engine = document.render(qmd, staging / "index.html")
         with stage(STAGES[6]):
-            _write_manifest(staging, publication, period, source_dir, release_date)
+            manifest.write_manifest(staging, publication, period, source_dir, release_date)
             _move_into_place(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -165,117 +168,6 @@ def _downloads(staging: Path, name: str, tables: list[tables_mod.StatTable]) -> 
     files = [staging / f"{name}.xlsx", staging / f"{name}.ods"]
     files += [staging / "csv" / f"{t.id}.csv" for t in tables]
     return [f for f in files if f.exists()]
-
-
-def _page_source(
-    publication: Publication,
-    context: document.Context,
-    period: Quarter,
-    release_date: dt.date,
-    next_release: dt.date | None,
-    downloads: list[Path],
-    drawn: list[charts_mod.DrawnChart],
-    is_sample: bool,
-) -> str:
-    """The Quarto markdown of the page: front matter, commentary, tables, downloads."""
-    title = f"{publication.title}: {period.long_label}"
-    staging = downloads[0].parent if downloads else Path(".")
-    links = []
-    for path in downloads:
-        fmt = path.suffix.lstrip(".").upper()
-        rel = path.relative_to(staging).as_posix()
-        label = {
-            "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
-            "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
-        }.get(fmt, f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name)
-        links.append({"href": rel, "title": label, "format": fmt, "size": document.human_size(path.stat().st_size)})
-    # The commentary was rendered with autoescaping already: insert it as it is.
-    commentary = Markup(document.fill(publication, context, publication.commentary))
-    body = document.fill(
-        publication,
-        context,
-        "publication.qmd.j2",
-        commentary=commentary,
-        downloads=links,
-        tables=list(context.tables.values()),
-        sample=is_sample,
-    )
-    meta: dict[str, Any] = {
-        "lang": "en-GB",
-        "title": title,
-        "pagetitle": f"{title} - {publication.organisation}",
-        "description": publication.summary,
-        "organisation": publication.organisation,
-        "status": publication.status,
-        "release_date": format_date(release_date),
-        "next_release_date": format_date(next_release) if next_release else "To be announced",
-        "period_label": period.long_label,
-        "contact": publication.contact.model_dump(exclude_none=True),
-        "breadcrumbs": [
-            {"text": "Statistics", "href": "../../index.html"},
-            {"text": publication.title, "href": "../index.html"},
-            {"text": period.long_label},
-        ],
-        "publication_index_href": publication.previous_releases_url or "../index.html",
-        "stylesheets": ["statgen.css"],
-        "scripts": ["plotly.min.js", "statgen-charts.js"] if drawn else [],
-        "og": {"title": title, "description": publication.summary, "type": "article"},
-        "format": {"html": {"minimal": True, "embed-resources": False}},
-    }
-    jsonld = _dataset_jsonld(publication, period, release_date, links)
-    return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
-
-
-def _dataset_jsonld(publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]) -> str:
-    """schema.org Dataset description for search engines."""
-    media = {"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "ODS": "application/vnd.oasis.opendocument.spreadsheet", "CSV": "text/csv"}  # fmt: skip
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "name": f"{publication.title}: {period.long_label}",
-        "description": publication.summary,
-        "temporalCoverage": f"{period.start.isoformat()}/{period.end.isoformat()}",
-        "spatialCoverage": publication.geography,
-        "datePublished": release_date.isoformat(),
-        "publisher": {"@type": "Organization", "name": publication.organisation},
-        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-        "keywords": publication.keywords,
-        "distribution": [
-            {"@type": "DataDownload", "name": link["title"], "encodingFormat": media.get(link["format"], "application/octet-stream"), "contentUrl": link["href"]}
-            for link in links
-        ],
-    }
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-
-
-def _copy_assets(staging: Path, with_charts: bool) -> None:
-    for asset in document.assets(["statgen.css"]):
-        shutil.copyfile(asset, staging / asset.name)
-    if with_charts:
-        for asset in document.assets(["statgen-charts.js"]):
-            shutil.copyfile(asset, staging / asset.name)
-        bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        shutil.copyfile(bundle, staging / "plotly.min.js")
-
-
-def _write_manifest(staging: Path, publication: Publication, period: Quarter, source_dir: Path, release_date: dt.date) -> None:
-    from statgen import __version__
-
-    files = sorted(p for p in staging.rglob("*") if p.is_file())
-    inputs = sorted(p for p in source_dir.iterdir() if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts)
-    manifest = {
-        "publication": publication.slug,
-        "period": period.code,
-        "release_date": release_date.isoformat(),
-        "statgen_version": __version__,
-        "inputs": [{"name": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in inputs],
-        "files": [
-            {"path": p.relative_to(staging).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size}
-            for p in files
-        ],
-    }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def _move_into_place(staging: Path, dest: Path) -> None:

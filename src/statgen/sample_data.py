@@ -21,7 +21,9 @@ def _module(publication: Publication) -> ModuleType:
     path = publication.folder / "sample.py"
     if not path.is_file():
         raise ConfigError(f"{path}: no such file; this publication has no sample data generator")
-    spec = importlib.util.spec_from_file_location(f"statgen_sample_{publication.slug.replace('-', '_')}", path)
+    spec = importlib.util.spec_from_file_location(
+        f"statgen_sample_{publication.slug.replace('-', '_')}", path
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -45,7 +47,9 @@ def write_sample(
 ) -> list[Path]:
     """Generate the sample extracts and write them to ``folder`` (one file per extract)."""
     module = _module(publication)
-    frames: dict[str, pl.DataFrame] = module.generate(scale=scale, **({"seed": seed} if seed is not None else {}))
+    frames: dict[str, pl.DataFrame] = module.generate(
+        scale=scale, **({"seed": seed} if seed is not None else {})
+    )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():

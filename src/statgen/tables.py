@@ -54,7 +54,7 @@ class StatTable:
 
     @property
     def caption(self) -> str:
-        """"Table 1: <title>"."""
+        """ "Table 1: <title>"."""
         return f"Table {self.number}: {self.spec.title}"
 
     def value(self, measure: str | None = None, **keys: Any) -> Any:
@@ -97,7 +97,9 @@ def load_transforms(publication: Publication) -> ModuleType:
     return module
 
 
-def _call(func: Callable[..., Any], table: Table, inputs: dict[str, Any], path: Path) -> pl.LazyFrame:
+def _call(
+    func: Callable[..., Any], table: Table, inputs: dict[str, Any], path: Path
+) -> pl.LazyFrame:
     params = inspect.signature(func).parameters
     unknown = [p for p in params if p not in inputs]
     if unknown:
@@ -175,13 +177,17 @@ def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: 
         )
     frame = frame.select(*table.dims, *measures)
     if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
-        raise StatgenError(f"{where} returned more than one row for some combination of {table.dims}")
+        raise StatgenError(
+            f"{where} returned more than one row for some combination of {table.dims}"
+        )
     categories = {d: _categories(frame, d) for d in table.dims}
     frame = frame.with_columns(pl.col(d).cast(pl.String) for d in table.dims)
 
     # Every combination of categories gets a row: counts of nothing are zero, other measures
     # (medians, percentages of nothing) are not applicable and carry the [z] marker.
-    grid = pl.DataFrame({table.dims[0]: categories[table.dims[0]]}, schema={table.dims[0]: pl.String})
+    grid = pl.DataFrame(
+        {table.dims[0]: categories[table.dims[0]]}, schema={table.dims[0]: pl.String}
+    )
     for d in table.dims[1:]:
         grid = grid.join(pl.DataFrame({d: categories[d]}, schema={d: pl.String}), how="cross")
     frame = grid.join(frame, on=table.dims, how="left", nulls_equal=True)
@@ -190,7 +196,10 @@ def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: 
         if m.additive:
             fills.append(pl.col(m.name).fill_null(0))
         fills.append(
-            pl.when(pl.col(m.name).is_null()).then(pl.lit("z")).otherwise(None).alias(marker_column(m.name))
+            pl.when(pl.col(m.name).is_null())
+            .then(pl.lit("z"))
+            .otherwise(None)
+            .alias(marker_column(m.name))
         )
     frame = frame.with_columns(fills)
 
@@ -199,7 +208,9 @@ def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: 
         for d in table.totals:
             if TOTAL not in categories[d]:
                 categories[d] = [*categories[d], TOTAL]
-    order = [pl.col(d).replace_strict(categories[d], list(range(len(categories[d])))) for d in table.dims]
+    order = [
+        pl.col(d).replace_strict(categories[d], list(range(len(categories[d])))) for d in table.dims
+    ]
     frame = frame.sort(order).select(
         *table.dims, *[c for m in table.measures for c in (m.name, marker_column(m.name))]
     )

@@ -98,7 +98,9 @@ def build_model(
         Line("Shorthand used in these tables", "heading"),
         *(shorthand_lines(used) or [Line("No shorthand is used in these tables.")]),
         Line("Notes", "heading"),
-        Line("Notes referred to as [note 1] and so on are on the Notes worksheet.", "link", "Notes"),
+        Line(
+            "Notes referred to as [note 1] and so on are on the Notes worksheet.", "link", "Notes"
+        ),
         Line("Licence", "heading"),
         Line(
             "You may re-use this information free of charge under the Open Government Licence v3.0.",
@@ -112,7 +114,10 @@ def build_model(
         [Cell("Cover", link="Cover"), Cell("About these tables: source, dates, status, contact")],
         [Cell("Notes", link="Notes"), Cell("Notes used in the tables")],
         *[
-            [Cell(t.sheet, link=t.sheet), Cell(f"Table {t.number}: {t.spec.summary or t.spec.title}")]
+            [
+                Cell(t.sheet, link=t.sheet),
+                Cell(f"Table {t.number}: {t.spec.summary or t.spec.title}"),
+            ]
             for t in tables
         ],
     ]
@@ -138,7 +143,11 @@ def build_model(
         "Notes",
         "Notes",
         [Line(ONE_TABLE)],
-        Grid([Header("Note number"), Header("Note text"), Header("Tables the note applies to")], note_rows, 1),
+        Grid(
+            [Header("Note number"), Header("Note text"), Header("Tables the note applies to")],
+            note_rows,
+            1,
+        ),
         "Notes_table",
     )
 

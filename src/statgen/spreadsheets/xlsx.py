@@ -42,7 +42,9 @@ def _write_grid(ws: Worksheet, grid: Grid, top: int) -> None:
         cell = ws.cell(row=top, column=j)
         _text(cell, header.text)
         cell.font = Font(name=FONT, size=12, bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if header.numeric else "left")
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="right" if header.numeric else "left"
+        )
     for i, row in enumerate(grid.rows, top + 1):
         for j, value in enumerate(row, 1):
             _write_cell(ws.cell(row=i, column=j), value)
@@ -83,7 +85,9 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     for i, line in enumerate(sheet.lines, 2):
         cell = ws.cell(row=i, column=1)
         _text(cell, line.text)
-        cell.font = Font(name=FONT, size=14 if line.style == "heading" else 12, bold=line.style == "heading")
+        cell.font = Font(
+            name=FONT, size=14 if line.style == "heading" else 12, bold=line.style == "heading"
+        )
         if line.style == "link" and line.target:
             external = ":" in line.target
             cell.hyperlink = line.target if external else f"#'{line.target}'!A1"

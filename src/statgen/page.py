@@ -1,0 +1,127 @@
+"""The HTML publication: assemble the page's Quarto markdown (front matter, commentary, tables,
+downloads), copy its assets, and render it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import plotly
+from markupsafe import Markup
+
+from statgen import charts as charts_mod
+from statgen import document
+from statgen.config import Publication
+from statgen.periods import Quarter, format_date
+
+
+def page_source(
+    publication: Publication,
+    context: document.Context,
+    period: Quarter,
+    release_date: dt.date,
+    next_release: dt.date | None,
+    downloads: list[Path],
+    drawn: list[charts_mod.DrawnChart],
+    is_sample: bool,
+) -> str:
+    """The Quarto markdown of the page: front matter, commentary, tables, downloads."""
+    title = f"{publication.title}: {period.long_label}"
+    staging = downloads[0].parent if downloads else Path(".")
+    links = []
+    for path in downloads:
+        fmt = path.suffix.lstrip(".").upper()
+        rel = path.relative_to(staging).as_posix()
+        label = {
+            "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
+            "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
+        }.get(
+            fmt,
+            f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name,
+        )
+        links.append(
+            {
+                "href": rel,
+                "title": label,
+                "format": fmt,
+                "size": document.human_size(path.stat().st_size),
+            }
+        )
+    # The commentary was rendered with autoescaping already: insert it as it is.
+    commentary = Markup(document.fill(publication, context, publication.commentary))
+    body = document.fill(
+        publication,
+        context,
+        "publication.qmd.j2",
+        commentary=commentary,
+        downloads=links,
+        tables=list(context.tables.values()),
+        sample=is_sample,
+    )
+    meta: dict[str, Any] = {
+        "lang": "en-GB",
+        "title": title,
+        "pagetitle": f"{title} - {publication.organisation}",
+        "description": publication.summary,
+        "organisation": publication.organisation,
+        "status": publication.status,
+        "release_date": format_date(release_date),
+        "next_release_date": format_date(next_release) if next_release else "To be announced",
+        "period_label": period.long_label,
+        "contact": publication.contact.model_dump(exclude_none=True),
+        "breadcrumbs": [
+            {"text": "Statistics", "href": "../../index.html"},
+            {"text": publication.title, "href": "../index.html"},
+            {"text": period.long_label},
+        ],
+        "publication_index_href": publication.previous_releases_url or "../index.html",
+        "stylesheets": ["statgen.css"],
+        "scripts": ["plotly.min.js", "statgen-charts.js"] if drawn else [],
+        "og": {"title": title, "description": publication.summary, "type": "article"},
+        "format": {"html": {"minimal": True, "embed-resources": False}},
+    }
+    jsonld = dataset_jsonld(publication, period, release_date, links)
+    return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
+
+
+def dataset_jsonld(
+    publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]
+) -> str:
+    """schema.org Dataset description for search engines."""
+    media = {"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "ODS": "application/vnd.oasis.opendocument.spreadsheet", "CSV": "text/csv"}  # fmt: skip
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{publication.title}: {period.long_label}",
+        "description": publication.summary,
+        "temporalCoverage": f"{period.start.isoformat()}/{period.end.isoformat()}",
+        "spatialCoverage": publication.geography,
+        "datePublished": release_date.isoformat(),
+        "publisher": {"@type": "Organization", "name": publication.organisation},
+        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "keywords": publication.keywords,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": link["title"],
+                "encodingFormat": media.get(link["format"], "application/octet-stream"),
+                "contentUrl": link["href"],
+            }
+            for link in links
+        ],
+    }
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+
+
+def copy_assets(staging: Path, with_charts: bool) -> None:
+    for asset in document.assets(["statgen.css"]):
+        shutil.copyfile(asset, staging / asset.name)
+    if with_charts:
+        for asset in document.assets(["statgen-charts.js"]):
+            shutil.copyfile(asset, staging / asset.name)
+        bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        shutil.copyfile(bundle, staging / "plotly.min.js")
