@@ -77,7 +77,11 @@ CASES = [
     Case("semicolon-delimiter", _text(lambda t: t.replace(",", ";")), "does not use commas"),
     Case("latin-1-encoding", _latin1, "not UTF-8"),
     Case("truncated", _text(lambda t: t[: len(t) // 2].rsplit(",", 3)[0]), "looks truncated"),
-    Case("extra-column", _frame(lambda f: f.with_columns(notes=pl.lit("x"))), "unexpected column: notes"),
+    Case(
+        "extra-column",
+        _frame(lambda f: f.with_columns(notes=pl.lit("x"))),
+        "unexpected column: notes",
+    ),
     Case("missing-column", _frame(lambda f: f.drop("sex")), "'sex': column is missing"),
     Case(
         "renamed-column",
@@ -86,14 +90,28 @@ CASES = [
     ),
     Case("wrong-type-integer", _frame(_set("age_at_start", [3, 7], "forty")), "not whole numbers"),
     Case("wrong-type-date", _frame(_set("notification_date", [2], "31/02/2024")), "YYYY-MM-DD"),
-    Case("future-date", _frame(_set("notification_date", [5], "2099-01-01")), "dates in the future"),
-    Case("date-before-2000", _frame(_set("notification_date", [5], "1999-12-31")), "before 2000-01-01"),
+    Case(
+        "future-date", _frame(_set("notification_date", [5], "2099-01-01")), "dates in the future"
+    ),
+    Case(
+        "date-before-2000",
+        _frame(_set("notification_date", [5], "1999-12-31")),
+        "before 2000-01-01",
+    ),
     Case("empty-file", _text(lambda t: ""), "empty (0 bytes)"),
     Case("header-only", _text(lambda t: t.splitlines()[0] + "\n"), "header but no rows"),
     Case("duplicate-ids", _frame(lambda f: pl.concat([f, f.head(3)])), "duplicate values"),
-    Case("unknown-category", _frame(_set("order_type", [4], "Home detention")), "not in the allowed list"),
+    Case(
+        "unknown-category",
+        _frame(_set("order_type", [4], "Home detention")),
+        "not in the allowed list",
+    ),
     Case("case-variant", _frame(_set("sex", [1], "male")), "should be written exactly 'Male'"),
-    Case("whitespace-variant", _frame(_set("region", [1], " London ")), "should be written exactly 'London'"),
+    Case(
+        "whitespace-variant",
+        _frame(_set("region", [1], " London ")),
+        "should be written exactly 'London'",
+    ),
     Case("zero-byte-parquet", _parquet(b""), "empty (0 bytes)"),
     Case("corrupt-parquet", _corrupt_parquet, "truncated or corrupt"),
 ]

@@ -62,7 +62,9 @@ def test_hand_worked_two_way_table() -> None:
     shown = cells(protected)
     hidden = sorted(k for k, v in shown.items() if v is None)
     assert hidden == [("a", "x"), ("a", "z"), ("c", "x"), ("c", "z")]
-    assert protected.data.filter(pl.col("n").is_null())[marker_column("n")].unique().to_list() == ["c"]
+    assert protected.data.filter(pl.col("n").is_null())[marker_column("n")].unique().to_list() == [
+        "c"
+    ]
     assert shown[(TOTAL, TOTAL)] == 349
 
 
@@ -135,7 +137,9 @@ def random_tables(draw: st.DrawFn) -> tuple[StatTable, Disclosure]:
     sizes = {d: draw(st.integers(1, 4)) for d in dims}
     keys = list(product(*[[f"{d}{i}" for i in range(sizes[d])] for d in dims]))
     small = st.integers(0, 6)
-    values = draw(st.lists(st.one_of(small, st.integers(0, 200)), min_size=len(keys), max_size=len(keys)))
+    values = draw(
+        st.lists(st.one_of(small, st.integers(0, 200)), min_size=len(keys), max_size=len(keys))
+    )
     rules = Disclosure(
         threshold=draw(st.integers(1, 5)),
         suppress_zero=draw(st.booleans()),

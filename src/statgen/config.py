@@ -433,7 +433,9 @@ def load_publication(folder: Path) -> Publication:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check its spelling against docs/config.md)"
-            lines.append(f"{path}: {_location(err['loc'])}: {msg}")
+            # Model-level checks name their own key in the message.
+            where = f"{_location(err['loc'])}: " if err["loc"] else ""
+            lines.append(f"{path}: {where}{msg}")
         raise ConfigError("\n".join(lines)) from None
     if publication.slug != folder.name:
         raise ConfigError(

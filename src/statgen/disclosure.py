@@ -115,7 +115,7 @@ def suppress(
         if not candidates:  # nothing left to hide behind: suppress the whole line's total
             break
 
-        def cost(k: Key) -> tuple[int, bool, bool, float, int]:
+        def cost(k: Key, counts: list[int] = counts) -> tuple[int, bool, bool, float, int]:
             fixes = sum(counts[n] == 1 for n in by_cell[k])
             value = float(values[k] or 0)
             return (-fixes, is_total(k), value == 0, value, order[k])

@@ -96,7 +96,8 @@ def totals_add_up(publication: Publication, tables: list[StatTable]) -> Check:
                 parts = sum(values[k] or 0 for k in line if k != total_key)
                 if abs((values[total_key] or 0) - parts) > 1e-6:
                     problems.append(
-                        f"{_where(table, total_key)}: total {values[total_key]} but its parts add up to {parts}"
+                        f"{_where(table, total_key)}: total {values[total_key]} but its parts "
+                        f"add up to {parts}"
                     )
     return _check(
         "Totals equal the sum of their parts",
@@ -350,7 +351,8 @@ th,td{text-align:left;border-bottom:1px solid #b1b4b6;padding:.5rem;vertical-ali
 <p>Overall: <strong class="{{ r.status }}">{{ labels[r.status] }}</strong>.
 A failed check stops the release; warnings need a statistician's review.</p>
 <table><caption>Checks and their results</caption>
-<thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Summary</th></tr></thead>
+<thead><tr><th scope="col">Check</th><th scope="col">Result</th>
+<th scope="col">Summary</th></tr></thead>
 <tbody>
 {% for c in r.checks %}<tr><th scope="row"><a href="#check-{{ loop.index }}">{{ c.name }}</a></th>
 <td><strong class="{{ c.status }}">{{ labels[c.status] }}</strong></td><td>{{ c.summary }}</td></tr>

@@ -179,14 +179,14 @@ def revisions_table(
         title=f"Figures revised since the previous release ({previous.name})",
         summary="Each figure that changed since the previous release, with both values",
         transform="revisions",
-        rows=["table", "revised_figure", "measure"],
+        rows=["table", "revised_figure", "revised_measure"],
         measures=measures,
         sheet="Revisions",
     )
     rows = {
         "table": [f"Table {r.table.number}" for r in revisions],
         "revised_figure": [r.label for r in revisions],
-        "measure": [r.measure.title for r in revisions],
+        "revised_measure": [r.measure.title for r in revisions],
         "previous": [r.previous for r in revisions],
         "revised": [r.new for r in revisions],
         "difference": [r.difference for r in revisions],
