@@ -145,8 +145,8 @@ def test_commentary_outside_the_publication_refused(tmp_path: Path, path: str) -
     with pytest.raises(ConfigError) as err:
         load_publication(folder)
     assert str(err.value) == (
-        f"{folder / 'publication.yaml'}: commentary: {path!r} is outside the publication "
-        "folder; name a file inside it (e.g. commentary.qmd)"
+        f"{folder / 'publication.yaml'}: commentary: {path!r} must be a file inside the "
+        "publication folder"
     )
 
 

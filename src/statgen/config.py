@@ -342,8 +342,7 @@ class Publication(Strict):
                     )
         if Path(self.commentary).is_absolute() or ".." in Path(self.commentary).parts:
             raise ValueError(
-                f"commentary: {self.commentary!r} is outside the publication folder; name a "
-                "file inside it (e.g. commentary.qmd)"
+                f"commentary: {self.commentary!r} must be a file inside the publication folder"
             )
         for i, rec in enumerate(self.checks.reconcile):
             for j, table_id in enumerate(rec.tables):

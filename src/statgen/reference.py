@@ -23,6 +23,10 @@ MODELS: list[type[BaseModel]] = [
     config.Table,
     config.Measure,
     config.Chart,
+    config.Disclosure,
+    config.Revisions,
+    config.Checks,
+    config.Reconcile,
 ]
 
 
