@@ -40,7 +40,10 @@ def mentions(path: Path) -> list[str]:
 
 def test_library_names_no_publication() -> None:
     found = [hit for path in library_files() for hit in mentions(path)]
-    assert not found, "src/statgen/ must not name a publication; move these to publications/<slug>/:\n" + "\n".join(found)
+    assert not found, (
+        "src/statgen/ must not name a publication; move these to publications/<slug>/:\n"
+        + "\n".join(found)
+    )
 
 
 def test_the_check_can_fail() -> None:
@@ -60,4 +63,6 @@ def test_forbidden_words(text: str) -> None:
 
 
 def test_generic_words_allowed() -> None:
-    assert not FORBIDDEN.search("© Crown copyright; court_type; monitoring of builds; a criminal offence")
+    assert not FORBIDDEN.search(
+        "© Crown copyright; court_type; monitoring of builds; a criminal offence"
+    )

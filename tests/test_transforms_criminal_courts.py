@@ -9,6 +9,7 @@ before the series, open Crown Court cases aged 90/91, 181/182 and 363/364 days a
 missing offence, charge and remand values, and a vacated trial.
 """
 
+# ruff: noqa: E501  (the hand-made extract reads best as one case per line)
 from __future__ import annotations
 
 import datetime as dt
@@ -82,7 +83,9 @@ CASES = [
 
 
 def write(folder: Path, rows: list[tuple[str, ...]]) -> Path:
-    pl.DataFrame([list(r) for r in rows], schema=COLUMNS, orient="row").write_csv(folder / "cases.csv")
+    pl.DataFrame([list(r) for r in rows], schema=COLUMNS, orient="row").write_csv(
+        folder / "cases.csv"
+    )
     return folder
 
 
@@ -178,7 +181,11 @@ def test_timeliness(tables: dict[str, StatTable]) -> None:
     t = tables["timeliness"]
     # Q3: Crown C8 517 days from charge; magistrates' M1 29 days from offence.
     measures = ("median_days", "mean_days", "cases", "cases_left_out")
-    got = {(q, c): tuple(t.row(quarter=q, court_type=c)[m] for m in measures) for q in ("2025Q3", "2025Q4") for c in (MC, CC)}
+    got = {
+        (q, c): tuple(t.row(quarter=q, court_type=c)[m] for m in measures)
+        for q in ("2025Q3", "2025Q4")
+        for c in (MC, CC)
+    }
     assert got[("2025Q3", CC)] == (517.0, 517.0, 1, 0)
     assert got[("2025Q3", MC)] == (29.0, 29.0, 1, 0)
     # Q4 Crown: C9 118 and C12 49 days; C10 has no charge date, so is left out.
@@ -193,12 +200,27 @@ def test_mean_rounds_half_away_from_zero(tmp_path: Path) -> None:
     # Four Crown Court cases completed on 31 Dec 2025, 10, 10, 10 and 11 days after charge:
     # mean 41 / 4 = 10.25, published as 10.3 (halves round away from zero, not to even: 10.2).
     rows = [
-        (f"X{i}", CC, "Trial", "Robbery", "London", "", charge, "2025-12-22", "2025-12-31", "", "Bail")
+        (
+            f"X{i}",
+            CC,
+            "Trial",
+            "Robbery",
+            "London",
+            "",
+            charge,
+            "2025-12-22",
+            "2025-12-31",
+            "",
+            "Bail",
+        )
         for i, charge in enumerate(["2025-12-21", "2025-12-21", "2025-12-21", "2025-12-20"])
     ]
     publication = load_publication(PUBLICATION)
     frames = load(write(tmp_path, rows), publication.extracts, TODAY)
-    tables = {t.id: t for t in tables_mod.compute(publication, frames, Periods.ending(Quarter(2025, 4), 2))}
+    tables = {
+        t.id: t
+        for t in tables_mod.compute(publication, frames, Periods.ending(Quarter(2025, 4), 2))
+    }
     row = tables["timeliness"].row(quarter="2025Q4", court_type=CC)
     assert (row["median_days"], row["mean_days"], row["cases"]) == (10.0, 10.3, 4)
 
@@ -206,7 +228,11 @@ def test_mean_rounds_half_away_from_zero(tmp_path: Path) -> None:
 def test_trial_effectiveness(tables: dict[str, StatTable]) -> None:
     t = tables["trial-effectiveness"]
     measures = ("effective", "cracked", "ineffective", "trials")
-    got = {(q, c): tuple(t.row(quarter=q, court_type=c)[m] for m in measures) for q in ("2025Q3", "2025Q4") for c in (MC, CC)}
+    got = {
+        (q, c): tuple(t.row(quarter=q, court_type=c)[m] for m in measures)
+        for q in ("2025Q3", "2025Q4")
+        for c in (MC, CC)
+    }
     assert got == {
         # Q3 Crown: C8 effective. Q3 magistrates': M1 had no trial: no percentages [z], 0 trials.
         ("2025Q3", CC): (100.0, 0.0, 0.0, 1),
@@ -258,7 +284,12 @@ def test_case_type_must_belong_to_court_type(tmp_path: Path) -> None:
 
 def test_completion_before_receipt_rejected(tmp_path: Path) -> None:
     bad = list(CASES)
-    bad[8] = (*CASES[8][:7], "2025-08-01", "2025-07-31", *CASES[8][9:])  # C9 completed the day before receipt
+    bad[8] = (
+        *CASES[8][:7],
+        "2025-08-01",
+        "2025-07-31",
+        *CASES[8][9:],
+    )  # C9 completed the day before receipt
     publication = load_publication(PUBLICATION)
     with pytest.raises(ExtractError) as err:
         load(write(tmp_path, bad), publication.extracts, TODAY)
@@ -282,5 +313,7 @@ def test_cumulative_open_caseload_matches_definition(tmp_path: Path) -> None:
                 pl.col("receipt_date") <= day,
                 pl.col("completion_date").is_null() | (pl.col("completion_date") > day),
             ).height
-            got = series.filter(pl.col("quarter") == quarter.code, pl.col("court_type") == court)["open_cases"].item()
+            got = series.filter(pl.col("quarter") == quarter.code, pl.col("court_type") == court)[
+                "open_cases"
+            ].item()
             assert got == by_definition, (quarter.code, court)

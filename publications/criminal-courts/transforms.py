@@ -35,16 +35,16 @@ def in_quarters(date: pl.Expr, first: dt.date, last: dt.date) -> pl.Expr:
 
 def received_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Receipts: cases whose receipt_date falls in a quarter of the series, with that quarter."""
-    return cases.filter(in_quarters(pl.col("receipt_date"), periods.first.start, periods.latest.end)).with_columns(
-        quarter=quarter_code(pl.col("receipt_date"))
-    )
+    return cases.filter(
+        in_quarters(pl.col("receipt_date"), periods.first.start, periods.latest.end)
+    ).with_columns(quarter=quarter_code(pl.col("receipt_date")))
 
 
 def disposed_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Disposals: cases whose completion_date falls in a quarter of the series, with that quarter."""
-    return cases.filter(in_quarters(pl.col("completion_date"), periods.first.start, periods.latest.end)).with_columns(
-        quarter=quarter_code(pl.col("completion_date"))
-    )
+    """Disposals: cases whose completion_date is in a quarter of the series, with the quarter."""
+    return cases.filter(
+        in_quarters(pl.col("completion_date"), periods.first.start, periods.latest.end)
+    ).with_columns(quarter=quarter_code(pl.col("completion_date")))
 
 
 def open_at(day: pl.Expr) -> list[pl.Expr]:
@@ -67,7 +67,11 @@ def open_at_quarter_ends(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
 def series_index(date: pl.Expr, periods: Periods) -> pl.Expr:
     """Position of a date's quarter in the series: 0 the first quarter, negative before it."""
     first = periods.first
-    return date.dt.year().cast(pl.Int32) * 4 + date.dt.quarter().cast(pl.Int32) - (first.year * 4 + first.q)
+    return (
+        date.dt.year().cast(pl.Int32) * 4
+        + date.dt.quarter().cast(pl.Int32)
+        - (first.year * 4 + first.q)
+    )
 
 
 def open_caseload_series(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFrame:
@@ -89,7 +93,11 @@ def open_caseload_series(cases: pl.LazyFrame, periods: Periods, by: list[str]) -
             .agg(net=pl.len().cast(pl.Int64) * sign)
         )
 
-    net = pl.concat([counted("receipt_date", 1), counted("completion_date", -1)]).group_by(*by, "k").agg(pl.col("net").sum())
+    net = (
+        pl.concat([counted("receipt_date", 1), counted("completion_date", -1)])
+        .group_by(*by, "k")
+        .agg(pl.col("net").sum())
+    )
     # Every category and quarter gets a row, so quarters with no movement carry the total forward.
     grid = _category_grid(cases, by).join(_series_positions(periods), how="cross")
     return (
@@ -100,7 +108,7 @@ def open_caseload_series(cases: pl.LazyFrame, periods: Periods, by: list[str]) -
 
 
 def age_band(days: pl.Expr) -> pl.Expr:
-    """Age band of a case aged ``days`` days (a week is 7 days; "13 to 26 weeks" is 91 <= days < 182)."""
+    """Age band of a case open ``days`` days (a week is 7: "13 to 26 weeks" is 91 <= days < 182)."""
     band = (
         pl.when(days < 13 * 7).then(pl.lit(AGE_BANDS[0]))
         .when(days < 26 * 7).then(pl.lit(AGE_BANDS[1]))
@@ -128,8 +136,12 @@ def one_decimal(value: pl.Expr) -> pl.Expr:
 
 def caseload(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Receipts and disposals in each quarter, and the open caseload at its end, by court type."""
-    receipts = received_in_series(cases, periods).group_by("quarter", "court_type").agg(receipts=pl.len())
-    disposals = disposed_in_series(cases, periods).group_by("quarter", "court_type").agg(disposals=pl.len())
+    receipts = (
+        received_in_series(cases, periods).group_by("quarter", "court_type").agg(receipts=pl.len())
+    )
+    disposals = (
+        disposed_in_series(cases, periods).group_by("quarter", "court_type").agg(disposals=pl.len())
+    )
     return (
         open_caseload_series(cases, periods, ["court_type"])
         .join(receipts, on=["quarter", "court_type"], how="left")
@@ -142,17 +154,24 @@ def receipts_by_offence(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     first = periods.last(4)[0]
     return (
         cases.filter(in_quarters(pl.col("receipt_date"), first.start, periods.latest.end))
-        .group_by(quarter_code(pl.col("receipt_date")).alias("quarter"), "court_type", "offence_group")
+        .group_by(
+            quarter_code(pl.col("receipt_date")).alias("quarter"), "court_type", "offence_group"
+        )
         .agg(receipts=pl.len())
     )
 
 
 def crown_open_by_age(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Crown Court cases open at each quarter end, by age band of days from receipt to the quarter end."""
+    """Crown Court cases open at each quarter end d, by age band of their age d - receipt_date."""
     crown = cases.filter(pl.col("court_type") == CROWN)
     return (
         open_at_quarter_ends(crown, periods)
-        .group_by("quarter", age_band((pl.col("quarter_end") - pl.col("receipt_date")).dt.total_days()).alias("age_band"))
+        .group_by(
+            "quarter",
+            age_band((pl.col("quarter_end") - pl.col("receipt_date")).dt.total_days()).alias(
+                "age_band"
+            ),
+        )
         .agg(open_cases=pl.len())
     )
 
@@ -177,10 +196,12 @@ def timeliness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
 
 def trial_effectiveness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Among cases disposed in each quarter with an Effective, Cracked or Ineffective trial
-    (Vacated left out), the percentage of each outcome (one decimal place) and the number of trials."""
+    (Vacated left out), the percentage of each outcome (one decimal place) and the number of
+    trials."""
     outcome = pl.col("trial_outcome")
     shares = {
-        name.lower(): one_decimal(100 * (outcome == name).sum() / pl.len()) for name in TRIAL_OUTCOMES
+        name.lower(): one_decimal(100 * (outcome == name).sum() / pl.len())
+        for name in TRIAL_OUTCOMES
     }
     return (
         disposed_in_series(cases, periods)
@@ -204,10 +225,20 @@ def crown_receipts_by_remand(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFr
     "Not recorded")."""
     first = periods.last(4)[0]
     statuses = cases.collect_schema()["remand_status"].categories.to_list()  # type: ignore[union-attr]
-    remand = pl.col("remand_status").cast(pl.String).fill_null(NOT_RECORDED).cast(pl.Enum([*statuses, NOT_RECORDED]))
+    remand = (
+        pl.col("remand_status")
+        .cast(pl.String)
+        .fill_null(NOT_RECORDED)
+        .cast(pl.Enum([*statuses, NOT_RECORDED]))
+    )
     return (
-        cases.filter(pl.col("court_type") == CROWN, in_quarters(pl.col("receipt_date"), first.start, periods.latest.end))
-        .group_by(quarter_code(pl.col("receipt_date")).alias("quarter"), remand.alias("remand_status"))
+        cases.filter(
+            pl.col("court_type") == CROWN,
+            in_quarters(pl.col("receipt_date"), first.start, periods.latest.end),
+        )
+        .group_by(
+            quarter_code(pl.col("receipt_date")).alias("quarter"), remand.alias("remand_status")
+        )
         .agg(receipts=pl.len())
     )
 
