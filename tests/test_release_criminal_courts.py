@@ -7,11 +7,10 @@ from __future__ import annotations
 import csv
 import html
 import re
-from pathlib import Path
 
 import pytest
-
 from conftest import small_build
+
 from statgen.release import BuildResult
 
 
