@@ -131,7 +131,9 @@ def figure(
         yaxis=cat_axis if spec.kind == "bar" else value_axis,
         font={"family": '"Helvetica Neue", Helvetica, Arial, sans-serif'},
     )
-    if spec.kind == "line" and spec.x == QUARTER:
+    if spec.kind in ("line", "column") and spec.x == QUARTER:
+        # Quarter labels ("Oct to Dec 2025") are long: label every other one rather than let
+        # Plotly rotate them into the legend below the axis.
         fig.update_xaxes(nticks=6)
     data = fig.to_plotly_json()
     # Round-trip through JSON so numpy types and dict order are fixed: same input, same bytes.

@@ -203,7 +203,7 @@ class Chart(Strict):
     measure: str
     """Name of the measure drawn."""
     where: dict[str, str] = {}
-    """Fixed values of other dimensions, e.g. ``{court_type: Crown Court}``."""
+    """Fixed values of other dimensions, e.g. ``{region: Wales}``."""
     include_totals: bool = False
     """Whether "Total" categories are drawn (usually not: they dwarf the parts)."""
     stacked: bool = False
@@ -254,7 +254,7 @@ class Publication(Strict):
     slug: str = Field(pattern=SLUG)
     """Short name used in folders and file names; must match the folder name."""
     title: str
-    """Publication title, e.g. "Electronic monitoring statistics"."""
+    """Publication title, e.g. "Legal aid statistics"."""
     summary: str
     """One or two sentences on what the publication covers."""
     organisation: str
