@@ -22,7 +22,7 @@ from statgen.document import Context, fill
 from statgen.errors import CheckError, StatgenError
 from statgen.periods import Periods, Quarter
 from statgen.presentation import category_label, format_number
-from statgen.tables import QUARTER, StatTable
+from statgen.tables import QUARTER, StatTable, table_quarters
 
 Status = Literal["pass", "warn", "fail"]
 MAX_DETAILS = 50
@@ -113,7 +113,8 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
     for table in tables:
         if QUARTER not in table.spec.dims:
             continue
-        gaps = [c for c in periods.codes if c not in table.categories[QUARTER]]
+        shown = set(table.categories[QUARTER]) - set(table.absent_quarters)
+        gaps = [q for q in table_quarters(table.spec, periods) if q not in shown]
         if gaps:
             missing.append(f"Table {table.number} ({table.id}): no rows for {', '.join(gaps)}")
         counts = [m.name for m in table.spec.measures if m.additive]
@@ -125,7 +126,7 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
         _check(
             "Series have no gaps",
             missing,
-            f"Every quarterly table covers {periods.first.code} to {periods.latest.code}.",
+            f"Every quarterly table covers each of its quarters up to {periods.latest.code}.",
             "{n} tables miss quarters of the series.",
         ),
         _check(
@@ -264,7 +265,9 @@ def commentary_traced(
                     f"{figure} comes from {source.table} {dict(source.keys)}, which is not "
                     "published (suppressed or missing)"
                 )
-    allowed = {str(f) for f in traced.quoted}
+    # Numbers inside category names ("52 weeks and over") are definitions, not figures.
+    labels = {c for t in published for cats in t.categories.values() for c in cats}
+    allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
