@@ -9,14 +9,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import TODAY, copy_project
 
 from statgen import manifest, signoff
 from statgen.errors import ConfigError
 from statgen.periods import Quarter
 from statgen.publish import LONDON, PublishError, publish
 from statgen.release import build
-
-from conftest import TODAY, copy_project
 
 SLUG = "electronic-monitoring"
 Q3 = Quarter(2026, 3)

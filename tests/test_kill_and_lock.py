@@ -13,14 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TODAY, copy_project
 
 from statgen import manifest
 from statgen.lock import LockError
 from statgen.periods import Quarter
 from statgen.publish import LONDON, publish
 from statgen.release import STAGES, build
-
-from conftest import TODAY, copy_project
 
 SLUG = "electronic-monitoring"
 
@@ -98,7 +97,9 @@ def test_a_publish_killed_midway_leaves_no_release(project: Path) -> None:
     assert [p.name for p in slug_dir.iterdir() if p.name.startswith(".")]  # it was writing
     kill(proc)
     assert visible(slug_dir) == []
-    done = publish(project, SLUG, Quarter(2026, 3), now=dt.datetime(2026, 12, 10, 9, 30, tzinfo=LONDON))
+    done = publish(
+        project, SLUG, Quarter(2026, 3), now=dt.datetime(2026, 12, 10, 9, 30, tzinfo=LONDON)
+    )
     assert visible(slug_dir) == ["2026-q3"] and done.folder.name == "2026-q3"
     assert [p.name for p in slug_dir.iterdir() if p.name.startswith(".")] == []
     assert manifest.verify(done.folder) == []
