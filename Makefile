@@ -16,7 +16,7 @@ A ?=
 B ?=
 DIR ?=
 
-.PHONY: help release publish diff verify test lint format clean distclean install dev
+.PHONY: help release publish diff verify test lint format docs clean distclean install dev
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -63,6 +63,9 @@ lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 format: $(VENV)/.dev-installed ## Format the code with ruff
 	$(BIN)/ruff format src tests publications
 	$(BIN)/ruff check --fix src tests publications
+
+docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
+	$(BIN)/python -c "from statgen.reference import markdown; open('docs/config.md', 'w').write(markdown())"
 
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases
