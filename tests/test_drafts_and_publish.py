@@ -67,7 +67,12 @@ def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project
     assert "on licence after release" in second.page.read_text(encoding="utf-8")
     for csv in (first.folder / "csv").glob("*.csv"):
         assert csv.read_bytes() == (second.folder / "csv" / csv.name).read_bytes()
-    assert (first.folder / "draft-1").exists() is False and first.page.exists()  # kept
+    assert first.page.exists()  # earlier drafts are kept
+    index = (project / "build" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="2026-q3/draft-2/index.html">Draft 2</a>') < index.index(
+        'href="2026-q3/draft-1/index.html">Draft 1</a>'
+    )
+    assert f'<td class="govuk-table__cell">{second.inputs_short}</td>' in index
 
     extract = project / "data" / "extracts" / SLUG / "orders.parquet"
     orders = pl.read_parquet(extract)

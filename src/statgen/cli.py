@@ -112,9 +112,12 @@ def _build_one(
         f"\n[bold]{result.publication.title}, {result.period.long_label}[/]: draft {result.draft} "
         f"(inputs {result.inputs_short}) built in {elapsed:.1f} s ({result.engine})"
     )
-    done = "computed" if "tables" in result.ran else "reused from the cache (inputs unchanged)"
+    done = (
+        "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
+    )
     out.print(f"  Tables: {done}")
     out.print(f"  Page: {result.page}")
+    out.print(f"  Reviewers' index: {result.folder.parents[1] / 'index.html'}")
     out.print("  Downloads:")
     for path in result.downloads:
         out.print(f"    {path}")
