@@ -374,6 +374,21 @@ def write(report: Report, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     data = {"slug": report.slug, "period": report.period, "status": report.status,
             "checks": [dataclasses.asdict(c) for c in report.checks]}  # fmt: skip
-    (folder / "qa.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     labels = {"pass": "Pass", "warn": "Warning", "fail": "Fail"}
-    (folder / "qa.html").write_text(PAGE.render(r=report, labels=labels), encoding="utf-8")
+    for name, text in [
+        ("qa.json", json.dumps(data, indent=1) + "\n"),
+        ("qa.html", PAGE.render(r=report, labels=labels)),
+    ]:
+        # Written whole then renamed, so a killed build never leaves half a report.
+        tmp = folder / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(folder / name)
+
+
+def as_draft_check(report: Report) -> dict[str, object]:
+    """The QA result as one of a draft's recorded checks (warnings do not stop publishing)."""
+    return {
+        "name": "QA report",
+        "passed": report.status != "fail",
+        "problems": [f"{c.name}: {c.summary}" for c in report.checks if c.status != "pass"],
+    }
