@@ -34,11 +34,12 @@ def floor(slug: str, extracts: Path) -> dict[str, object]:
     from statgen.config import load_publication
 
     publication = load_publication(ROOT / "publications" / slug)
+    started = time.perf_counter()  # the scan alone: imports and config are not the data's cost
     rows = 0
     for name, spec in publication.extracts.items():
         frame = pl.scan_parquet(extracts / f"{name}.parquet").select(list(spec.columns)).collect()
         rows += frame.height
-    return {"rows": rows}
+    return {"rows": rows, "inside": time.perf_counter() - started}
 
 
 def main(argv: list[str]) -> None:
@@ -50,7 +51,7 @@ def main(argv: list[str]) -> None:
         out = floor(slug, extracts)
     else:
         raise SystemExit(f"unknown variant {kind!r}")
-    out["inside"] = time.perf_counter() - started
+    out.setdefault("inside", time.perf_counter() - started)
     print(json.dumps(out))
 
 
