@@ -16,7 +16,7 @@ A ?=
 B ?=
 DIR ?=
 
-.PHONY: help release publish diff verify test lint format docs clean distclean install dev
+.PHONY: help release publish diff verify test lint format docs clean distclean install dev bench
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -29,6 +29,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
@@ -54,6 +58,10 @@ verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR
 
 test: $(VENV)/.dev-installed ## Run the whole test suite
 	$(BIN)/pytest -q
+
+bench: $(VENV)/.bench-installed ## Benchmark at 1M and 10M rows against the floor and a pandas baseline (BENCH_LARGE=1: 100M)
+	@test -x /usr/bin/time || apt-get install -y -qq time || echo "No GNU time: peak memory is not measured"
+	$(BIN)/python -m benchmarks.run
 
 lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 	$(BIN)/ruff check src tests publications
