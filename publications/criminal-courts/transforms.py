@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from statgen import Periods, quarter_code, quarter_ends
+from statgen import Periods, group_by_quarter, quarter_ends
 
 MAGISTRATES = "Magistrates' court"
 CROWN = "Crown Court"
@@ -34,17 +34,19 @@ def in_quarters(date: pl.Expr, first: dt.date, last: dt.date) -> pl.Expr:
 
 
 def received_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Receipts: cases whose receipt_date falls in a quarter of the series, with that quarter."""
+    """Receipts: cases whose receipt_date falls in a quarter of the series (counted in the
+    quarter of their receipt_date)."""
     return cases.filter(
         in_quarters(pl.col("receipt_date"), periods.first.start, periods.latest.end)
-    ).with_columns(quarter=quarter_code(pl.col("receipt_date")))
+    )
 
 
 def disposed_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Disposals: cases whose completion_date is in a quarter of the series, with the quarter."""
+    """Disposals: cases whose completion_date is in a quarter of the series (counted in the
+    quarter of their completion_date)."""
     return cases.filter(
         in_quarters(pl.col("completion_date"), periods.first.start, periods.latest.end)
-    ).with_columns(quarter=quarter_code(pl.col("completion_date")))
+    )
 
 
 def open_at(day: pl.Expr) -> list[pl.Expr]:
@@ -136,11 +138,11 @@ def one_decimal(value: pl.Expr) -> pl.Expr:
 
 def caseload(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Receipts and disposals in each quarter, and the open caseload at its end, by court type."""
-    receipts = (
-        received_in_series(cases, periods).group_by("quarter", "court_type").agg(receipts=pl.len())
+    receipts = group_by_quarter(
+        received_in_series(cases, periods), "receipt_date", "court_type", receipts=pl.len()
     )
-    disposals = (
-        disposed_in_series(cases, periods).group_by("quarter", "court_type").agg(disposals=pl.len())
+    disposals = group_by_quarter(
+        disposed_in_series(cases, periods), "completion_date", "court_type", disposals=pl.len()
     )
     return (
         open_caseload_series(cases, periods, ["court_type"])
@@ -152,12 +154,9 @@ def caseload(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
 def receipts_by_offence(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Receipts in each of the latest four quarters, by court type and offence group."""
     first = periods.last(4)[0]
-    return (
-        cases.filter(in_quarters(pl.col("receipt_date"), first.start, periods.latest.end))
-        .group_by(
-            quarter_code(pl.col("receipt_date")).alias("quarter"), "court_type", "offence_group"
-        )
-        .agg(receipts=pl.len())
+    recent = cases.filter(in_quarters(pl.col("receipt_date"), first.start, periods.latest.end))
+    return group_by_quarter(
+        recent, "receipt_date", "court_type", "offence_group", receipts=pl.len()
     )
 
 
@@ -182,15 +181,14 @@ def timeliness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     the start date is missing."""
     # A quarter where every case lacks its start date has no median: null, shown as [z].
     days = days_to_completion()
-    return (
-        disposed_in_series(cases, periods)
-        .group_by("quarter", "court_type")
-        .agg(
-            median_days=one_decimal(days.median()),
-            mean_days=one_decimal(days.mean()),
-            cases=days.count(),
-            cases_left_out=days.null_count(),
-        )
+    return group_by_quarter(
+        disposed_in_series(cases, periods),
+        "completion_date",
+        "court_type",
+        median_days=one_decimal(days.median()),
+        mean_days=one_decimal(days.mean()),
+        cases=days.count(),
+        cases_left_out=days.null_count(),
     )
 
 
@@ -203,12 +201,8 @@ def trial_effectiveness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
         name.lower(): one_decimal(100 * (outcome == name).sum() / pl.len())
         for name in TRIAL_OUTCOMES
     }
-    return (
-        disposed_in_series(cases, periods)
-        .filter(outcome.is_in(TRIAL_OUTCOMES))
-        .group_by("quarter", "court_type")
-        .agg(**shares, trials=pl.len())
-    )
+    trials = disposed_in_series(cases, periods).filter(outcome.is_in(TRIAL_OUTCOMES))
+    return group_by_quarter(trials, "completion_date", "court_type", **shares, trials=pl.len())
 
 
 def open_by_region(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
@@ -231,15 +225,12 @@ def crown_receipts_by_remand(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFr
         .fill_null(NOT_RECORDED)
         .cast(pl.Enum([*statuses, NOT_RECORDED]))
     )
-    return (
-        cases.filter(
-            pl.col("court_type") == CROWN,
-            in_quarters(pl.col("receipt_date"), first.start, periods.latest.end),
-        )
-        .group_by(
-            quarter_code(pl.col("receipt_date")).alias("quarter"), remand.alias("remand_status")
-        )
-        .agg(receipts=pl.len())
+    received = cases.filter(
+        pl.col("court_type") == CROWN,
+        in_quarters(pl.col("receipt_date"), first.start, periods.latest.end),
+    )
+    return group_by_quarter(
+        received, "receipt_date", remand.alias("remand_status"), receipts=pl.len()
     )
 
 

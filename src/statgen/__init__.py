@@ -7,7 +7,7 @@ publication transforms use. Everything else is internal.
 from statgen.config import Publication, load_publication
 from statgen.errors import ConfigError, ExtractError, StatgenError, TemplateError
 from statgen.periods import Periods, Quarter
-from statgen.tables import quarter_code, quarter_ends
+from statgen.tables import group_by_quarter, quarter_code, quarter_ends
 
 __version__ = "0.1.0"
 
@@ -21,6 +21,7 @@ __all__ = [
     "TemplateError",
     "__version__",
     "build",
+    "group_by_quarter",
     "load_publication",
     "quarter_code",
     "quarter_ends",
