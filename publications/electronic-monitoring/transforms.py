@@ -6,20 +6,31 @@ Every function is pure and lazy: it takes the validated ``orders`` extract and t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from statgen import Periods, quarter_code, quarter_ends
 
 AGE_BANDS = ["Under 18", "18 to 24", "25 to 34", "35 to 44", "45 to 54", "55 and over", "Unknown"]
 ALL_DEVICES = "All device types"
+NEVER = dt.date(9999, 12, 31)  # stands in for "not ended" when comparing dates
 
 
 def active_orders(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Orders active at each quarter end d: start_date <= d and (end_date is null or end_date > d)."""
-    return orders.join_where(
-        quarter_ends(periods),
-        pl.col("start_date") <= pl.col("quarter_end"),
-    ).filter(pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("quarter_end")))
+    # Both conditions in the inequality join, so Polars pairs each order only with the quarter
+    # ends it is active at (not with every later quarter end, filtered afterwards).
+    # "active_until" stands in for a missing end_date, so both are column comparisons.
+    return (
+        orders.with_columns(active_until=pl.col("end_date").fill_null(NEVER))
+        .join_where(
+            quarter_ends(periods),
+            pl.col("start_date") <= pl.col("quarter_end"),
+            pl.col("active_until") > pl.col("quarter_end"),
+        )
+        .drop("active_until")
+    )
 
 
 def primary_orders(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
