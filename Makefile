@@ -10,6 +10,11 @@ PUB ?=
 PERIOD ?=
 EXTRACTS ?=
 
+NPM := $(shell command -v npm)
+# node_modules/ holds the plotly.js basic bundle shipped beside pages and the Nu HTML Checker.
+# Without npm, releases fall back to plotly's full bundle (with a warning) and browser tests skip.
+NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
+
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
 .PHONY: help release test lint format clean distclean install dev
@@ -31,14 +36,18 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed ## Create .venv and install statgen with its dependencies
 
 dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, linters)
 
-release: $(VENV)/.installed ## Build the releases (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
+release: $(VENV)/.installed $(NODE_MODULES) ## Build the releases (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
 
-test: $(VENV)/.dev-installed ## Run the whole test suite
+test: $(VENV)/.dev-installed $(NODE_MODULES) ## Run the whole test suite
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
@@ -53,5 +62,5 @@ format: $(VENV)/.dev-installed ## Format the code with ruff
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases
 
-distclean: clean ## Also remove .venv and generated sample extracts
-	rm -rf $(VENV) data/extracts
+distclean: clean ## Also remove .venv, node_modules and generated sample extracts
+	rm -rf $(VENV) node_modules data/extracts

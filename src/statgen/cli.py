@@ -72,6 +72,9 @@ def _build_one(
     extracts: Path | None,
     releases: Path | None,
     sample: bool,
+    draft: bool = False,
+    draft_label: str | None = None,
+    embargo: str | None = None,
 ) -> None:
     from statgen.release import STAGES, build
     from statgen.sample_data import has_extracts, write_sample
@@ -98,6 +101,9 @@ def _build_one(
             extracts_dir=extracts,
             releases_dir=releases,
             stage=stage,
+            draft=draft,
+            draft_label=draft_label,
+            embargo=embargo,
         )
     elapsed = time.perf_counter() - started
     out.print(
@@ -130,12 +136,21 @@ def build(
         Optional[Path],
         typer.Option(help="Folder releases are written to.", show_default="releases/"),
     ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help='Show a "Draft: not for publication" banner.')
+    ] = False,
+    draft_label: Annotated[
+        Optional[str], typer.Option(help="A line under the draft banner, e.g. the draft's name.")
+    ] = None,
+    embargo: Annotated[
+        Optional[str], typer.Option(help="Embargo text for the draft banner.")
+    ] = None,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
     """Build one publication's release from its extracts."""
     with _errors(debug):
-        _build_one(root, slug, period, extracts, releases, sample=False)
+        _build_one(root, slug, period, extracts, releases, False, draft, draft_label, embargo)
 
 
 @app.command()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,16 @@ def page_source(
     downloads: list[Path],
     drawn: list[charts_mod.DrawnChart],
     is_sample: bool,
+    *,
+    draft: bool = False,
+    draft_label: str | None = None,
+    embargo: str | None = None,
 ) -> str:
-    """The Quarto markdown of the page: front matter, commentary, tables, downloads."""
+    """The Quarto markdown of the page: front matter, commentary, tables, downloads.
+
+    A ``draft`` page carries the "Draft: not for publication" banner (with ``draft_label`` and
+    ``embargo`` as lines under it) and asks search engines not to index it.
+    """
     title = f"{publication.title}: {period.long_label}"
     staging = downloads[0].parent if downloads else Path(".")
     links = []
@@ -79,10 +88,14 @@ def page_source(
         ],
         "publication_index_href": publication.previous_releases_url or "../index.html",
         "stylesheets": ["statgen.css"],
-        "scripts": ["plotly.min.js", "statgen-charts.js"] if drawn else [],
+        "scripts": [plotly_bundle().name, "statgen-charts.js"] if drawn else [],
         "og": {"title": title, "description": publication.summary, "type": "article"},
         "format": {"html": {"minimal": True, "embed-resources": False}},
     }
+    if draft:
+        # Not `draft`: Quarto treats a `draft:` key as "leave this page out of the site".
+        meta["statgen_draft"] = True
+        meta.update({k: v for k, v in (("draft_label", draft_label), ("embargo", embargo)) if v})
     jsonld = dataset_jsonld(publication, period, release_date, links)
     return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
 
@@ -117,11 +130,32 @@ def dataset_jsonld(
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
+PLOTLY_BASIC = (
+    document.TEMPLATES.parent / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
+)
+"""The plotly.js "basic" bundle (scatter, bar, pie: all statgen draws), installed by ``npm ci``."""
+
+
+def plotly_bundle() -> Path:
+    """The plotly.js file to ship beside a page: the basic bundle (about 1 MB) when ``npm ci``
+    has installed it, otherwise the full bundle inside the plotly Python package (about 4.6 MB),
+    with a warning, so a release can still be built on a machine without npm."""
+    if PLOTLY_BASIC.is_file():
+        return PLOTLY_BASIC
+    warnings.warn(
+        f"{PLOTLY_BASIC} is missing, so pages ship the full plotly.js bundle (over the 1.5 MB "
+        "page budget): run `npm ci` (or `make release`, which runs it) in the statgen folder",
+        stacklevel=1,  # one warning per run, however many pages
+    )
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
 def copy_assets(staging: Path, with_charts: bool) -> None:
+    """Copy the stylesheet, and for pages with charts the chart script and plotly.js (once)."""
     for asset in document.assets(["statgen.css"]):
         shutil.copyfile(asset, staging / asset.name)
     if with_charts:
         for asset in document.assets(["statgen-charts.js"]):
             shutil.copyfile(asset, staging / asset.name)
-        bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        shutil.copyfile(bundle, staging / "plotly.min.js")
+        bundle = plotly_bundle()
+        shutil.copyfile(bundle, staging / bundle.name)

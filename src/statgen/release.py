@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from statgen import charts as charts_mod
-from statgen import document, extracts, manifest, page, protect, sample_data
+from statgen import document, extracts, manifest, page, protect, sample_data, site
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
@@ -96,8 +96,16 @@ def build(
     work_dir: Path | None = None,
     today: dt.date | None = None,
     stage: Stage = _quiet,
+    draft: bool = False,
+    draft_label: str | None = None,
+    embargo: str | None = None,
 ) -> BuildResult:
-    """Build the release of publication ``slug`` into ``releases/<slug>/<period>/``."""
+    """Build the release of publication ``slug`` into ``releases/<slug>/<period>/``.
+
+    ``draft`` puts a "Draft: not for publication" banner on the page, with ``draft_label`` and
+    ``embargo`` as lines under it. After the build, the site index ``releases/index.html`` and
+    the publication's index of releases are rewritten.
+    """
     publication = load_publication(root / "publications" / slug)
     source_dir = extracts_dir or publication.extracts_path(root)
     releases = releases_dir or root / "releases"
@@ -149,6 +157,9 @@ def build(
                     downloads,
                     drawn,
                     sample_data.is_sample(source_dir),
+                    draft=draft,
+                    draft_label=draft_label,
+                    embargo=embargo,
                 ),
                 encoding="utf-8",
             )
@@ -160,6 +171,7 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    site.write_indexes(root, releases, work.parent.parent / "site")
     files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(publication, period, dest, dest / "index.html", files, engine)
 
