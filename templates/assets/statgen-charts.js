@@ -17,17 +17,6 @@
   root.classList.remove("no-js");
   root.classList.add("js");
 
-  var REMOVE_BUTTONS = [
-    "select2d",
-    "lasso2d",
-    "autoScale2d",
-    "toggleSpikelines",
-    "hoverClosestCartesian",
-    "hoverCompareCartesian",
-    "sendDataToCloud",
-    "editInChartStudio"
-  ];
-
   function hideChart(div) {
     div.hidden = true;
     div.classList.add("statgen-chart--unavailable");
@@ -72,7 +61,8 @@
     var config = {
       responsive: true,
       displaylogo: false,
-      modeBarButtonsToRemove: REMOVE_BUTTONS
+      // No mode bar: its buttons would be controls nested inside the chart's role="img".
+      displayModeBar: false
     };
     try {
       var drawn = window.Plotly.newPlot(div, fig.data || [], layout, config);
