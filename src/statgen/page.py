@@ -46,7 +46,9 @@ def page_source(
         rel = path.relative_to(staging).as_posix()
         label = {
             "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
-            "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
+            "ODS": (
+                f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)"
+            ),
         }.get(
             fmt,
             f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name,
@@ -104,8 +106,11 @@ def dataset_jsonld(
     publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]
 ) -> str:
     """schema.org Dataset description for search engines."""
-    media = {"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "ODS": "application/vnd.oasis.opendocument.spreadsheet", "CSV": "text/csv"}  # fmt: skip
+    media = {
+        "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ODS": "application/vnd.oasis.opendocument.spreadsheet",
+        "CSV": "text/csv",
+    }
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
