@@ -228,3 +228,14 @@ def test_the_quarto_engine_renders_the_same_page(em_release: BuildResult, tmp_pa
 
     assert outline(tmp_path / "quarto.html") == outline(tmp_path / "pandoc.html")
     assert "statgen-skip-link" in (tmp_path / "quarto.html").read_text(encoding="utf-8")
+
+
+def test_the_page_has_one_h1_headings_in_order_and_landmarks(em_release: BuildResult) -> None:
+    releases = em_release.folder.parent.parent
+    for path in (em_release.page, releases / "index.html"):
+        tags = [t for t, _ in parse(path).tags]
+        levels = [int(t[1]) for t in tags if re.fullmatch(r"h[1-6]", t)]
+        assert levels[0] == 1 and levels.count(1) == 1, path
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        assert {"header", "nav", "main", "footer"} <= set(tags), path
+        assert parse(path).tags[0] == ("html", {"lang": "en-GB", "class": "no-js"})

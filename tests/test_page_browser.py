@@ -268,3 +268,26 @@ def test_nu_html_checker_finds_no_errors(site: dict) -> None:
     ]
     assert errors == []
     assert run.returncode == 0
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_print_gives_a_paper_copy_with_the_data_and_without_navigation(
+    browser: Any, site: dict, slug: str
+) -> None:
+    page, _ = open_page(browser, site[slug].page)
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        """() => ({
+          navigation: [...document.querySelectorAll('.statgen-skip-link, .statgen-breadcrumbs')]
+            .filter(e => e.checkVisibility()).length,
+          figureTables: [...document.querySelectorAll('figure details table')]
+            .map(t => t.checkVisibility() && t.getBoundingClientRect().height > 0),
+        })"""
+    )
+    out = ROOT / "build" / "print" / f"{slug}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(out), format="A4")
+    page.context.close()
+    assert shown["navigation"] == 0
+    assert shown["figureTables"] == [True] * len(site[slug].publication.charts)
+    assert out.read_bytes()[:5] == b"%PDF-"
