@@ -3,6 +3,7 @@ plotly.js shipped once, the site index, and the Quarto engine where it is instal
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -236,6 +237,6 @@ def test_the_page_has_one_h1_headings_in_order_and_landmarks(em_release: BuildRe
         tags = [t for t, _ in parse(path).tags]
         levels = [int(t[1]) for t in tags if re.fullmatch(r"h[1-6]", t)]
         assert levels[0] == 1 and levels.count(1) == 1, path
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
         assert {"header", "nav", "main", "footer"} <= set(tags), path
         assert parse(path).tags[0] == ("html", {"lang": "en-GB", "class": "no-js"})
