@@ -17,7 +17,7 @@ NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
-.PHONY: help release test lint format clean distclean install dev
+.PHONY: help release test lint format docs clean distclean install dev
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -58,6 +58,9 @@ lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 format: $(VENV)/.dev-installed ## Format the code with ruff
 	$(BIN)/ruff format src tests publications
 	$(BIN)/ruff check --fix src tests publications
+
+docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
+	$(BIN)/python -c "from statgen.reference import markdown; open('docs/config.md', 'w').write(markdown())"
 
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from statgen import charts as charts_mod
-from statgen import document, extracts, manifest, page, protect, sample_data, site
+from statgen import document, extracts, manifest, page, protect, qa, revisions, sample_data, site
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
@@ -116,8 +116,9 @@ def build(
         release_date = publication.release_date(period)
         next_release = publication.next_release_date(period)
     with stage(STAGES[1]):
-        tables = tables_mod.compute(publication, frames, periods)
-        tables = protect.apply(publication, tables)
+        computed = tables_mod.compute(publication, frames, periods)
+        previous = revisions.previous_release(publication, releases / slug, period, root)
+        tables = protect.apply(publication, computed, period, previous)
     by_id = {t.id: t for t in tables}
 
     dest = releases / slug / quarter_slug(period)
@@ -165,6 +166,9 @@ def build(
             )
             page.copy_assets(staging, with_charts=bool(drawn))
             engine = document.render(qmd, staging / "index.html")
+        report = qa.run(publication, periods, computed, tables, context)
+        qa.write(report, work)
+        report.stop_on_failure(work)
         with stage(STAGES[6]):
             manifest.write_manifest(staging, publication, period, source_dir, release_date)
             _move_into_place(staging, dest)

@@ -158,6 +158,7 @@ def build_model(
         if t.spec.notes:
             lines.append(Line("Notes for this table are on the Notes worksheet.", "link", "Notes"))
         lines.extend(shorthand_lines(grid.markers))
+        lines.extend(Line(text) for text in t.notes_extra)
         lines.append(Line(f"Source: {publication.source}"))
         sheets.append(Sheet(t.sheet, t.caption, lines, grid, table_object_name(t.sheet)))
 
