@@ -66,6 +66,14 @@
         }
       });
     }
+    var horizontal = (fig.data || []).some(function (trace) {
+      return trace.orientation === "h";
+    });
+    if (narrow && !horizontal) {
+      // Three level labels rather than many rotated ones, which squeeze the plot sideways.
+      layout.xaxis.tickangle = 0;
+      layout.xaxis.nticks = 3;
+    }
     // A horizontal bar chart needs room for every category's label, or Plotly skips some.
     var rows = 0;
     (fig.data || []).forEach(function (trace) {
