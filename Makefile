@@ -17,7 +17,11 @@ NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
-.PHONY: help release test lint format docs clean distclean install dev
+A ?=
+B ?=
+DIR ?=
+
+.PHONY: help release publish diff verify test lint format docs clean distclean install dev
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -44,8 +48,18 @@ install: $(VENV)/.installed ## Create .venv and install statgen with its depende
 
 dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, linters)
 
-release: $(VENV)/.installed $(NODE_MODULES) ## Build the releases (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
+release: $(VENV)/.installed $(NODE_MODULES) ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
+
+publish: $(VENV)/.installed ## Publish the latest signed-off draft to releases/ (PUB=slug PERIOD=2026Q3)
+	@test -n "$(PUB)" -a -n "$(PERIOD)" || { echo "give PUB=slug PERIOD=2026Q3"; exit 1; }
+	$(STATGEN) publish $(PUB) $(PERIOD)
+
+diff: $(VENV)/.installed ## Compare builds for reviewers (PUB=slug [PERIOD=], or A=folder B=folder)
+	$(STATGEN) diff $(if $(A),$(A) $(B),--pub $(PUB) $(if $(PERIOD),--period $(PERIOD)))
+
+verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR=folder)
+	$(STATGEN) verify $(DIR)
 
 test: $(VENV)/.dev-installed $(NODE_MODULES) ## Run the whole test suite
 	$(BIN)/pytest -q

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from statgen.config import discover, load_publication
+from statgen.config import Publication, discover, load_publication
 from statgen.errors import StatgenError
 from statgen.release import BuildResult, build
 from statgen.sample_data import write_sample
@@ -26,7 +28,7 @@ def root() -> Path:
 
 
 def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
-    """Generate a small sample extract and build its release into ``tmp``."""
+    """Generate a small sample extract and build its first draft into ``tmp/build``."""
     publication = load_publication(ROOT / "publications" / slug)
     extracts = tmp / "extracts" / slug
     write_sample(publication, extracts, scale=scale)
@@ -34,7 +36,6 @@ def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
         ROOT,
         slug,
         extracts_dir=extracts,
-        releases_dir=tmp / "releases",
         work_dir=tmp / "build",
         today=TODAY,
     )
@@ -42,8 +43,21 @@ def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
 
 @pytest.fixture(scope="session")
 def em_release(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """A release of Electronic Monitoring statistics built from a small sample extract."""
+    """A draft of Electronic Monitoring statistics built from a small sample extract.
+
+    ``folder`` is ``<tmp>/build/electronic-monitoring/<period>/draft-1``; its extracts are in
+    ``<tmp>/extracts/electronic-monitoring``.
+    """
     return small_build(tmp_path_factory.mktemp("em"), "electronic-monitoring", 0.02)
+
+
+def copy_project(dest: Path, slug: str, scale: float) -> Path:
+    """A project folder of one's own (publication copied, small sample extracts generated), for
+    tests that edit commentary, extracts or sign-off, build drafts and publish."""
+    shutil.copytree(ROOT / "publications" / slug, dest / "publications" / slug)
+    publication = load_publication(dest / "publications" / slug)
+    write_sample(publication, publication.extracts_path(dest), scale=scale)
+    return dest
 
 
 # --- Real tools: Chromium (Playwright), Java + Nu HTML Checker, node_modules ------------------
@@ -110,16 +124,41 @@ def pilot_slugs() -> list[str]:
     return [folder.name for folder in discover(ROOT)]
 
 
+@dataclass(frozen=True)
+class Pilot:
+    """A publication as the public and reviewers see it: its published page and its draft."""
+
+    publication: Publication
+    folder: Path
+    page: Path
+    draft: BuildResult
+
+
+PILOT_SCALE = {"criminal-courts": 0.01}
+"""Sample scales for the browser tests (small, as in each publication's own tests)."""
+
+
 @pytest.fixture(scope="session")
-def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildResult | StatgenError]:
-    """Every publication built at a small scale into one releases folder (so the site index
-    lists them all), with the plotly.js basic bundle when node_modules has it. A publication
-    whose build fails maps to its error, so only its own tests fail."""
-    tmp = tmp_path_factory.mktemp("site")
-    built: dict[str, BuildResult | StatgenError] = {}
+def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | StatgenError]:
+    """Every publication built, signed off and published for real into one project's releases/
+    (so the site index lists them all), with the plotly.js basic bundle when node_modules has
+    it. A publication that fails to build or publish maps to its error, so only its own tests
+    fail."""
+    from statgen.publish import publish
+
+    project = tmp_path_factory.mktemp("site")
+    built: dict[str, Pilot | StatgenError] = {}
     for slug in pilot_slugs():
         try:
-            built[slug] = small_build(tmp, slug, 0.02)
+            copy_project(project, slug, PILOT_SCALE.get(slug, 0.02))
+            draft = build(project, slug, today=TODAY)
+            (project / "publications" / slug / "signoff.yaml").write_text(
+                f"approvals:\n  - period: {draft.period.code}\n    draft: {draft.draft}\n"
+                "    approved_by: A. Reviewer\n    approved_on: 2026-11-25\n",
+                encoding="utf-8",
+            )
+            done = publish(project, slug, draft.period, override_embargo=True)
+            built[slug] = Pilot(draft.publication, done.folder, done.folder / "index.html", draft)
         except StatgenError as exc:
             built[slug] = exc
     return built

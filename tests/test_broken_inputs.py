@@ -31,7 +31,7 @@ def valid(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[pl.Data
 
 
 def _build(root: Path, extracts: Path, releases: Path):  # noqa: ANN202
-    args = ["build", SLUG, "--extracts", str(extracts), "--releases", str(releases)]
+    args = ["build", SLUG, "--extracts", str(extracts), "--out", str(releases)]
     return CliRunner().invoke(app, [*args, "--root", str(root)])
 
 

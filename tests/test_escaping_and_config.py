@@ -94,7 +94,7 @@ def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     args = ["build", "hostile", "--extracts", str(root / "extracts"), "--root", str(root)]
     result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
     assert result.exit_code == 0, result.output
-    return root / "releases" / "hostile" / "2026-q2"
+    return root / "build" / "hostile" / "2026-q2" / "draft-1"
 
 
 def test_html_only_escaped(hostile_release: Path) -> None:

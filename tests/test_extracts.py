@@ -92,13 +92,13 @@ def test_case_variant_gets_a_hint(tmp_path: Path, spec) -> None:  # type: ignore
 
 
 def run_build(tmp_path: Path, extracts: Path) -> tuple[int, str, Path]:
-    releases = tmp_path / "releases"
+    drafts = tmp_path / "build"  # a build writes drafts here (never releases/)
     result = CliRunner().invoke(
         app,
-        ["build", "electronic-monitoring", "--extracts", str(extracts), "--releases", str(releases),
+        ["build", "electronic-monitoring", "--extracts", str(extracts), "--out", str(drafts),
          "--root", str(ROOT)],
     )  # fmt: skip
-    return result.exit_code, result.output, releases
+    return result.exit_code, result.output, drafts
 
 
 @pytest.mark.parametrize(

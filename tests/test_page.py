@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import Pilot
 
 from statgen import document, page, site
 from statgen.release import BuildResult
@@ -172,6 +173,11 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
     write_release(releases, "electronic-monitoring", "2026Q3", "2026-12-10")
     write_release(releases, "electronic-monitoring", "2025Q4", "2026-03-26")
     write_release(releases, "retired-series", "2024Q1", "2024-06-01")
+    corrected = releases / "electronic-monitoring" / "2026-q2-v2"
+    corrected.mkdir()
+    (corrected / "manifest.json").write_text(
+        json.dumps({"period": "2026Q2", "release_date": "2026-09-10", "published": {"version": 2}})
+    )
     (releases / "electronic-monitoring" / ".2026-q4.building-x").mkdir()  # ignored
     pages = site.write_indexes(root, releases, tmp_path / "work")
     assert pages == [
@@ -183,6 +189,10 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
     spans = re.findall(r"<li><a [^>]+>([^<]+)</a> <span [^>]+>\(([^)]+)\)", index)
     assert spans == [
         ("Electronic monitoring statistics: July to September 2026", "published 10 December 2026"),
+        (
+            "Electronic monitoring statistics: April to June 2026 (corrected, version 2)",
+            "published 10 September 2026",
+        ),
         ("Electronic monitoring statistics: April to June 2026", "published 10 September 2026"),
         ("Electronic monitoring statistics: October to December 2025", "published 26 March 2026"),
         ("retired-series: January to March 2024", "published 1 June 2024"),
@@ -192,6 +202,7 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
     assert 'href="../statgen.css"' in one
     assert re.findall(r'<li><a class="govuk-link" href="([^"]+)"', one) == [
         "2026-q3/index.html",
+        "2026-q2-v2/index.html",
         "2026-q2/index.html",
         "2025-q4/index.html",
     ]
@@ -200,23 +211,29 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
     ].read_bytes()
 
 
-def test_a_build_writes_the_site_index_beside_the_release(em_release: BuildResult) -> None:
-    releases = em_release.folder.parent.parent
+def test_publishing_writes_the_site_index_the_pages_links_lead_to(pilot_site: dict) -> None:
+    pilot = pilot_site["electronic-monitoring"]
+    assert isinstance(pilot, Pilot), pilot
+    releases = pilot.folder.parent.parent
     index = (releases / "index.html").read_text(encoding="utf-8")
-    assert f'href="electronic-monitoring/{em_release.folder.name}/index.html"' in index
+    for slug, other in pilot_site.items():
+        if isinstance(other, Pilot):
+            assert f'href="{slug}/{other.folder.name}/index.html"' in index
+    html = pilot.page.read_text(encoding="utf-8")
+    assert "statgen-draft-banner" not in html
     # The page's breadcrumbs and "Previous releases" link lead to these indexes.
-    html = em_release.page.read_text(encoding="utf-8")
     for href in ("../../index.html", "../index.html"):
         assert f'href="{href}"' in html
-        assert (em_release.folder / href).resolve().is_file()
+        assert (pilot.folder / href).resolve().is_file()
+    # Drafts are not listed: the indexes are for the public.
+    assert "draft" not in index.lower()
 
 
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not installed")
 def test_the_quarto_engine_renders_the_same_page(em_release: BuildResult, tmp_path: Path) -> None:
     """Quarto, where installed, gives a page with the same structure as Pandoc's."""
     qmd = tmp_path / "publication.qmd"
-    work = em_release.folder.parents[2] / "build" / "electronic-monitoring"
-    shutil.copyfile(next(work.glob("*/publication.qmd")), qmd)
+    shutil.copyfile(em_release.folder / "publication.qmd", qmd)
     assert document.render(qmd, tmp_path / "quarto.html", "quarto") == "quarto"
     document.render(qmd, tmp_path / "pandoc.html", "pandoc")
 

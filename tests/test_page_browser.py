@@ -16,10 +16,9 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import ROOT, VNU_JAR, pilot_slugs, require, require_node_modules
+from conftest import ROOT, VNU_JAR, Pilot, pilot_slugs, require, require_node_modules
 
 from statgen.errors import StatgenError
-from statgen.release import BuildResult
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -30,21 +29,27 @@ PAGE_BUDGET_WITHOUT_PLOTLY = 150_000
 
 PAGES = [
     *pilot_slugs(),
+    *(f"{slug}/draft" for slug in pilot_slugs()),
     *(f"{slug}/releases" for slug in pilot_slugs()),
     "site-index",
 ]
+"""Each publication's published page, its draft (with the banner), its list of releases, and the
+site index."""
 
 
-def page_file(site: dict[str, BuildResult], which: str) -> tuple[Path, Path]:
+def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
     """The HTML file of a page and the folder its requests must stay in."""
     releases = site[SITE_ROOT]  # type: ignore[assignment]
     if which == "site-index":
         return releases / "index.html", releases
-    if which.endswith("/releases"):
-        slug = which.removesuffix("/releases")
+    slug, _, kind = which.partition("/")
+    if kind == "releases":
+        site[slug]  # a publication that did not build fails here
         # The publication's index links its stylesheet from the site folder above it.
         return releases / slug / "index.html", releases
-    return site[which].page, site[which].folder
+    if kind == "draft":
+        return site[slug].draft.page, site[slug].draft.folder
+    return site[slug].page, site[slug].folder
 
 
 def axe_script() -> str:
@@ -68,9 +73,10 @@ class Built(dict):
 
 
 @pytest.fixture(scope="module")
-def site(pilot_site: dict[str, BuildResult | StatgenError]) -> dict[str, BuildResult]:
-    require_node_modules()
-    built = [b for b in pilot_site.values() if isinstance(b, BuildResult)]
+def site(request: pytest.FixtureRequest) -> dict[str, Pilot]:
+    require_node_modules()  # before building anything
+    pilot_site: dict[str, Pilot | StatgenError] = request.getfixturevalue("pilot_site")
+    built = [b for b in pilot_site.values() if isinstance(b, Pilot)]
     if not built:
         pytest.fail(f"no publication built: {pilot_site}")
     return Built(pilot_site, **{SITE_ROOT: built[0].folder.parent.parent})

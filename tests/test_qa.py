@@ -20,7 +20,7 @@ from statgen.release import BuildResult, build
 
 
 def test_report_written_with_the_build(em_release: BuildResult) -> None:
-    folder = em_release.folder.parents[2] / "build" / "electronic-monitoring" / "2026-q3"
+    folder = em_release.folder.parent  # build/<slug>/<period>/, beside the drafts
     report = json.loads((folder / "qa.json").read_text())
     statuses = {c["name"]: c["status"] for c in report["checks"]}
     assert statuses["Totals equal the sum of their parts"] == "pass"
@@ -105,13 +105,13 @@ def test_typed_number_in_commentary_stops_the_release(
 ) -> None:
     commentary = project / "publications" / "electronic-monitoring" / "commentary.qmd"
     commentary.write_text(commentary.read_text() + "\nAbout 7,500 people were tagged.\n")
-    extracts = em_release.folder.parents[2] / "extracts" / "electronic-monitoring"
+    extracts = em_release.folder.parents[3] / "extracts" / "electronic-monitoring"
     with pytest.raises(CheckError) as err:
         build(project, "electronic-monitoring", extracts_dir=extracts, today=TODAY)
     message = str(err.value)
     assert "nothing was published" in message
     assert "the number '7,500' does not come from a table" in message
-    assert not (project / "releases" / "electronic-monitoring" / "2026-q3").exists()
+    assert not list((project / "build" / "electronic-monitoring" / "2026-q3").glob("draft-*"))
     report = json.loads(
         (project / "build" / "electronic-monitoring" / "2026-q3" / "qa.json").read_text()
     )

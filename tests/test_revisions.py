@@ -9,37 +9,37 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from conftest import copy_project
 
 from statgen import revisions
 from statgen.config import load_publication
 from statgen.periods import Quarter
+from statgen.publish import publish
 from statgen.release import BuildResult, build
-from statgen.sample_data import write_sample
 
 SLUG = "electronic-monitoring"
 TODAY = dt.date(2026, 11, 25)
 
 
-def _build(root: Path, tmp: Path, extracts: Path, period: str) -> BuildResult:
+def _build(project: Path, extracts: Path, period: str, work: Path | None = None) -> BuildResult:
     return build(
-        root,
-        SLUG,
-        period=Quarter.parse(period),
-        extracts_dir=extracts,
-        releases_dir=tmp / "releases",
-        work_dir=tmp / "build",
-        today=TODAY,
+        project, SLUG, period=Quarter.parse(period), extracts_dir=extracts, work_dir=work, today=TODAY
     )
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory: pytest.TempPathFactory, root: Path):  # noqa: ANN201
-    """2026 Q2 from one extract, then 2026 Q3 from a later extract where 3 past orders were
-    withdrawn (as happens in a live case management system)."""
+def two_releases(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """2026 Q2 built from one extract and published, then a 2026 Q3 draft from a later extract
+    where 3 past orders were withdrawn (as happens in a live case management system)."""
     tmp = tmp_path_factory.mktemp("revisions")
-    first = tmp / "extract-1"
-    write_sample(load_publication(root / "publications" / SLUG), first, scale=0.02)
-    earlier = _build(root, tmp, first, "2026Q2")
+    project = copy_project(tmp / "project", SLUG, 0.02)
+    first = load_publication(project / "publications" / SLUG).extracts_path(project)
+    earlier = _build(project, first, "2026Q2")
+    (project / "publications" / SLUG / "signoff.yaml").write_text(
+        f"approvals:\n  - {{period: 2026Q2, draft: {earlier.draft}, approved_by: A Reviewer, "
+        "approved_on: 2026-09-20}\n"
+    )
+    publish(project, SLUG, Quarter(2026, 2), override_embargo=True)
     orders = pl.read_parquet(first / "orders.parquet")
     withdrawn = (
         orders.filter(
@@ -54,8 +54,9 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory, root: Path):  # noqa:
     orders.filter(~pl.col("order_id").is_in(withdrawn)).write_parquet(later / "orders.parquet")
     return (
         earlier,
-        _build(root, tmp, later, "2026Q3"),
+        _build(project, later, "2026Q3"),
         orders.filter(pl.col("order_id").is_in(withdrawn)),
+        project,
     )
 
 
@@ -72,7 +73,7 @@ def test_previous_release_is_the_latest_earlier_one(tmp_path: Path, root: Path) 
 
 
 def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None:  # noqa: ANN001
-    earlier, later, withdrawn = two_releases
+    earlier, later, withdrawn, _ = two_releases
     before = pl.read_csv(earlier.folder / "csv" / "people-by-order-type.csv", infer_schema=False)
     after = pl.read_csv(later.folder / "csv" / "people-by-order-type.csv", infer_schema=False)
     joined = after.join(before, on=["quarter", "order_type", "measure"], suffix="_before")
@@ -98,7 +99,7 @@ def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None
 
 
 def test_revisions_show_in_page_and_workbook(two_releases) -> None:  # noqa: ANN001
-    _, later, _ = two_releases
+    _, later, _, _ = two_releases
     html = later.page.read_text(encoding="utf-8")
     assert "Figures revised since the previous release (2026-q2)" in html
     assert " [r]</td>" in html
@@ -110,9 +111,8 @@ def test_revisions_show_in_page_and_workbook(two_releases) -> None:  # noqa: ANN
 
 
 def test_same_extract_revises_nothing(two_releases, tmp_path: Path, root: Path) -> None:  # noqa: ANN001
-    earlier, _, _ = two_releases
-    extracts = earlier.folder.parents[2] / "extract-1"
-    shutil.copytree(earlier.folder.parent, tmp_path / "releases" / SLUG)
-    again = _build(root, tmp_path, extracts, "2026Q3")
+    _, _, _, project = two_releases
+    extracts = load_publication(project / "publications" / SLUG).extracts_path(project)
+    again = _build(project, extracts, "2026Q3", work=tmp_path / "build")
     assert not (again.folder / "csv" / "revisions.csv").exists()
     assert " [r]</td>" not in again.page.read_text(encoding="utf-8")

@@ -143,6 +143,9 @@ class Table(Strict):
     """Dimension spread across the columns (its categories become headings), if any."""
     measures: list[Measure] = Field(min_length=1)
     """The measures, in column order."""
+    quarters: int | None = Field(default=None, ge=1)
+    """For tables with a ``quarter`` dimension: how many quarters they cover, ending with the
+    release period (default: the whole series)."""
     totals: list[str] = []
     """Dimensions to add a "Total" category to, by summing the additive measures."""
     notes: list[int] = []

@@ -28,15 +28,11 @@ def page_source(
     downloads: list[Path],
     drawn: list[charts_mod.DrawnChart],
     is_sample: bool,
-    *,
-    draft: bool = False,
-    draft_label: str | None = None,
-    embargo: str | None = None,
 ) -> str:
     """The Quarto markdown of the page: front matter, commentary, tables, downloads.
 
-    A ``draft`` page carries the "Draft: not for publication" banner (with ``draft_label`` and
-    ``embargo`` as lines under it) and asks search engines not to index it.
+    Drafts are stamped afterwards (:mod:`statgen.drafts`): ``statgen_draft``, ``draft_label``
+    and ``embargo`` show the "Draft: not for publication" banner and keep search engines away.
     """
     title = f"{publication.title}: {period.long_label}"
     staging = downloads[0].parent if downloads else Path(".")
@@ -94,10 +90,6 @@ def page_source(
         "og": {"title": title, "description": publication.summary, "type": "article"},
         "format": {"html": {"minimal": True, "embed-resources": False}},
     }
-    if draft:
-        # Not `draft`: Quarto treats a `draft:` key as "leave this page out of the site".
-        meta["statgen_draft"] = True
-        meta.update({k: v for k, v in (("draft_label", draft_label), ("embargo", embargo)) if v})
     jsonld = dataset_jsonld(publication, period, release_date, links)
     return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
 

@@ -22,7 +22,7 @@ from statgen.document import Context, fill
 from statgen.errors import CheckError, StatgenError
 from statgen.periods import Periods, Quarter
 from statgen.presentation import category_label, format_number
-from statgen.tables import QUARTER, StatTable
+from statgen.tables import QUARTER, StatTable, table_quarters
 
 Status = Literal["pass", "warn", "fail"]
 MAX_DETAILS = 50
@@ -113,7 +113,8 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
     for table in tables:
         if QUARTER not in table.spec.dims:
             continue
-        gaps = [c for c in periods.codes if c not in table.categories[QUARTER]]
+        shown = set(table.categories[QUARTER]) - set(table.absent_quarters)
+        gaps = [q for q in table_quarters(table.spec, periods) if q not in shown]
         if gaps:
             missing.append(f"Table {table.number} ({table.id}): no rows for {', '.join(gaps)}")
         counts = [m.name for m in table.spec.measures if m.additive]
@@ -125,7 +126,7 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
         _check(
             "Series have no gaps",
             missing,
-            f"Every quarterly table covers {periods.first.code} to {periods.latest.code}.",
+            f"Every quarterly table covers each of its quarters up to {periods.latest.code}.",
             "{n} tables miss quarters of the series.",
         ),
         _check(
@@ -264,7 +265,9 @@ def commentary_traced(
                     f"{figure} comes from {source.table} {dict(source.keys)}, which is not "
                     "published (suppressed or missing)"
                 )
-    allowed = {str(f) for f in traced.quoted}
+    # Numbers inside category names ("52 weeks and over") are definitions, not figures.
+    labels = {c for t in published for cats in t.categories.values() for c in cats}
+    allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
@@ -371,6 +374,21 @@ def write(report: Report, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     data = {"slug": report.slug, "period": report.period, "status": report.status,
             "checks": [dataclasses.asdict(c) for c in report.checks]}  # fmt: skip
-    (folder / "qa.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     labels = {"pass": "Pass", "warn": "Warning", "fail": "Fail"}
-    (folder / "qa.html").write_text(PAGE.render(r=report, labels=labels), encoding="utf-8")
+    for name, text in [
+        ("qa.json", json.dumps(data, indent=1) + "\n"),
+        ("qa.html", PAGE.render(r=report, labels=labels)),
+    ]:
+        # Written whole then renamed, so a killed build never leaves half a report.
+        tmp = folder / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(folder / name)
+
+
+def as_draft_check(report: Report) -> dict[str, object]:
+    """The QA result as one of a draft's recorded checks (warnings do not stop publishing)."""
+    return {
+        "name": "QA report",
+        "passed": report.status != "fail",
+        "problems": [f"{c.name}: {c.summary}" for c in report.checks if c.status != "pass"],
+    }

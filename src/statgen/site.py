@@ -33,6 +33,8 @@ class Release:
     folder: str
     period: Quarter
     release_date: dt.date
+    version: int = 1
+    """1 for the first publication of a period; 2, 3... for corrections (``<period>-v2``)."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,12 @@ def releases_on_disk(releases: Path, root: Path) -> list[Collection]:
                     manifest.parent.name,
                     Quarter.parse(data["period"]),
                     dt.date.fromisoformat(data["release_date"]),
+                    int((data.get("published") or {}).get("version") or 1),
                 )
             )
         if not found:
             continue
-        found.sort(key=lambda r: (r.period.year, r.period.q), reverse=True)
+        found.sort(key=lambda r: (r.period.year, r.period.q, r.version), reverse=True)
         config = _config(root, pub_dir.name)
         collections.append(
             Collection(
@@ -92,7 +95,8 @@ def _config(root: Path, slug: str) -> Publication | None:
 def _release_list(collection: Collection, prefix: str) -> str:
     items = "\n".join(
         f'<li><a class="govuk-link" href="{prefix}{r.folder}/index.html">'
-        f"{html.escape(collection.title)}: {html.escape(r.period.long_label)}</a> "
+        f"{html.escape(collection.title)}: {html.escape(r.period.long_label)}"
+        f"{f' (corrected, version {r.version})' if r.version > 1 else ''}</a> "
         f'<span class="statgen-file-meta">(published {format_date(r.release_date)})</span></li>'
         for r in collection.releases
     )

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from statgen.presentation import Cell, Format, Grid
 from statgen.spreadsheets.model import Sheet, WorkbookModel
@@ -123,7 +124,9 @@ def write_xlsx(model: WorkbookModel, path: Path) -> None:
     props.language = model.language
     props.created = model.created
     props.modified = model.created
-    wb.save(path)
+    # Workbook.save() stamps "modified" with the wall clock; the writer it wraps does not.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     _fix_zip_times(path, model.created)
 
 
