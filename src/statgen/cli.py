@@ -26,8 +26,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)  # paths must never be broken across lines
 
 ROOT = Annotated[
     Path,
