@@ -248,9 +248,16 @@ def test_the_quarto_engine_renders_the_same_page(em_release: BuildResult, tmp_pa
     assert "statgen-skip-link" in (tmp_path / "quarto.html").read_text(encoding="utf-8")
 
 
-def test_the_page_has_one_h1_headings_in_order_and_landmarks(em_release: BuildResult) -> None:
-    releases = em_release.folder.parent.parent
-    for path in (em_release.page, releases / "index.html"):
+def test_the_page_has_one_h1_headings_in_order_and_landmarks(pilot_site: dict) -> None:
+    pilot = pilot_site["electronic-monitoring"]
+    assert isinstance(pilot, Pilot), pilot
+    releases = pilot.folder.parent.parent
+    for path in (
+        pilot.page,
+        pilot.draft.page,
+        releases / "index.html",
+        pilot.folder.parent / "index.html",
+    ):
         tags = [t for t, _ in parse(path).tags]
         levels = [int(t[1]) for t in tags if re.fullmatch(r"h[1-6]", t)]
         assert levels[0] == 1 and levels.count(1) == 1, path

@@ -181,6 +181,9 @@ def write_indexes(root: Path, releases: Path, work: Path) -> list[Path]:
         name = "site" if folder == releases else folder.name
         qmd = work / f"{name}.qmd"
         qmd.write_text(source, encoding="utf-8")
-        document.render(qmd, folder / "index.html")
+        # Rendered beside the old index, then renamed over it: never half written.
+        partial = folder / ".index.html.partial"
+        document.render(qmd, partial)
+        partial.replace(folder / "index.html")
         written.append(folder / "index.html")
     return written
