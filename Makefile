@@ -62,7 +62,7 @@ verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR
 	$(STATGEN) verify $(DIR)
 
 test: $(VENV)/.dev-installed $(NODE_MODULES) ## Run the whole test suite
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 	$(BIN)/ruff check src tests publications
