@@ -194,6 +194,23 @@ def sample_data(
             out.print(str(path))
 
 
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="XLSX or ODS workbooks to audit.")],
+    debug: DEBUG = False,
+) -> None:
+    """Audit spreadsheets (any XLSX or ODS) against the Analysis Function accessibility
+    checklist; print each failure with its sheet and cell, and exit 1 if any fails."""
+    from statgen.spreadsheets.check import check_file
+
+    with _errors(debug):
+        reports = [check_file(f) for f in files]
+        for report in reports:
+            out.print(report.describe(), highlight=False, markup=False, soft_wrap=True)
+        if not all(r.ok for r in reports):
+            raise typer.Exit(1)
+
+
 @app.command("list")
 def list_publications(root: ROOT = Path("."), debug: DEBUG = False) -> None:
     """List the publications statgen knows."""

@@ -59,8 +59,21 @@ class WorkbookModel:
     sheets: list[Sheet]
 
 
+def column_widths(sheet: Sheet) -> list[float]:
+    """Column widths in characters: fit the longest entry, within sensible limits (both formats)."""
+    if sheet.table is None:
+        return [100.0]
+    widths = []
+    for j, header in enumerate(sheet.table.headers):
+        texts = [row[j].text for row in sheet.table.rows]
+        longest = max([len(t) for t in texts] + [max(len(p) for p in header.text.split("\n"))])
+        limit = 24 if header.numeric else 60
+        widths.append(float(min(max(12, longest + 3), limit)))
+    return widths
+
+
 def table_object_name(sheet_name: str) -> str:
-    """A table name Excel and LibreOffice accept: letters, digits, underscores, starting with a letter."""
+    """A table name Excel and LibreOffice accept: letters, digits, underscores."""
     return re.sub(r"[^A-Za-z0-9_]", "_", sheet_name)
 
 
@@ -103,7 +116,8 @@ def build_model(
         ),
         Line("Licence", "heading"),
         Line(
-            "You may re-use this information free of charge under the Open Government Licence v3.0.",
+            "You may re-use this information free of charge under the "
+            "Open Government Licence v3.0.",
             "link",
             "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
         ),

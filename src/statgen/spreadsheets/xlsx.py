@@ -10,11 +10,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statgen.presentation import Cell, Format, Grid
-from statgen.spreadsheets.model import Sheet, WorkbookModel
+from statgen.spreadsheets.model import Sheet, WorkbookModel, column_widths
 
 FONT = "Arial"
 NUMBER_FORMATS: dict[Format, str] = {
@@ -26,7 +27,8 @@ NUMBER_FORMATS: dict[Format, str] = {
 
 
 def number_format(fmt: Format, marker: str | None) -> str:
-    """Excel number format; a marker such as [r] is shown by the format, so the cell stays a number."""
+    """Excel number format; a marker such as [r] is shown by the format, so the cell stays a
+    number."""
     base = NUMBER_FORMATS[fmt]
     return f'{base}" [{marker}]"' if marker else base
 
@@ -35,6 +37,14 @@ def _text(cell: XCell, value: str) -> None:
     """Store text as text: a leading = + - @ from data must never become a formula."""
     cell.value = value
     cell.data_type = "s"
+
+
+def _link(cell: XCell, target: str) -> None:
+    """An external URL, or a link to A1 of another sheet (a location, not a relationship)."""
+    if ":" in target:
+        cell.hyperlink = target
+    else:
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target}'!A1")
 
 
 def _write_grid(ws: Worksheet, grid: Grid, top: int) -> None:
@@ -63,19 +73,13 @@ def _write_cell(cell: XCell, value: Cell) -> None:
         _text(cell, str(value.value))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if value.link:
-            cell.hyperlink = f"#'{value.link}'!A1"
+            _link(cell, value.link)
             cell.font = Font(name=FONT, size=12, underline="single", color="0563C1")
 
 
 def _widths(ws: Worksheet, sheet: Sheet) -> None:
-    if sheet.table is None:
-        ws.column_dimensions["A"].width = 100
-        return
-    for j, header in enumerate(sheet.table.headers, 1):
-        texts = [c.text for row in sheet.table.rows for c in row[j - 1 : j]]
-        longest = max([len(t) for t in texts] + [max(len(p) for p in header.text.split("\n"))])
-        limit = 60 if not header.numeric else 24
-        ws.column_dimensions[get_column_letter(j)].width = min(max(12, longest + 3), limit)
+    for j, width in enumerate(column_widths(sheet), 1):
+        ws.column_dimensions[get_column_letter(j)].width = width
 
 
 def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
@@ -89,14 +93,15 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
             name=FONT, size=14 if line.style == "heading" else 12, bold=line.style == "heading"
         )
         if line.style == "link" and line.target:
-            external = ":" in line.target
-            cell.hyperlink = line.target if external else f"#'{line.target}'!A1"
+            _link(cell, line.target)
             cell.font = Font(name=FONT, size=12, underline="single", color="0563C1")
     if sheet.table is not None:
         top = sheet.table_row
         _write_grid(ws, sheet.table, top)
         last = f"{get_column_letter(len(sheet.table.headers))}{top + len(sheet.table.rows)}"
-        table = Table(displayName=sheet.table_name, ref=f"A{top}:{last}")
+        # Columns named here so openpyxl adds no autoFilter: the guidance wants no filter buttons.
+        columns = [TableColumn(id=j, name=h.text) for j, h in enumerate(sheet.table.headers, 1)]
+        table = Table(displayName=sheet.table_name, ref=f"A{top}:{last}", tableColumns=columns)
         table.tableStyleInfo = TableStyleInfo(
             name="TableStyleLight1", showRowStripes=False, showColumnStripes=False,
             showFirstColumn=False, showLastColumn=False,
