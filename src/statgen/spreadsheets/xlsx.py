@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from statgen.presentation import Cell, Format, Grid
 from statgen.spreadsheets.model import Sheet, WorkbookModel, column_widths
@@ -128,7 +129,8 @@ def write_xlsx(model: WorkbookModel, path: Path) -> None:
     props.language = model.language
     props.created = model.created
     props.modified = model.created
-    wb.save(path)
+    # Not wb.save(): it stamps the modified property with the time of writing.
+    ExcelWriter(wb, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)).save()
     _fix_zip_times(path, model.created)
 
 
