@@ -66,7 +66,11 @@ def test_ods_numbers_with_markers_stay_numbers(tiny: dict[str, Path]) -> None:
     revised, provisional, plain = sheet.cells[(10, 2)], sheet.cells[(11, 3)], sheet.cells[(9, 2)]
     assert (revised.kind, revised.value, revised.fmt.literal) == ("number", 5678.0, " [r]")
     assert (revised.fmt.decimals, revised.fmt.grouping) == (0, True)
-    assert (provisional.value, provisional.fmt.decimals, provisional.fmt.literal) == (3.5, 1, " [p]")
+    assert (provisional.value, provisional.fmt.decimals, provisional.fmt.literal) == (
+        3.5,
+        1,
+        " [p]",
+    )
     assert (plain.fmt.decimals, plain.fmt.grouping, plain.fmt.literal) == (0, True, "")
 
 
