@@ -42,7 +42,7 @@ def test_sheets_in_order_and_table_values_read_back(tiny: dict[str, Path], fmt: 
     ]
     assert rows[7:] == [
         ["Label [note 1]", "Orders\n(number of orders)", "Median days\n(days)"],
-        ["North", 1234.0, 12.25],
+        ["North", 1234.0, 12.34],
         [RISKY[0], 5678.0, "[c]"],
         [RISKY[1], "[x]", 3.5],
         [RISKY[2], 0.0, 1.0],

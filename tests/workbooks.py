@@ -22,7 +22,7 @@ def tiny_grid() -> Grid:
             Header("Median days", "days", numeric=True),
         ],
         [
-            [Cell("North"), Cell(1234, "integer"), Cell(12.25, "decimal1")],
+            [Cell("North"), Cell(1234, "integer"), Cell(12.34, "decimal1")],
             [Cell(RISKY[0]), Cell(5678, "integer", "r"), Cell(None, "decimal1", "c")],
             [Cell(RISKY[1]), Cell(None, "integer", "x"), Cell(3.5, "decimal1", "p")],
             [Cell(RISKY[2]), Cell(0, "integer"), Cell(1.0, "decimal1")],
