@@ -73,13 +73,17 @@ class Report:
         """Whether the workbook passed every check."""
         return not self.failures
 
-    def describe(self) -> str:
-        """A readable report: a pass line, or one line per failure."""
+    def describe(self, limit: int | None = None) -> str:
+        """A readable report: a pass line, or one line per failure (the first ``limit`` only)."""
         if self.ok:
             return f"{self.path}: passes the spreadsheet accessibility checks"
         n = len(self.failures)
         head = f"{self.path}: {n} problem{'s' if n != 1 else ''} found"
-        return "\n".join([head, *(f"  - {f.describe()}" for f in self.failures)])
+        shown = self.failures[:limit] if limit else self.failures
+        lines = [head, *(f"  - {f.describe()}" for f in shown)]
+        if len(shown) < n:
+            lines.append(f"  ... and {n - len(shown)} more (run `statgen check {self.path}`)")
+        return "\n".join(lines)
 
 
 Rule = Callable[[Workbook], Iterator[Failure]]
@@ -103,7 +107,7 @@ def check_or_raise(paths: list[Path]) -> list[Report]:
     reports = [check_file(p) for p in paths]
     bad = [r for r in reports if not r.ok]
     if bad:
-        text = "\n".join(r.describe() for r in bad)
+        text = "\n".join(r.describe(limit=20) for r in bad)
         raise CheckError(
             f"{text}\nThe spreadsheets fail the accessibility checks, so the release was not "
             "written. Fix the sheet model or the publication.yaml and build again."
