@@ -198,8 +198,6 @@ def sheets(wb: Workbook) -> Iterator[Failure]:
             yield Failure(s.name, f"A{r}", f"row {r} is hidden: unhide it")
         for c in s.hidden_columns:
             yield Failure(s.name, cell_name(1, c), f"column {cell_name(1, c)[:-1]} is hidden")
-        if not s.gridlines:
-            yield Failure(s.name, "", "gridlines are switched off: leave them on")
         if s.cursor.upper().replace("$", "") != "A1":
             yield Failure(s.name, s.cursor, "the cursor must be in cell A1 when the file opens")
         if s.merged:
