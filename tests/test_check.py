@@ -72,6 +72,93 @@ def x_number_as_text(wb: Any) -> None:
     wb["Table_1"]["B12"].value = "1,234"
 
 
+def x_hidden_sheet(wb: Any) -> None:
+    wb["Notes"].sheet_state = "hidden"
+
+
+def x_space_in_name(wb: Any) -> None:
+    wb["Notes"].title = "The notes"
+
+
+def x_blank_sheet(wb: Any) -> None:
+    wb.create_sheet("Extra")
+
+
+def x_no_contact(wb: Any) -> None:
+    for row in wb["Cover"].iter_rows():
+        for c in row:
+            if c.value and ("contact" in str(c.value).lower() or "@" in str(c.value)):
+                c.value = "More information"
+
+
+def x_shorthand_unexplained(wb: Any) -> None:
+    for row in wb["Cover"].iter_rows():
+        for c in row:
+            if str(c.value).startswith("[c]"):
+                c.value = "Some values are withheld."
+
+
+def x_no_one_table_line(wb: Any) -> None:
+    wb["Table_1"]["A2"].value = "Read the notes."
+
+
+def x_filter_buttons(wb: Any) -> None:
+    from openpyxl.worksheet.filters import AutoFilter
+
+    wb["Table_1"].tables["Table_1"].autoFilter = AutoFilter(ref="A8:C13")
+
+
+def x_default_table_name(wb: Any) -> None:
+    table = wb["Table_1"].tables["Table_1"]
+    table.displayName = table.name = "Table3"
+
+
+def x_duplicate_heading(wb: Any) -> None:
+    wb["Table_1"]["C8"].value = wb["Table_1"]["B8"].value
+
+
+def x_note_in_data_cell(wb: Any) -> None:
+    wb["Table_1"]["B13"].value = "[note 1]"
+
+
+def x_no_thousands(wb: Any) -> None:
+    wb["Table_1"]["B9"].number_format = "0"
+
+
+def x_mixed_decimals(wb: Any) -> None:
+    wb["Table_1"]["C12"].number_format = "#,##0.00"
+
+
+def x_serif_font(wb: Any) -> None:
+    from openpyxl.styles import Font
+
+    wb["Notes"]["B4"].font = Font(name="Times New Roman", size=12)
+
+
+def x_small_font(wb: Any) -> None:
+    from openpyxl.styles import Font
+
+    wb["Notes"]["B4"].font = Font(name="Arial", size=10)
+
+
+def x_coloured_text(wb: Any) -> None:
+    from openpyxl.styles import Font
+
+    wb["Table_1"]["A9"].font = Font(name="Arial", size=12, color="FF0000")
+
+
+def x_second_sheet_active(wb: Any) -> None:
+    wb.active = 2
+
+
+def x_cursor_elsewhere(wb: Any) -> None:
+    wb["Notes"].sheet_view.selection[0].activeCell = "C4"
+
+
+def x_language(wb: Any) -> None:
+    wb.properties.language = "en-US"
+
+
 # ------------------------------------------------------------------ ODS breakers (odfpy)
 
 
@@ -116,6 +203,24 @@ def o_formula(doc: Any) -> None:
     _ods_cell(doc, "Table_1", 9, 2).setAttrNS(TABLENS, "formula", "of:=1+1")
 
 
+def o_hidden_row(doc: Any) -> None:
+    from odf.table import TableRow
+
+    _ods_table(doc, "Table_1").getElementsByType(TableRow)[10].setAttrNS(
+        TABLENS, "visibility", "collapse"
+    )
+
+
+def o_number_as_text(doc: Any) -> None:
+    from odf.text import P
+
+    cell = _ods_cell(doc, "Table_1", 12, 2)
+    text = TableCell(valuetype="string")
+    text.addElement(P(text="1,234"))
+    cell.parentNode.insertBefore(text, cell)
+    cell.parentNode.removeChild(cell)
+
+
 def o_no_title(doc: Any) -> None:
     for el in list(doc.meta.childNodes):
         if el.qname == (DCNS, "title"):
@@ -134,9 +239,42 @@ BROKEN: list[tuple[str, Callable[[Any], None], Callable[[Any], None] | None, str
     ),
     ("formula", x_formula, o_formula, "Table_1!B9: formula"),
     ("missing title", x_no_title, o_no_title, "document properties: no title property"),
-    ("hidden row", x_hidden_row, None, "Table_1!A11: row 11 is hidden"),
+    ("hidden row", x_hidden_row, o_hidden_row, "Table_1!A11: row 11 is hidden"),
     ("fill colour", x_fill, None, "Notes!B4: fill colour"),
-    ("number as text", x_number_as_text, None, "Table_1!B12: number stored as text (1,234)"),
+    (
+        "number as text",
+        x_number_as_text,
+        o_number_as_text,
+        "Table_1!B12: number stored as text (1,234)",
+    ),
+    ("hidden sheet", x_hidden_sheet, None, "Notes: hidden sheet"),
+    ("space in sheet name", x_space_in_name, None, "The notes: sheet name has spaces"),
+    ("blank sheet", x_blank_sheet, None, "Extra: blank sheet"),
+    ("cover without contact", x_no_contact, None, "Cover: the cover does not give a contact"),
+    (
+        "shorthand unexplained",
+        x_shorthand_unexplained,
+        None,
+        "Table_1!C10: shorthand [c] is not explained on the cover",
+    ),
+    ("no one-table line", x_no_one_table_line, None, "Table_1!A2: A2 must say"),
+    ("filter buttons", x_filter_buttons, None, "Table_1!A8: the table shows filter buttons"),
+    ("default table name", x_default_table_name, None, "Table_1!A8: table name 'Table3'"),
+    ("duplicate heading", x_duplicate_heading, None, "Table_1!C8: heading Orders"),
+    ("note in data cell", x_note_in_data_cell, None, "Table_1!B13: note marker in a data cell"),
+    ("no thousands separator", x_no_thousands, None, "Table_1!B9: no thousands separator"),
+    ("mixed decimals", x_mixed_decimals, None, "Table_1!C12: decimal places differ"),
+    ("serif font", x_serif_font, None, "Notes!B4: font 'Times New Roman'"),
+    ("small font", x_small_font, None, "Notes!B4: font size 10pt"),
+    ("coloured text", x_coloured_text, None, "Table_1!A9: font colour 00FF0000"),
+    (
+        "second sheet active",
+        x_second_sheet_active,
+        None,
+        "Notes: the first sheet must be the active",
+    ),
+    ("cursor not in A1", x_cursor_elsewhere, None, "Notes!C4: the cursor must be in cell A1"),
+    ("language", x_language, None, "document properties: language property is 'en-US'"),
 ]
 
 

@@ -180,3 +180,48 @@ def test_a_release_that_fails_its_check_is_not_written(
     assert not (tmp_path / "releases" / "electronic-monitoring").exists() or not any(
         p.name.startswith("20") for p in (tmp_path / "releases" / "electronic-monitoring").iterdir()
     )
+
+
+def _sheets(path: Path) -> dict[str, list[list]]:
+    wb = CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+
+def test_both_formats_hold_the_same_cells(em_release) -> None:
+    books = {p.suffix: p for p in em_release.downloads if p.suffix in (".ods", ".xlsx")}
+    assert _sheets(books[".ods"]) == _sheets(books[".xlsx"])
+
+
+def test_release_cover_and_notes_read_as_the_guidance_asks(em_release) -> None:
+    book = next(p for p in em_release.downloads if p.suffix == ".xlsx")
+    assert book.name == "electronic-monitoring-2026-q3.xlsx"
+    sheets = _sheets(book)
+    assert list(sheets)[:3] == ["Cover", "Contents", "Notes"]
+    cover = [row[0] for row in sheets["Cover"]]
+    assert cover[0] == "Electronic monitoring statistics: July to September 2026, England and Wales"
+    assert cover[2:11] == [
+        "Source",
+        "Electronic monitoring case management system, extracted by the Ministry of Justice.",
+        "Release date",
+        "10 December 2026",
+        "Next release",
+        "25 March 2027",
+        "Status",
+        "Official statistics",
+        "Contact",
+    ]
+    assert "Shorthand used in these tables" in cover
+    notes = sheets["Notes"]
+    assert notes[2] == ["Note number", "Note text", "Tables the note applies to"]
+    assert [(r[0], r[2]) for r in notes[3:]] == [
+        ("[note 1]", "Table_1, Table_2, Table_3, Table_6"),
+        ("[note 2]", "Table_1, Table_2, Table_4, Table_5, Table_7"),
+        ("[note 3]", "Table_6"),
+        ("[note 4]", "Table_4"),
+        ("[note 5]", "Table_7"),
+    ]
+    contents = sheets["Contents"]
+    assert contents[0][0] == "Table of contents"
+    assert [r[0] for r in contents[contents.index(["Sheet name", "Table title"]) + 1 :]] == [
+        "Cover", "Notes", *[f"Table_{n}" for n in range(1, 8)],
+    ]  # fmt: skip
