@@ -142,3 +142,30 @@ def test_libreoffice_shows_markers_beside_numbers_and_risky_text_as_text(
     ]
     sheets = sorted(p.name.removeprefix(f"tiny-{fmt}-") for p in exported.glob(f"tiny-{fmt}-*"))
     assert sheets == ["Contents.csv", "Cover.csv", "Notes.csv", "Table_1.csv"]
+
+
+def test_workbooks_saved_again_by_libreoffice_still_pass_the_check(tmp_path: Path) -> None:
+    """LibreOffice keeps the tables, properties and formats; the checker reads its files too."""
+    from statgen.spreadsheets.check import check_file
+
+    exe = soffice()
+    ods, xlsx = write_workbooks(tiny_model(), tmp_path / "tiny")
+    ods.rename(tmp_path / "from-ods.ods")
+    xlsx.rename(tmp_path / "from-xlsx.xlsx")
+    out = tmp_path / "out"
+    for source, target in [("from-ods.ods", "xlsx"), ("from-xlsx.xlsx", "ods")]:
+        subprocess.run(
+            [exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+             "--convert-to", target, "--outdir", str(out), source],
+            cwd=tmp_path, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    for path in [out / "from-ods.xlsx", out / "from-xlsx.ods"]:
+        report = check_file(path)
+        assert report.failures == [], report.describe()
+        assert read_props(path)["title"] == "Test statistics: July to September 2026, England"
+
+
+def read_props(path: Path) -> dict[str, str]:
+    from statgen.spreadsheets.read import read_workbook
+
+    return read_workbook(path).properties

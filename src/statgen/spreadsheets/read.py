@@ -535,7 +535,7 @@ def _ods_properties(doc: Any) -> dict[str, str]:
         (NS["meta"], "creation-date"): "created",
     }
     for el in doc.meta.childNodes:
-        key = names.get(getattr(el, "qname", None))
+        key = names.get(getattr(el, "qname", ("", "")))
         if key:
             props.setdefault(key, []).append(_plain(el))
     return {k: ", ".join(v) if k == "keywords" else v[0] for k, v in props.items()}
