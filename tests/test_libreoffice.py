@@ -169,3 +169,15 @@ def read_props(path: Path) -> dict[str, str]:
     from statgen.spreadsheets.read import read_workbook
 
     return read_workbook(path).properties
+
+
+def test_missing_libreoffice_fails_in_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install libreoffice-calc-nogui"):
+        soffice()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install libreoffice-calc-nogui"):
+        soffice()
