@@ -12,7 +12,11 @@ EXTRACTS ?=
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
-.PHONY: help release test lint format clean distclean install dev
+A ?=
+B ?=
+DIR ?=
+
+.PHONY: help release publish diff verify test lint format docs clean distclean install dev
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -35,8 +39,18 @@ install: $(VENV)/.installed ## Create .venv and install statgen with its depende
 
 dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, linters)
 
-release: $(VENV)/.installed ## Build the releases (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
+release: $(VENV)/.installed ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
+
+publish: $(VENV)/.installed ## Publish the latest signed-off draft to releases/ (PUB=slug PERIOD=2026Q3)
+	@test -n "$(PUB)" -a -n "$(PERIOD)" || { echo "give PUB=slug PERIOD=2026Q3"; exit 1; }
+	$(STATGEN) publish $(PUB) $(PERIOD)
+
+diff: $(VENV)/.installed ## Compare builds for reviewers (PUB=slug [PERIOD=], or A=folder B=folder)
+	$(STATGEN) diff $(if $(A),$(A) $(B),--pub $(PUB) $(if $(PERIOD),--period $(PERIOD)))
+
+verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR=folder)
+	$(STATGEN) verify $(DIR)
 
 test: $(VENV)/.dev-installed ## Run the whole test suite
 	$(BIN)/pytest -q
@@ -49,6 +63,9 @@ lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 format: $(VENV)/.dev-installed ## Format the code with ruff
 	$(BIN)/ruff format src tests publications
 	$(BIN)/ruff check --fix src tests publications
+
+docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
+	$(BIN)/python -c "from statgen.reference import markdown; open('docs/config.md', 'w').write(markdown())"
 
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def root() -> Path:
 
 
 def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
-    """Generate a small sample extract and build its release into ``tmp``."""
+    """Generate a small sample extract and build its first draft into ``tmp/build``."""
     publication = load_publication(ROOT / "publications" / slug)
     extracts = tmp / "extracts" / slug
     write_sample(publication, extracts, scale=scale)
@@ -30,7 +31,6 @@ def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
         ROOT,
         slug,
         extracts_dir=extracts,
-        releases_dir=tmp / "releases",
         work_dir=tmp / "build",
         today=TODAY,
     )
@@ -38,5 +38,18 @@ def small_build(tmp: Path, slug: str, scale: float) -> BuildResult:
 
 @pytest.fixture(scope="session")
 def em_release(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """A release of Electronic Monitoring statistics built from a small sample extract."""
+    """A draft of Electronic Monitoring statistics built from a small sample extract.
+
+    ``folder`` is ``<tmp>/build/electronic-monitoring/<period>/draft-1``; its extracts are in
+    ``<tmp>/extracts/electronic-monitoring``.
+    """
     return small_build(tmp_path_factory.mktemp("em"), "electronic-monitoring", 0.02)
+
+
+def copy_project(dest: Path, slug: str, scale: float) -> Path:
+    """A project folder of one's own (publication copied, small sample extracts generated), for
+    tests that edit commentary, extracts or sign-off, build drafts and publish."""
+    shutil.copytree(ROOT / "publications" / slug, dest / "publications" / slug)
+    publication = load_publication(dest / "publications" / slug)
+    write_sample(publication, publication.extracts_path(dest), scale=scale)
+    return dest

@@ -33,20 +33,35 @@ def soffice() -> str:
     return exe
 
 
+PILOTS = ["electronic-monitoring", "criminal-courts"]
+
+
 @pytest.fixture(scope="session")
-def exported(em_release, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The pilot's ODS and XLSX, and the tiny workbooks, converted to CSV by LibreOffice."""
+def pilots(em_release, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Small drafts of both pilot publications."""
+    from conftest import small_build
+
+    cc = small_build(tmp_path_factory.mktemp("cc-lo"), "criminal-courts", 0.01)
+    return {"electronic-monitoring": em_release, "criminal-courts": cc}
+
+
+@pytest.fixture(scope="session")
+def exported(pilots: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both pilots' ODS and XLSX, and the tiny workbooks, converted to CSV by LibreOffice."""
     exe = soffice()
     folder = tmp_path_factory.mktemp("lo")
-    books = {p.suffix: p for p in em_release.downloads if p.suffix in (".ods", ".xlsx")}
-    shutil.copy(books[".ods"], folder / "em-ods.ods")
-    shutil.copy(books[".xlsx"], folder / "em-xlsx.xlsx")
+    inputs = ["tiny-ods.ods", "tiny-xlsx.xlsx"]
+    for slug, release in pilots.items():
+        for path in release.downloads:
+            if path.suffix in (".ods", ".xlsx"):
+                name = f"{slug}-{path.suffix[1:]}{path.suffix}"
+                shutil.copy(path, folder / name)
+                inputs.append(name)
     tiny_ods, tiny_xlsx = write_workbooks(tiny_model(), folder / "tiny")
     tiny_xlsx.rename(folder / "tiny-xlsx.xlsx")
     tiny_ods.rename(folder / "tiny-ods.ods")
     out = folder / "out"
     profile = folder / "profile"
-    inputs = ["em-ods.ods", "em-xlsx.xlsx", "tiny-ods.ods", "tiny-xlsx.xlsx"]
     subprocess.run(
         [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless",
          "--convert-to", ALL_SHEETS_AS_SHOWN, "--outdir", str(out), *inputs],
@@ -99,25 +114,33 @@ def _as_shown(value: str, marker: str, fmt: str) -> str:
     return f"{number} [{marker}]" if marker else number
 
 
+@pytest.mark.parametrize("slug", PILOTS)
 @pytest.mark.parametrize("fmt", ["ods", "xlsx"])
-def test_libreoffice_shows_every_table_as_the_csvs(em_release, exported: Path, fmt: str) -> None:
-    publication = em_release.publication
-    for number, spec in enumerate(publication.tables, 1):
-        shown = _wide(_read(exported / f"em-{fmt}-Table_{number}.csv"), publication, spec)
-        expected = _expected(em_release, spec)
+def test_libreoffice_shows_every_table_as_the_csvs(
+    pilots: dict, exported: Path, slug: str, fmt: str
+) -> None:
+    release = pilots[slug]
+    publication = release.publication
+    for spec in publication.tables:
+        sheet = publication.sheet_name(spec)
+        shown = _wide(_read(exported / f"{slug}-{fmt}-{sheet}.csv"), publication, spec)
+        expected = _expected(release, spec)
         assert set(shown) == set(expected), spec.id
         for key, (value, marker, number_format) in expected.items():
             assert shown[key] == _as_shown(value, marker, number_format), (spec.id, key)
 
 
+@pytest.mark.parametrize("slug", PILOTS)
 @pytest.mark.parametrize("fmt", ["ods", "xlsx"])
-def test_calamine_reads_back_every_table_as_the_csvs(em_release, fmt: str) -> None:
-    publication = em_release.publication
-    book = next(p for p in em_release.downloads if p.suffix == f".{fmt}")
+def test_calamine_reads_back_every_table_as_the_csvs(pilots: dict, slug: str, fmt: str) -> None:
+    release = pilots[slug]
+    publication = release.publication
+    book = next(p for p in release.downloads if p.suffix == f".{fmt}")
     wb = CalamineWorkbook.from_path(str(book))
-    for number, spec in enumerate(publication.tables, 1):
-        cells = _wide(wb.get_sheet_by_name(f"Table_{number}").to_python(), publication, spec)
-        expected = _expected(em_release, spec)
+    for spec in publication.tables:
+        sheet = wb.get_sheet_by_name(publication.sheet_name(spec)).to_python()
+        cells = _wide(sheet, publication, spec)
+        expected = _expected(release, spec)
         assert set(cells) == set(expected), spec.id
         for key, (value, marker, _) in expected.items():
             got = cells[key]

@@ -124,6 +124,9 @@ _COVID = (
 # Magistrates' completions were suspended for most cases in the first lockdown.
 _LOCKDOWN = (np.datetime64("2020-03-23"), np.datetime64("2020-07-31"))
 
+# Longest gap from offence to charge (about 50 years), so offence dates stay plausible.
+_MAX_OFFENCE_GAP_DAYS = 50 * 365
+
 # Monthly seasonality: fewer receipts in August (holidays) and December.
 _MONTH_FACTOR = np.array([1.02, 1.03, 1.06, 0.98, 1.01, 1.02, 1.03, 0.88, 1.00, 1.04, 1.02, 0.90])
 # Courts sit on weekdays; a trickle of weekend (e.g. Saturday remand) receipts.
@@ -320,6 +323,8 @@ def generate(scale: float = 1.0, seed: int = 20261031) -> dict[str, pl.DataFrame
     charge_gap = _lognormal_days(rng, np.where(is_cc, 30.0, 12.0), np.full(n, 0.9))
     offence_median = np.where(offence == 1, 400.0, np.where(offence == 9, 120.0, 25.0))
     offence_gap = 1 + _lognormal_days(rng, offence_median, np.full(n, 1.1))
+    # Cap the log-normal tail: historic offences come to court decades later, not a century.
+    offence_gap = np.minimum(offence_gap, _MAX_OFFENCE_GAP_DAYS)
     charge = receipt - charge_gap
     offence_day = charge - offence_gap
     # Summonsed cases are commonly not charged: charge_date missing (about 5% overall).

@@ -62,14 +62,17 @@ def facts(spec: Chart, table: StatTable, frame: pl.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {"n_categories": frame[spec.x].n_unique()}
     last_x = frame[spec.x].to_list()[-1] if frame.height else None
     if spec.series:
-        latest = frame.filter(pl.col(spec.x) == last_x).sort(
+        # Suppressed figures ([c]) are never quoted, so they are left out of the ranking.
+        latest = frame.filter(pl.col(spec.x) == last_x).drop_nulls(spec.measure).sort(
             spec.measure, descending=True, maintain_order=True
         )
         if latest.height:
             out["top_series"] = latest[spec.series][0]
             out["top_value"] = format_number(latest[spec.measure][0], fmt)
     else:
-        ranked = frame.sort(spec.measure, descending=True, maintain_order=True)
+        ranked = frame.drop_nulls(spec.measure).sort(
+            spec.measure, descending=True, maintain_order=True
+        )
         if ranked.height:
             out["top_category"] = category_label(spec.x, ranked[spec.x][0])
             out["top_value"] = format_number(ranked[spec.measure][0], fmt)
@@ -128,7 +131,9 @@ def figure(
         yaxis=cat_axis if spec.kind == "bar" else value_axis,
         font={"family": '"Helvetica Neue", Helvetica, Arial, sans-serif'},
     )
-    if spec.kind == "line" and spec.x == QUARTER:
+    if spec.kind in ("line", "column") and spec.x == QUARTER:
+        # Quarter labels ("Oct to Dec 2025") are long: label every other one rather than let
+        # Plotly rotate them into the legend below the axis.
         fig.update_xaxes(nticks=6)
     data = fig.to_plotly_json()
     # Round-trip through JSON so numpy types and dict order are fixed: same input, same bytes.

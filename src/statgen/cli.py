@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from statgen.config import discover, load_publication
@@ -26,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)  # paths must never be broken across lines
 
 ROOT = Annotated[
     Path,
@@ -36,12 +37,20 @@ ROOT = Annotated[
     ),
 ]
 DEBUG = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+WAIT = Annotated[
+    float,
+    typer.Option(
+        help="Seconds to wait for another build or publish of the same publication to finish."
+    ),
+]
 
 
 def _fail(exc: Exception, debug: bool) -> None:
     if debug:
         raise exc
-    console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    # Escaped: messages quote shorthand such as [c] and [note 1], which rich would take as markup.
+    message = escape(str(exc))
+    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -70,8 +79,9 @@ def _build_one(
     slug: str,
     period: str | None,
     extracts: Path | None,
-    releases: Path | None,
+    out_dir: Path | None,
     sample: bool,
+    wait: float = 0.0,
 ) -> None:
     from statgen.release import STAGES, build
     from statgen.sample_data import has_extracts, write_sample
@@ -96,17 +106,28 @@ def _build_one(
             slug,
             period=Quarter.parse(period) if period else None,
             extracts_dir=extracts,
-            releases_dir=releases,
+            work_dir=out_dir,
             stage=stage,
+            wait=wait,
         )
     elapsed = time.perf_counter() - started
     out.print(
-        f"\n[bold]{result.publication.title}, {result.period.long_label}[/] built in {elapsed:.1f} s ({result.engine})"
+        f"\n[bold]{result.publication.title}, {result.period.long_label}[/]: draft {result.draft} "
+        f"(inputs {result.inputs_short}) built in {elapsed:.1f} s ({result.engine})"
     )
+    done = (
+        "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
+    )
+    out.print(f"  Tables: {done}")
     out.print(f"  Page: {result.page}")
+    out.print(f"  Reviewers' index: {result.folder.parents[1] / 'index.html'}")
     out.print("  Downloads:")
     for path in result.downloads:
         out.print(f"    {path}")
+    out.print(
+        f"  Not for publication: once signed off, run `make publish PUB={slug} "
+        f"PERIOD={result.period.code}`"
+    )
 
 
 @app.command()
@@ -126,16 +147,17 @@ def build(
             help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
         ),
     ] = None,
-    releases: Annotated[
+    out_dir: Annotated[
         Optional[Path],
-        typer.Option(help="Folder releases are written to.", show_default="releases/"),
+        typer.Option("--out", help="Folder drafts are written to.", show_default="build/"),
     ] = None,
+    wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
-    """Build one publication's release from its extracts."""
+    """Build the next draft of one publication from its extracts (into build/, not releases/)."""
     with _errors(debug):
-        _build_one(root, slug, period, extracts, releases, sample=False)
+        _build_one(root, slug, period, extracts, out_dir, sample=False, wait=wait)
 
 
 @app.command()
@@ -147,17 +169,106 @@ def release(
     extracts: Annotated[
         Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
     ] = None,
+    wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
-    """Build every publication's release (what `make release` runs), generating sample extracts
-    where the default extract folder is empty."""
+    """Build the next draft of every publication (what `make release` runs) into build/,
+    generating sample extracts where the default extract folder is empty."""
     with _errors(debug):
         slugs = [pub] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
-            _build_one(root, slug, period, extracts, None, sample=True)
+            _build_one(root, slug, period, extracts, None, sample=True, wait=wait)
+
+
+@app.command()
+def publish(
+    slug: Annotated[str, typer.Argument(help="Publication to publish.")],
+    period: Annotated[str, typer.Argument(help="Quarter to publish, e.g. 2026Q3.")],
+    override_embargo: Annotated[
+        bool,
+        typer.Option(
+            "--override-embargo",
+            help="Publish before the release time (for testing; recorded in the manifest).",
+        ),
+    ] = False,
+    correction: Annotated[
+        Optional[str],
+        typer.Option(help="Publish a corrected version with this public correction notice."),
+    ] = None,
+    wait: WAIT = 0.0,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Promote the latest signed-off draft to releases/<slug>/<period>/ (no draft banner)."""
+    from statgen.publish import publish as do_publish
+
+    with _errors(debug):
+        result = do_publish(
+            root,
+            slug,
+            Quarter.parse(period),
+            override_embargo=override_embargo,
+            correction=correction,
+            wait=wait,
+        )
+        note = " [bold red](embargo overridden)[/]" if result.embargo_overridden else ""
+        out.print(
+            f"Published draft {result.draft} as version {result.version}: {result.folder}{note}"
+        )
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Optional[Path], typer.Argument(help="The earlier build (a draft or release folder).")
+    ] = None,
+    new: Annotated[Optional[Path], typer.Argument(help="The later build.")] = None,
+    pub: Annotated[
+        Optional[str],
+        typer.Option(
+            "--pub",
+            help="Instead of two folders: compare this publication's latest draft with the "
+            "last release (or the draft before it).",
+        ),
+    ] = None,
+    period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
+    out_file: Annotated[
+        Optional[Path],
+        typer.Option("--out", help="Report folder.", show_default="build/diff/<old>--<new>/"),
+    ] = None,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Write an HTML report for reviewers of what changed between two builds."""
+    from statgen import diff as diff_mod
+
+    with _errors(debug):
+        if pub:
+            old, new = diff_mod.default_pair(root, pub, Quarter.parse(period) if period else None)
+        if old is None or new is None:
+            raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
+        report = diff_mod.write_report(old, new, out_file or diff_mod.default_out(root, old, new))
+        out.print(f"{report.summary()}\n  Report: {report.path}")
+
+
+@app.command()
+def verify(
+    folder: Annotated[Path, typer.Argument(help="A draft or release folder.")],
+    debug: DEBUG = False,
+) -> None:
+    """Recompute every file's SHA-256 and compare with the manifest (exit 1 on any mismatch)."""
+    from statgen.manifest import verify as do_verify
+
+    with _errors(debug):
+        problems = do_verify(folder)
+        if problems:
+            for line in problems:
+                console.print(f"[bold red]Mismatch:[/] {line}", highlight=False)
+            raise typer.Exit(1)
+        out.print(f"{folder}: every file matches its manifest")
 
 
 @app.command("sample-data")

@@ -102,6 +102,32 @@ class Measure(Strict):
     """Whether values may be summed to make totals (counts yes; medians and percentages no)."""
 
 
+class Disclosure(Strict):
+    """Statistical disclosure control for a table's counts (see docs: disclosure control)."""
+
+    enabled: bool = True
+    """Whether the table's counts are protected at all (off only for figures that are not counts
+    of people or events, or are already public)."""
+    threshold: int = Field(default=4, ge=0)
+    """Counts from 1 up to this number are suppressed ([c]) as primary suppression."""
+    suppress_zero: bool = False
+    """Whether zero counts are suppressed too (when a zero itself would disclose something)."""
+    secondary: bool = True
+    """Suppress further cells so that no suppressed cell can be worked out from a published
+    total of the same table by subtraction (fewest, smallest cells first; deterministic)."""
+    rounding: int | None = Field(default=None, ge=2)
+    """Round every published count to the nearest multiple of this base (e.g. 5), after
+    suppression; totals are rounded independently, so parts may not add up to them."""
+    measures: list[str] | None = None
+    """The count measures to protect; default every additive measure of the table."""
+    derived: dict[str, str] = {}
+    """Measures computed from a protected count, by name: ``{median_days: orders}``. A derived
+    figure is suppressed wherever the count it comes from is suppressed."""
+    total_categories: dict[str, str] = {}
+    """Total categories the transform computes itself, by dimension, e.g. ``{device_type: All
+    device types}``: the other categories of that dimension add up to them."""
+
+
 class Table(Strict):
     """A statistical table: one sheet in the workbooks, one CSV, one HTML table."""
 
@@ -117,6 +143,9 @@ class Table(Strict):
     """Dimension spread across the columns (its categories become headings), if any."""
     measures: list[Measure] = Field(min_length=1)
     """The measures, in column order."""
+    quarters: int | None = Field(default=None, ge=1)
+    """For tables with a ``quarter`` dimension: how many quarters they cover, ending with the
+    release period (default: the whole series)."""
     totals: list[str] = []
     """Dimensions to add a "Total" category to, by summing the additive measures."""
     notes: list[int] = []
@@ -125,6 +154,10 @@ class Table(Strict):
     """Sheet name in the workbooks (no spaces, at most 31 characters); default ``Table_<n>``."""
     summary: str | None = None
     """One line for the contents sheet; default the title."""
+    disclosure: Disclosure | None = None
+    """Disclosure control for this table: any keys of the publication's ``disclosure`` block,
+    overriding only the keys given, e.g. ``{threshold: 9}`` or ``{derived: {median_days:
+    orders}}``."""
 
     @model_validator(mode="after")
     def _dimensions_consistent(self) -> Table:
@@ -137,6 +170,16 @@ class Table(Strict):
         names = [m.name for m in self.measures]
         if len(set(names)) != len(names):
             raise ValueError(f"measure names must be unique: {names}")
+        if self.disclosure is not None:
+            names = [m.name for m in self.measures]
+            rules = self.disclosure
+            named = [*(rules.measures or []), *rules.derived, *rules.derived.values()]
+            unknown_measures = [m for m in named if m not in names]
+            if unknown_measures:
+                raise ValueError(f"disclosure: no measure {unknown_measures} (known: {names})")
+            wrong = [d for d in rules.total_categories if d not in dims]
+            if wrong:
+                raise ValueError(f"disclosure.total_categories: {wrong} are not dimensions {dims}")
         return self
 
     @property
@@ -163,7 +206,7 @@ class Chart(Strict):
     measure: str
     """Name of the measure drawn."""
     where: dict[str, str] = {}
-    """Fixed values of other dimensions, e.g. ``{court_type: Crown Court}``."""
+    """Fixed values of other dimensions, e.g. ``{region: Wales}``."""
     include_totals: bool = False
     """Whether "Total" categories are drawn (usually not: they dwarf the parts)."""
     stacked: bool = False
@@ -172,13 +215,49 @@ class Chart(Strict):
     """Text alternative: what the chart shows, as a Jinja2 template filled with computed figures."""
 
 
+class Revisions(Strict):
+    """How a release finds the previous release and marks revised and provisional figures."""
+
+    previous_release: str | None = None
+    """Folder of the previous release to compare with (may be anywhere); default the latest
+    release of an earlier period in ``releases/<slug>/``."""
+    provisional_quarters: int = Field(default=0, ge=0)
+    """How many of the latest quarters are provisional: their figures are marked [p]."""
+
+
+class Reconcile(Strict):
+    """Two sets of cells that must hold the same counts (e.g. the same people by two splits)."""
+
+    measure: str
+    """The measure compared, in both tables."""
+    tables: list[str] = Field(min_length=2, max_length=2)
+    """The two table ids."""
+    where: list[dict[str, str]] = Field(min_length=2, max_length=2)
+    """For each table, the fixed dimension values that select the cells, e.g.
+    ``{order_type: Total}``; ``quarter: latest`` means the release period. The dimensions left
+    over must be the same in both tables; cells are matched on them."""
+
+
+class Checks(Strict):
+    """The QA checks run on every build (see ``build/<slug>/<period>/qa.html``)."""
+
+    change_tolerance: float = Field(default=0.25, gt=0)
+    """Largest plausible change from the previous quarter, as a fraction (0.25 = 25%); larger
+    changes are warnings listing the figure."""
+    change_min_count: int = Field(default=30, ge=0)
+    """Changes are only checked where both quarters' counts are at least this (small counts
+    move a lot)."""
+    reconcile: list[Reconcile] = []
+    """Counts that must agree between tables."""
+
+
 class Publication(Strict):
     """A publication: everything statgen needs to know to build its releases."""
 
     slug: str = Field(pattern=SLUG)
     """Short name used in folders and file names; must match the folder name."""
     title: str
-    """Publication title, e.g. "Electronic monitoring statistics"."""
+    """Publication title, e.g. "Legal aid statistics"."""
     summary: str
     """One or two sentences on what the publication covers."""
     organisation: str
@@ -219,6 +298,12 @@ class Publication(Strict):
     """The tables, in the order they are numbered."""
     charts: list[Chart] = []
     """The charts, in the order they are numbered."""
+    disclosure: Disclosure = Disclosure()
+    """Disclosure control defaults for every table (each table may override keys)."""
+    revisions: Revisions = Revisions()
+    """Revised and provisional figures."""
+    checks: Checks = Checks()
+    """QA checks: tolerances and counts that must reconcile."""
 
     _folder: Path = PrivateAttr(default=Path("."))
 
@@ -262,7 +347,30 @@ class Publication(Strict):
             raise ValueError(
                 f"commentary: {self.commentary!r} must be a file inside the publication folder"
             )
+        for i, rec in enumerate(self.checks.reconcile):
+            for j, table_id in enumerate(rec.tables):
+                table = by_id.get(table_id)
+                if table is None:
+                    raise ValueError(
+                        f"checks.reconcile[{i}].tables[{j}]: no table called {table_id!r} "
+                        f"(known: {ids})"
+                    )
+                if rec.measure not in [m.name for m in table.measures]:
+                    raise ValueError(
+                        f"checks.reconcile[{i}]: table {table_id!r} has no measure {rec.measure!r}"
+                    )
+                extra = [d for d in rec.where[j] if d not in table.dims]
+                if extra:
+                    raise ValueError(
+                        f"checks.reconcile[{i}].where[{j}]: {extra} are not dimensions of "
+                        f"{table_id!r} (known: {table.dims})"
+                    )
         return self
+
+    def disclosure_for(self, table: Table) -> Disclosure:
+        """The disclosure rules of a table: the publication's defaults with its overrides."""
+        own = table.disclosure.model_dump(exclude_unset=True) if table.disclosure else {}
+        return Disclosure.model_validate({**self.disclosure.model_dump(exclude_unset=True), **own})
 
     def dimension_title(self, name: str) -> str:
         """The heading people see for a dimension."""
@@ -327,11 +435,19 @@ def load_publication(folder: Path) -> Publication:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check its spelling against docs/config.md)"
-            lines.append(f"{path}: {_location(err['loc'])}: {msg}")
+            # Model-level checks name their own key in the message.
+            where = f"{_location(err['loc'])}: " if err["loc"] else ""
+            lines.append(f"{path}: {where}{msg}")
         raise ConfigError("\n".join(lines)) from None
     if publication.slug != folder.name:
         raise ConfigError(
             f"{path}: slug: {publication.slug!r} must match the folder name {folder.name!r}"
+        )
+    commentary = (folder / publication.commentary).resolve()
+    if not commentary.is_relative_to(folder.resolve()):
+        raise ConfigError(
+            f"{path}: commentary: {publication.commentary!r} leads outside the publication folder "
+            f"{folder} (through a link); name a file inside it"
         )
     publication._folder = folder
     return publication

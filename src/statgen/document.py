@@ -117,7 +117,9 @@ class Context:
 
     def share(self, part: Figure, whole: Figure) -> Figure:
         """``part`` as a percentage of ``whole`` (one decimal place)."""
-        return Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
+        figure = Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
+        self.quoted.append(figure)
+        return figure
 
     def change(self, new: Figure, old: Figure, unit: str = "") -> str:
         """Words for a change: "up 4.1% from 27,020", "down 2.0% from ...", "unchanged from ..."."""
@@ -126,8 +128,9 @@ class Context:
         direction = "up" if new.value > old.value else "down"
         if old.value == 0:
             return f"{direction} from {old}{unit}"
-        pct = abs(100 * (new.value - old.value) / old.value)
-        return f"{direction} {pct:.1f}% from {old}{unit}"
+        pct = Figure(abs(100 * (new.value - old.value) / old.value), "percent1", new.sources + old.sources)
+        self.quoted.append(pct)  # so the QA report can trace the percentage in the text
+        return f"{direction} {pct} from {old}{unit}"
 
     def ranked(
         self, table: str, dim: str, measure: str | None = None, **keys: Any
@@ -152,6 +155,7 @@ class Context:
         for n in stat.spec.notes:
             note = next(x for x in self.publication.notes if x.number == n)
             notes.append(f"Note {n}: {note.text}")
+        notes.extend(stat.notes_extra)
         notes.append(f"Source: {self.publication.source}")
         body = grid_html(grid, f"table-{stat.number}", stat.caption)
         body += "".join(f'\n<p class="statgen-table-notes">{html.escape(n)}</p>' for n in notes)

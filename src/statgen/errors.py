@@ -39,7 +39,8 @@ class Problem:
 
     def describe(self) -> str:
         """Say the problem in one line a statistician can act on."""
-        text = f"{self.file}: column '{self.column}': {self.message}"
+        where = "" if self.column == "-" else f"column '{self.column}': "
+        text = f"{self.file}: {where}{self.message}"
         if self.count:
             plural = self.unit if self.count == 1 else f"{self.unit}s"
             text += f" ({self.count:,} {plural}"

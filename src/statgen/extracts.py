@@ -6,6 +6,7 @@ picture: file, column, row (or CSV line) numbers, the bad values and how many ro
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def _read_raw(source: Source) -> pl.DataFrame:
         raise _fatal(source, "the file is empty (0 bytes)")
     try:
         if source.is_csv:
+            _check_csv_shape(source)
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
             # An empty field is a missing value, whether written as ,, or ,"",
             return frame.with_columns(
@@ -77,6 +79,34 @@ def _read_raw(source: Source) -> pl.DataFrame:
     except (OSError, pl.exceptions.PolarsError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _fatal(source, f"could not be read ({text}); is it truncated or corrupt?") from None
+
+
+def _check_csv_shape(source: Source) -> None:
+    """Refuse CSVs that are not comma-separated or whose last line was cut off."""
+    with source.path.open("rb") as f:
+        header = f.readline().decode("utf-8", errors="replace")
+        f.seek(max(0, source.path.stat().st_size - 65536))
+        tail = f.read().decode("utf-8", errors="replace")
+    fields = next(csv.reader([header]), [])
+    if len(fields) == 1 and any(sep in header for sep in ";\t|"):
+        sep = next(s for s in ";\t|" if s in header)
+        raise _fatal(
+            source,
+            f"the file does not use commas between columns (its header is separated by {sep!r}); "
+            "save it as CSV (comma delimited)",
+        )
+    lines = tail.splitlines()
+    if len(lines) < 2 or tail.endswith(("\n", "\r")):
+        return
+    last = next(csv.reader([lines[-1]]), [])
+    if len(last) < len(fields):
+        with source.path.open("rb") as f:
+            number = sum(1 for _ in f)
+        raise _fatal(
+            source,
+            f"the file looks truncated: its last line ({number:,}) has {len(last)} of "
+            f"{len(fields)} columns and no line end; export the extract again",
+        )
 
 
 def _fatal(source: Source, message: str) -> ExtractError:

@@ -1,14 +1,30 @@
-"""The release manifest: every input and output file with its SHA-256 and size."""
+"""The release manifest: every input and output file with its SHA-256 and size, the software that
+made them and the parameters, so a release can be verified and rebuilt.
+
+Nothing in it depends on the machine or the clock: no absolute paths, no build times.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import platform
+import subprocess
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from statgen.config import Publication
+from statgen.errors import StatgenError
 from statgen.periods import Quarter
+
+NAME = "manifest.json"
+
+
+class VerifyError(StatgenError):
+    """A release folder's files do not match its manifest."""
 
 
 def sha256(path: Path) -> str:
@@ -20,36 +36,174 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(
-    staging: Path,
-    publication: Publication,
-    period: Quarter,
-    source_dir: Path,
-    release_date: dt.date,
-) -> None:
-    from statgen import __version__
-
-    files = sorted(p for p in staging.rglob("*") if p.is_file())
-    inputs = sorted(
+def input_files(publication: Publication, source_dir: Path) -> list[Path]:
+    """The extract files a build reads, in name order."""
+    return sorted(
         p
         for p in source_dir.iterdir()
         if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts
     )
-    manifest = {
+
+
+def input_hashes(publication: Publication, source_dir: Path) -> dict[str, str]:
+    """SHA-256 of each extract file, by file name."""
+    return {p.name: sha256(p) for p in input_files(publication, source_dir)}
+
+
+def inputs_digest(publication: Publication, extract_hashes: dict[str, str]) -> str:
+    """One hash of everything a release is made from: extracts, config, transforms, commentary."""
+    parts = dict(extract_hashes)
+    for name in ("publication.yaml", "transforms.py", publication.commentary):
+        path = publication.folder / name
+        if path.exists():
+            parts[f"publication/{name}"] = sha256(path)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def software() -> dict[str, str]:
+    """Versions of statgen (and its git commit), Python and the libraries that shape outputs."""
+    from statgen import __version__
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    info = {
+        "statgen": __version__,
+        "statgen_commit": git_commit(),
+        "python": platform.python_version(),
+        "polars": version("polars"),
+        "plotly": version("plotly"),
+        "openpyxl": version("openpyxl"),
+        "odfpy": version("odfpy"),
+        "pandoc": _pandoc_version(),
+        "quarto": _quarto_version(),
+    }
+    return info
+
+
+def git_commit() -> str:
+    """The git commit of the statgen source, or "unknown" outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def _pandoc_version() -> str:
+    try:
+        import pypandoc
+
+        return str(pypandoc.get_pandoc_version())
+    except (ImportError, OSError, RuntimeError):
+        return "not installed"
+
+
+def _quarto_version() -> str:
+    try:
+        done = subprocess.run(
+            ["quarto", "--version"], capture_output=True, text=True, check=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "not installed"
+    return done.stdout.strip()
+
+
+def write_manifest(
+    staging: Path,
+    publication: Publication,
+    period: Quarter,
+    extract_hashes: dict[str, str],
+    release_date: dt.date,
+    *,
+    parameters: dict[str, Any] | None = None,
+    checks: list[dict[str, Any]] | None = None,
+    tables: dict[str, dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write ``manifest.json`` into ``staging``, listing every file already in it."""
+    manifest: dict[str, Any] = {
         "publication": publication.slug,
         "period": period.code,
         "release_date": release_date.isoformat(),
-        "statgen_version": __version__,
+        "release_time": publication.release_time,
+        "inputs_sha256": inputs_digest(publication, extract_hashes),
+        "software": software(),
+        "parameters": parameters or {},
         "inputs": [
-            {"name": p.name, "sha256": sha256(p), "bytes": p.stat().st_size} for p in inputs
+            {"name": name, "sha256": digest} for name, digest in sorted(extract_hashes.items())
         ],
+        "tables": tables or {},
+        "checks": checks or [],
+        **(extra or {}),
+    }
+    return write(staging, manifest)
+
+
+def write(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write ``manifest`` into ``folder`` with the hashes of every file now in the folder."""
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file() and p.name != NAME),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    manifest = {
+        **manifest,
         "files": [
             {
-                "path": p.relative_to(staging).as_posix(),
+                "path": p.relative_to(folder).as_posix(),
                 "sha256": sha256(p),
                 "bytes": p.stat().st_size,
             }
             for p in files
         ],
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (folder / NAME).write_text(text, encoding="utf-8")
+    return manifest
+
+
+def read(folder: Path) -> dict[str, Any]:
+    """The manifest of a draft or release folder."""
+    path = folder / NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        raise StatgenError(
+            f"{path}: no manifest here; give a draft (build/<slug>/<period>/draft-<n>) or a "
+            "release folder (releases/<slug>/<period>)"
+        ) from None
+    except ValueError as exc:
+        raise VerifyError(f"{path}: not valid JSON ({exc})") from None
+
+
+def verify(folder: Path) -> list[str]:
+    """Recompute every file's hash; the list of mismatches (empty when the folder is intact)."""
+    manifest = read(folder)
+    problems = []
+    listed = set()
+    for entry in manifest["files"]:
+        path = folder / entry["path"]
+        listed.add(entry["path"])
+        if not path.is_file():
+            problems.append(f"{entry['path']}: missing")
+        elif (digest := sha256(path)) != entry["sha256"]:
+            problems.append(
+                f"{entry['path']}: SHA-256 {digest[:12]}... but the manifest says "
+                f"{entry['sha256'][:12]}... (the file was changed after the build)"
+            )
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel != NAME and rel not in listed:
+            problems.append(f"{rel}: not in the manifest (added after the build)")
+    return problems

@@ -1,26 +1,39 @@
-"""Build one release: the pipeline, stage by stage.
+"""Build one draft: the pipeline, stage by stage.
 
-load config -> read + validate extracts -> transform -> write CSVs -> write workbooks ->
-draw charts -> fill and render the page -> manifest -> move into place.
-Everything is written to a temporary folder beside the destination and renamed into place only
-when every stage succeeded, so a failed or killed build never leaves a half-written release.
+load config -> read + validate extracts -> transform (or reuse the cached tables) -> protect ->
+write CSVs -> write workbooks -> draw charts -> fill, stamp and render the page -> check ->
+manifest -> move into place as ``build/<slug>/<period>/draft-<n>/``.
+Everything is written to a hidden temporary folder beside the destination and renamed into place
+only when every stage succeeded, so a failed or killed build never leaves a half-written draft.
+Only ``statgen publish`` (:mod:`statgen.publish`) writes ``releases/``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import shutil
-import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from statgen import (
+    cache,
+    document,
+    drafts,
+    extracts,
+    lock,
+    manifest,
+    page,
+    protect,
+    qa,
+    revisions,
+    sample_data,
+)
 from statgen import charts as charts_mod
-from statgen import document, extracts, manifest, page, protect, sample_data
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
 from statgen.csvw_meta import write_csvw
@@ -38,7 +51,7 @@ STAGES = [
     "Write spreadsheets",
     "Draw charts",
     "Render page",
-    "Publish release",
+    "Check and write draft",
 ]
 """The stages of a build, in order (the CLI shows a progress bar for each)."""
 
@@ -50,7 +63,11 @@ def _quiet(_: str) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced: the release folder, its page and the public downloads."""
+    """What a build produced: the draft folder, its page and the public downloads.
+
+    ``ran`` names the stages that did work ("extracts", "tables", "page"): on a cache hit the
+    extracts are not read and the tables are not computed.
+    """
 
     publication: Publication
     period: Quarter
@@ -59,6 +76,9 @@ class BuildResult:
     downloads: list[Path]
     engine: str
     timings: dict[str, float] = field(default_factory=dict)
+    draft: int = 0
+    inputs_short: str = ""
+    ran: tuple[str, ...] = ()
 
 
 def quarter_slug(period: Quarter) -> str:
@@ -92,40 +112,90 @@ def build(
     *,
     period: Quarter | None = None,
     extracts_dir: Path | None = None,
-    releases_dir: Path | None = None,
     work_dir: Path | None = None,
+    releases_dir: Path | None = None,
     today: dt.date | None = None,
     stage: Stage = _quiet,
+    wait: float = 0.0,
 ) -> BuildResult:
-    """Build the release of publication ``slug`` into ``releases/<slug>/<period>/``."""
-    publication = load_publication(root / "publications" / slug)
-    source_dir = extracts_dir or publication.extracts_path(root)
-    releases = releases_dir or root / "releases"
-    with stage(STAGES[0]):
-        frames = extracts.load(source_dir, publication.extracts, today or dt.date.today())
-        period = choose_period(frames, period, source_dir)
-        periods = Periods.ending(period, publication.series_quarters)
-        release_date = publication.release_date(period)
-        next_release = publication.next_release_date(period)
-    with stage(STAGES[1]):
-        tables = tables_mod.compute(publication, frames, periods)
-        tables = protect.apply(publication, tables)
-    by_id = {t.id: t for t in tables}
+    """Build the next draft of publication ``slug`` into ``build/<slug>/<period>/draft-<n>/``.
 
-    dest = releases / slug / quarter_slug(period)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    work = (work_dir or root / "build") / slug / quarter_slug(period)
-    work.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.building-"))
+    Holds the publication's lock for the whole build: a second build of the same publication
+    waits up to ``wait`` seconds, then refuses with :class:`statgen.lock.LockError`.
+    ``releases_dir`` (default ``releases/``) is only read: the previous published release is
+    the baseline for revisions.
+    """
+    publication = load_publication(root / "publications" / slug)
+    base = (work_dir or root / "build") / slug
+    with lock.hold(base / ".lock", f"a build of {slug}", wait):
+        return _build(publication, base, period, extracts_dir or publication.extracts_path(root),
+                      today or dt.date.today(), stage, (releases_dir or root / "releases") / slug, root)  # fmt: skip
+
+
+def _build(
+    publication: Publication,
+    base: Path,
+    requested: Quarter | None,
+    source_dir: Path,
+    today: dt.date,
+    stage: Stage,
+    releases: Path,
+    root: Path,
+) -> BuildResult:
+    timings: dict[str, float] = {}
+    ran: list[str] = []
+
+    @contextlib.contextmanager
+    def step(name: str) -> Iterator[None]:
+        drafts.pause_point(name)
+        started = time.perf_counter()
+        with stage(name):
+            yield
+        timings[name] = time.perf_counter() - started
+
+    with step(STAGES[0]):
+        hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
+        cache_key = cache.key(publication, hashes, requested)
+        cached = cache.load(base / ".cache", cache_key, publication)
+        if cached is None:
+            frames = extracts.load(source_dir, publication.extracts, today)
+            ran.append("extracts")
+    with step(STAGES[1]):
+        if cached is None:
+            period = choose_period(frames, requested, source_dir)
+            computed = tables_mod.compute(
+                publication, frames, Periods.ending(period, publication.series_quarters)
+            )
+            cache.store(base / ".cache", cache_key, period, computed)
+            ran.append("tables")
+        else:
+            period, computed = cached
+        periods = Periods.ending(period, publication.series_quarters)
+        # Revisions are judged against what was published, so they are never cached.
+        previous = revisions.previous_release(publication, releases, period, root)
+        tables = protect.apply(publication, computed, period, previous)
+    by_id = {t.id: t for t in tables}
+    release_date = publication.release_date(period)
+    next_release = publication.next_release_date(period)
+    digest = manifest.inputs_digest(publication, hashes)
+
+    period_dir = base / quarter_slug(period)
+    drafts.remove_leftovers(period_dir)
+    number = (drafts.numbers(period_dir) or [0])[-1] + 1
+    dest = period_dir / f"draft-{number}"
+    stamp = drafts.Stamp(
+        number, digest[:8], drafts.embargo_notice(release_date, publication.release_time)
+    )
+    staging = drafts.staging_for(dest)
     try:
-        name = f"{slug}-{quarter_slug(period)}"
-        with stage(STAGES[2]):
+        name = f"{publication.slug}-{quarter_slug(period)}"
+        with step(STAGES[2]):
             csv_dir = staging / "csv"
             csv_dir.mkdir()
             for t in tables:
                 tidy(publication, t).write_csv(csv_dir / f"{t.id}.csv")
                 write_csvw(publication, t, csv_dir, release_date)
-        with stage(STAGES[3]):
+        with step(STAGES[3]):
             model = build_model(publication, period, tables, release_date, next_release)
             write_workbooks(model, staging / name)  # ODS + XLSX, checked; CheckError if not
         context = document.Context(
@@ -134,51 +204,71 @@ def build(
             by_id,
             csv_sizes={t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in tables},
         )
-        with stage(STAGES[4]):
+        with step(STAGES[4]):
             drawn = charts_mod.draw(publication, by_id, context.names(), document.render_text)
             context.charts = {c.id: c for c in drawn}
-        with stage(STAGES[5]):
+        with step(STAGES[5]):
             downloads = _downloads(staging, name, tables)
-            qmd = work / "publication.qmd"
-            qmd.write_text(
-                page.page_source(
-                    publication,
-                    context,
-                    period,
-                    release_date,
-                    next_release,
-                    downloads,
-                    drawn,
-                    sample_data.is_sample(source_dir),
-                ),
-                encoding="utf-8",
+            source = page.page_source(
+                publication,
+                context,
+                period,
+                release_date,
+                next_release,
+                downloads,
+                drawn,
+                sample_data.is_sample(source_dir),
             )
+            qmd = staging / drafts.PAGE_SOURCE
+            qmd.write_text(drafts.restamp(source, add=stamp.front_matter()), encoding="utf-8")
             page.copy_assets(staging, with_charts=bool(drawn))
             engine = document.render(qmd, staging / "index.html")
-        with stage(STAGES[6]):
-            manifest.write_manifest(staging, publication, period, source_dir, release_date)
-            _move_into_place(staging, dest)
+            ran.append("page")
+        with step(STAGES[6]):
+            # The QA report sits beside the drafts; a failed check stops the build here.
+            report = qa.run(publication, periods, computed, tables, context)
+            qa.write(report, period_dir)
+            report.stop_on_failure(period_dir)
+            manifest.write_manifest(
+                staging,
+                publication,
+                period,
+                hashes,
+                release_date,
+                parameters={
+                    "requested_period": requested.code if requested else None,
+                    "series_quarters": publication.series_quarters,
+                    "draft": number,
+                    "engine": engine,
+                    "sample_extracts": sample_data.is_sample(source_dir),
+                },
+                checks=[*drafts.run_checks(staging), qa.as_draft_check(report)],
+                tables={t.id: _table_meta(publication, t) for t in tables},
+                extra={"draft": number},
+            )
+            drafts.move_into_place(staging, dest)
+            drafts.write_index(base, publication.title)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = [dest / p.relative_to(staging) for p in downloads]
-    return BuildResult(publication, period, dest, dest / "index.html", files, engine)
+    return BuildResult(
+        publication, period, dest, dest / "index.html", files, engine,
+        timings, number, stamp.inputs_short, tuple(ran),
+    )  # fmt: skip
+
+
+def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:
+    """How a table's CSV is keyed, for ``statgen diff``: its caption and dimension columns."""
+    return {
+        "caption": table.caption,
+        "csv": f"csv/{table.id}.csv",
+        "keys": [*table.spec.dims, "measure"],
+        "measures": [m.name for m in table.spec.measures],
+    }
 
 
 def _downloads(staging: Path, name: str, tables: list[tables_mod.StatTable]) -> list[Path]:
     files = [staging / f"{name}.xlsx", staging / f"{name}.ods"]
     files += [staging / "csv" / f"{t.id}.csv" for t in tables]
     return [f for f in files if f.exists()]
-
-
-def _move_into_place(staging: Path, dest: Path) -> None:
-    """Swap the finished folder into place; the old release is removed only after the swap."""
-    old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        dest.rename(old)
-    staging.rename(dest)
-    staging.parent.chmod(staging.parent.stat().st_mode)
-    dest.chmod(0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

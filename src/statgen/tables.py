@@ -46,6 +46,8 @@ class StatTable:
     data: pl.DataFrame
     categories: dict[str, list[str]]
     notes_extra: list[str] = field(default_factory=list)
+    absent_quarters: tuple[str, ...] = ()
+    """Quarters the table covers for which the transform returned no rows at all."""
 
     @property
     def id(self) -> str:
@@ -139,31 +141,32 @@ def compute(
     plans = plan(publication, {k: v.lazy() for k, v in frames.items()}, periods)
     collected = pl.collect_all(list(plans.values()))
     return [
-        finish(publication, table, frame, number)
+        finish(publication, table, frame, number, periods)
         for number, (table, frame) in enumerate(zip(publication.tables, collected, strict=True), 1)
     ]
 
 
 def _categories(frame: pl.DataFrame, dim: str) -> list[str]:
-    """Display order of a dimension: Enum order, chronological for quarters, else sorted."""
+    """Display order of a dimension: Enum order, else sorted (quarters come from the periods)."""
     dtype = frame.schema[dim]
-    if dim == QUARTER:
-        codes = [Quarter.parse(c) for c in frame[dim].drop_nulls().unique().to_list()]
-        if not codes:
-            return []
-        first, last = min(codes), max(codes)
-        out, q = [], first
-        while q <= last:  # contiguous: a quarter with no rows is a zero, not a gap
-            out.append(q.code)
-            q = q.next()
-        return out
     if isinstance(dtype, pl.Enum):
         # Every allowed category is shown, with zeros where there is nothing to count.
         return [str(c) for c in dtype.categories.to_list()]
     return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
 
 
-def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: int) -> StatTable:
+def table_quarters(table: Table, periods: Periods) -> list[str]:
+    """The quarters a table covers: its last ``quarters`` of the series (default: all of them)."""
+    return [q.code for q in periods.last(table.quarters or len(periods.series))]
+
+
+def finish(
+    publication: Publication,
+    table: Table,
+    frame: pl.DataFrame,
+    number: int,
+    periods: Periods | None = None,
+) -> StatTable:
     """Check a transform's output, complete every combination of categories, add totals."""
     where = f"{publication.folder / 'transforms.py'}: {table.transform}()"
     measures = [m.name for m in table.measures]
@@ -180,7 +183,18 @@ def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: 
         raise StatgenError(
             f"{where} returned more than one row for some combination of {table.dims}"
         )
-    categories = {d: _categories(frame, d) for d in table.dims}
+    categories = {d: _categories(frame, d) for d in table.dims if d != QUARTER}
+    absent: tuple[str, ...] = ()
+    if QUARTER in table.dims:
+        # The table covers exactly its quarters: a quarter with no rows at all is shown as
+        # zeros and reported by the QA check, rows outside the table's quarters are dropped.
+        present = set(frame[QUARTER].cast(pl.String).drop_nulls().to_list())
+        categories[QUARTER] = (
+            table_quarters(table, periods) if periods else sorted(present, key=Quarter.parse)
+        )
+        absent = tuple(q for q in categories[QUARTER] if q not in present)
+        frame = frame.filter(pl.col(QUARTER).cast(pl.String).is_in(categories[QUARTER]))
+    categories = {d: categories[d] for d in table.dims}
     frame = frame.with_columns(pl.col(d).cast(pl.String) for d in table.dims)
 
     # Every combination of categories gets a row: counts of nothing are zero, other measures
@@ -215,7 +229,7 @@ def finish(publication: Publication, table: Table, frame: pl.DataFrame, number: 
         *table.dims, *[c for m in table.measures for c in (m.name, marker_column(m.name))]
     )
     sheet = publication.sheet_name(table)
-    return StatTable(table, number, sheet, frame, categories)
+    return StatTable(table, number, sheet, frame, categories, absent_quarters=absent)
 
 
 def _add_totals(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
@@ -236,7 +250,9 @@ def _add_totals(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
 
 def quarter_code(date: pl.Expr) -> pl.Expr:
     """Expression: the quarter code (``2025Q1``) of a date column."""
-    return pl.format("{}Q{}", date.dt.year(), date.dt.quarter())
+    # concat_str rather than pl.format: in Polars 2.1 pl.format panics ("i < self.len()") in the
+    # streaming engine on some filtered, multi-chunk frames (seen on 1.5M-row Parquet extracts).
+    return pl.concat_str(date.dt.year().cast(pl.String), pl.lit("Q"), date.dt.quarter().cast(pl.String))
 
 
 def quarter_ends(periods: Periods) -> pl.LazyFrame:

@@ -110,9 +110,18 @@ def build_model(
         *([Line(publication.contact.phone)] if publication.contact.phone else []),
         Line("Shorthand used in these tables", "heading"),
         *(shorthand_lines(used) or [Line("No shorthand is used in these tables.")]),
-        Line("Notes", "heading"),
-        Line(
-            "Notes referred to as [note 1] and so on are on the Notes worksheet.", "link", "Notes"
+        # The guidance wants a Notes sheet only when there are notes.
+        *(
+            [
+                Line("Notes", "heading"),
+                Line(
+                    "Notes referred to as [note 1] and so on are on the Notes worksheet.",
+                    "link",
+                    "Notes",
+                ),
+            ]
+            if publication.notes
+            else []
         ),
         Line("Licence", "heading"),
         Line(
@@ -126,7 +135,11 @@ def build_model(
 
     contents_rows = [
         [Cell("Cover", link="Cover"), Cell("About these tables: source, dates, status, contact")],
-        [Cell("Notes", link="Notes"), Cell("Notes used in the tables")],
+        *(
+            [[Cell("Notes", link="Notes"), Cell("Notes used in the tables")]]
+            if publication.notes
+            else []
+        ),
         *[
             [
                 Cell(t.sheet, link=t.sheet),
@@ -165,13 +178,14 @@ def build_model(
         "Notes_table",
     )
 
-    sheets = [cover, contents, notes]
+    sheets = [cover, contents, notes] if publication.notes else [cover, contents]
     for t in tables:
         grid = grids[t.id]
         lines = [Line(ONE_TABLE)]
         if t.spec.notes:
             lines.append(Line("Notes for this table are on the Notes worksheet.", "link", "Notes"))
         lines.extend(shorthand_lines(grid.markers))
+        lines.extend(Line(text) for text in t.notes_extra)
         lines.append(Line(f"Source: {publication.source}"))
         sheets.append(Sheet(t.sheet, t.caption, lines, grid, table_object_name(t.sheet)))
 
@@ -180,7 +194,8 @@ def build_model(
         title=title,
         subject=publication.summary,
         author=publication.organisation,
-        keywords=publication.keywords,
+        # Keywords are a required document property: fall back on the title and geography.
+        keywords=publication.keywords or [publication.title, publication.geography],
         language="en-GB",
         created=when,
         sheets=sheets,

@@ -160,8 +160,9 @@ def write_xlsx(model: WorkbookModel, path: Path) -> None:
     props.language = model.language
     props.created = model.created
     props.modified = model.created
-    # Not wb.save(): it stamps the modified property with the time of writing.
-    ExcelWriter(wb, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)).save()
+    # Workbook.save() stamps "modified" with the wall clock; the writer it wraps does not.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     _fix_zip_times(path, model.created)
 
 

@@ -1,0 +1,265 @@
+"""Criminal court statistics quarterly: the measures, each defined once, and the tables.
+
+Every function is pure and lazy: it takes the validated ``cases`` extract (one row per
+defendant case) and the release's ``periods`` and returns a tidy LazyFrame (dimensions +
+measures) that statgen finishes. Category columns arrive as ``pl.Enum`` in config order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from statgen import Periods, quarter_code, quarter_ends
+
+MAGISTRATES = "Magistrates' court"
+CROWN = "Crown Court"
+
+AGE_BANDS = ["Under 13 weeks", "13 to 26 weeks", "26 to 52 weeks", "52 weeks and over"]
+TRIAL_OUTCOMES = ["Effective", "Cracked", "Ineffective"]  # Vacated trials are left out
+NOT_RECORDED = "Not recorded"
+NEVER = dt.date(9999, 12, 31)  # stands in for "not completed" when comparing dates
+
+# The date timeliness is measured from, by court type.
+TIMELINESS_START = {MAGISTRATES: "offence_date", CROWN: "charge_date"}
+
+
+# --- Definitions -------------------------------------------------------------------------
+
+
+def in_quarters(date: pl.Expr, first: dt.date, last: dt.date) -> pl.Expr:
+    """Whether a date falls between the first and last day given (inclusive)."""
+    return date.is_between(first, last)
+
+
+def received_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Receipts: cases whose receipt_date falls in a quarter of the series, with that quarter."""
+    return cases.filter(
+        in_quarters(pl.col("receipt_date"), periods.first.start, periods.latest.end)
+    ).with_columns(quarter=quarter_code(pl.col("receipt_date")))
+
+
+def disposed_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Disposals: cases whose completion_date is in a quarter of the series, with the quarter."""
+    return cases.filter(
+        in_quarters(pl.col("completion_date"), periods.first.start, periods.latest.end)
+    ).with_columns(quarter=quarter_code(pl.col("completion_date")))
+
+
+def open_at(day: pl.Expr) -> list[pl.Expr]:
+    """Open at date d: receipt_date <= d and (completion_date is null or completion_date > d)."""
+    return [pl.col("receipt_date") <= day, pl.col("completion_date").fill_null(NEVER) > day]
+
+
+def open_at_quarter_ends(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """One row per case open at each quarter end of the series, with quarter and quarter_end."""
+    # An inequality join (not a cross join): Polars matches each case only to the quarter ends
+    # it is open at. "open_until" is a plain column so both predicates are column comparisons.
+    with_end = cases.with_columns(open_until=pl.col("completion_date").fill_null(NEVER))
+    return with_end.join_where(
+        quarter_ends(periods),
+        pl.col("receipt_date") <= pl.col("quarter_end"),
+        pl.col("open_until") > pl.col("quarter_end"),
+    )
+
+
+def series_index(date: pl.Expr, periods: Periods) -> pl.Expr:
+    """Position of a date's quarter in the series: 0 the first quarter, negative before it."""
+    first = periods.first
+    return (
+        date.dt.year().cast(pl.Int32) * 4
+        + date.dt.quarter().cast(pl.Int32)
+        - (first.year * 4 + first.q)
+    )
+
+
+def open_caseload_series(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFrame:
+    """Open caseload at each quarter end d of the series (see :func:`open_at`), by ``by``.
+
+    Counted without pairing cases with dates: completion_date is never before receipt_date
+    (the extract is validated for it), so the cases open at d are those received by d less
+    those completed by d. The series is a cumulative sum of receipts minus completions, with
+    everything before the series counted in its first quarter.
+    """
+    n = len(periods.series)
+
+    def counted(date: str, sign: int) -> pl.LazyFrame:
+        k = series_index(pl.col(date), periods).clip(lower_bound=0)
+        return (
+            cases.select(*by, k=k)
+            .filter(pl.col("k") < n)  # null dates (still open) drop out here
+            .group_by(*by, "k")
+            .agg(net=pl.len().cast(pl.Int64) * sign)
+        )
+
+    net = (
+        pl.concat([counted("receipt_date", 1), counted("completion_date", -1)])
+        .group_by(*by, "k")
+        .agg(pl.col("net").sum())
+    )
+    # Every category and quarter gets a row, so quarters with no movement carry the total forward.
+    grid = _category_grid(cases, by).join(_series_positions(periods), how="cross")
+    return (
+        grid.join(net, on=[*by, "k"], how="left")
+        .with_columns(open_cases=pl.col("net").fill_null(0).cum_sum().over(by, order_by="k"))
+        .select("quarter", *by, "open_cases")
+    )
+
+
+def age_band(days: pl.Expr) -> pl.Expr:
+    """Age band of a case open ``days`` days (a week is 7: "13 to 26 weeks" is 91 <= days < 182)."""
+    band = (
+        pl.when(days < 13 * 7).then(pl.lit(AGE_BANDS[0]))
+        .when(days < 26 * 7).then(pl.lit(AGE_BANDS[1]))
+        .when(days < 52 * 7).then(pl.lit(AGE_BANDS[2]))
+        .otherwise(pl.lit(AGE_BANDS[3]))
+    )  # fmt: skip
+    return band.cast(pl.Enum(AGE_BANDS))
+
+
+def days_to_completion() -> pl.Expr:
+    """Days to completion: from offence_date in the magistrates' courts, from charge_date in
+    the Crown Court, to completion_date (null when the start date is missing)."""
+    start = pl.when(pl.col("court_type") == MAGISTRATES).then(pl.col(TIMELINESS_START[MAGISTRATES]))
+    start = start.when(pl.col("court_type") == CROWN).then(pl.col(TIMELINESS_START[CROWN]))
+    return (pl.col("completion_date") - start).dt.total_days()
+
+
+def one_decimal(value: pl.Expr) -> pl.Expr:
+    """Rounded to one decimal place, halves away from zero (as published figures are)."""
+    return value.round(1, mode="half_away_from_zero")
+
+
+# --- Tables ------------------------------------------------------------------------------
+
+
+def caseload(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Receipts and disposals in each quarter, and the open caseload at its end, by court type."""
+    receipts = (
+        received_in_series(cases, periods).group_by("quarter", "court_type").agg(receipts=pl.len())
+    )
+    disposals = (
+        disposed_in_series(cases, periods).group_by("quarter", "court_type").agg(disposals=pl.len())
+    )
+    return (
+        open_caseload_series(cases, periods, ["court_type"])
+        .join(receipts, on=["quarter", "court_type"], how="left")
+        .join(disposals, on=["quarter", "court_type"], how="left")
+    )
+
+
+def receipts_by_offence(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Receipts in each of the latest four quarters, by court type and offence group."""
+    first = periods.last(4)[0]
+    return (
+        cases.filter(in_quarters(pl.col("receipt_date"), first.start, periods.latest.end))
+        .group_by(
+            quarter_code(pl.col("receipt_date")).alias("quarter"), "court_type", "offence_group"
+        )
+        .agg(receipts=pl.len())
+    )
+
+
+def crown_open_by_age(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Crown Court cases open at each quarter end d, by age band of their age d - receipt_date."""
+    crown = cases.filter(pl.col("court_type") == CROWN)
+    return (
+        open_at_quarter_ends(crown, periods)
+        .group_by(
+            "quarter",
+            age_band((pl.col("quarter_end") - pl.col("receipt_date")).dt.total_days()).alias(
+                "age_band"
+            ),
+        )
+        .agg(open_cases=pl.len())
+    )
+
+
+def timeliness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """For cases disposed in each quarter, by court type: the median and mean days to completion
+    (one decimal place), the number of cases they are based on, and the number left out because
+    the start date is missing."""
+    # A quarter where every case lacks its start date has no median: null, shown as [z].
+    days = days_to_completion()
+    return (
+        disposed_in_series(cases, periods)
+        .group_by("quarter", "court_type")
+        .agg(
+            median_days=one_decimal(days.median()),
+            mean_days=one_decimal(days.mean()),
+            cases=days.count(),
+            cases_left_out=days.null_count(),
+        )
+    )
+
+
+def trial_effectiveness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Among cases disposed in each quarter with an Effective, Cracked or Ineffective trial
+    (Vacated left out), the percentage of each outcome (one decimal place) and the number of
+    trials."""
+    outcome = pl.col("trial_outcome")
+    shares = {
+        name.lower(): one_decimal(100 * (outcome == name).sum() / pl.len())
+        for name in TRIAL_OUTCOMES
+    }
+    return (
+        disposed_in_series(cases, periods)
+        .filter(outcome.is_in(TRIAL_OUTCOMES))
+        .group_by("quarter", "court_type")
+        .agg(**shares, trials=pl.len())
+    )
+
+
+def open_by_region(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Cases open at the latest quarter end, by region and court type."""
+    return (
+        cases.filter(*open_at(pl.lit(periods.latest.end)))
+        .group_by("region", "court_type")
+        .agg(open_cases=pl.len())
+    )
+
+
+def crown_receipts_by_remand(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    """Crown Court receipts in each of the latest four quarters, by remand status (missing:
+    "Not recorded")."""
+    first = periods.last(4)[0]
+    statuses = cases.collect_schema()["remand_status"].categories.to_list()  # type: ignore[union-attr]
+    remand = (
+        pl.col("remand_status")
+        .cast(pl.String)
+        .fill_null(NOT_RECORDED)
+        .cast(pl.Enum([*statuses, NOT_RECORDED]))
+    )
+    return (
+        cases.filter(
+            pl.col("court_type") == CROWN,
+            in_quarters(pl.col("receipt_date"), first.start, periods.latest.end),
+        )
+        .group_by(
+            quarter_code(pl.col("receipt_date")).alias("quarter"), remand.alias("remand_status")
+        )
+        .agg(receipts=pl.len())
+    )
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _category_grid(cases: pl.LazyFrame, dims: list[str]) -> pl.LazyFrame:
+    """Every combination of the categories of ``dims`` (Enum columns), as a small lazy frame."""
+    schema = cases.collect_schema()
+    grid = pl.LazyFrame({"_": [0]})
+    for dim in dims:
+        dtype = schema[dim]
+        values = pl.LazyFrame({dim: pl.Series(dtype.categories.to_list(), dtype=dtype)})  # type: ignore[union-attr]
+        grid = grid.join(values, how="cross")
+    return grid.drop("_")
+
+
+def _series_positions(periods: Periods) -> pl.LazyFrame:
+    """The series as positions ``k`` (0 = first quarter) with their ``quarter`` codes."""
+    return pl.LazyFrame(
+        {"k": list(range(len(periods.series))), "quarter": periods.codes},
+        schema={"k": pl.Int32, "quarter": pl.String},
+    )

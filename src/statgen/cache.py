@@ -1,0 +1,117 @@
+"""Computed tables cached between builds, so a commentary-only change re-renders the page
+without reading the extracts or running the transforms again.
+
+The cache lives in ``build/<slug>/.cache/<key>/``; the key is a hash of everything the tables
+depend on: the extracts, publication.yaml, transforms.py, the statgen source and the requested
+period. Any change to one of them gives a new key, so the tables are computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from statgen.config import Publication
+from statgen.manifest import sha256
+from statgen.periods import Quarter
+from statgen.tables import StatTable
+
+SOURCE = Path(__file__).resolve().parent
+KEEP = 3
+"""How many cache entries to keep per publication (the newest)."""
+
+
+def source_hash() -> str:
+    """SHA-256 over the statgen source files (their paths and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(SOURCE.rglob("*.py")):
+        digest.update(path.relative_to(SOURCE).as_posix().encode() + b"\0")
+        digest.update(sha256(path).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def key(publication: Publication, extract_hashes: dict[str, str], requested: Quarter | None) -> str:
+    """The cache key of a build's tables."""
+    parts = {
+        "extracts": extract_hashes,
+        "publication.yaml": sha256(publication.folder / "publication.yaml"),
+        "transforms.py": _maybe_hash(publication.folder / "transforms.py"),
+        "statgen": source_hash(),
+        "period": requested.code if requested else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _maybe_hash(path: Path) -> str | None:
+    return sha256(path) if path.exists() else None
+
+
+def load(
+    folder: Path, cache_key: str, publication: Publication
+) -> tuple[Quarter, list[StatTable]] | None:
+    """The cached period and tables for ``cache_key``, or None when there are none."""
+    entry = folder / cache_key
+    meta_path = entry / "tables.json"
+    if not meta_path.exists():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        tables = [
+            StatTable(
+                spec=publication.table(t["id"]),
+                number=t["number"],
+                sheet=t["sheet"],
+                data=pl.read_parquet(entry / f"{t['id']}.parquet"),
+                categories=t["categories"],
+                notes_extra=t["notes_extra"],
+            )
+            for t in meta["tables"]
+        ]
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged entry is a miss: the tables are computed again
+    return Quarter.parse(meta["period"]), tables
+
+
+def store(folder: Path, cache_key: str, period: Quarter, tables: list[StatTable]) -> None:
+    """Store the tables under ``cache_key`` (written beside, then renamed: never half-written)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{cache_key}."))
+    try:
+        meta = {"period": period.code, "tables": []}
+        for t in tables:
+            t.data.write_parquet(staging / f"{t.id}.parquet")
+            meta["tables"].append(  # type: ignore[attr-defined]
+                {
+                    "id": t.id,
+                    "number": t.number,
+                    "sheet": t.sheet,
+                    "categories": t.categories,
+                    "notes_extra": t.notes_extra,
+                }
+            )
+        (staging / "tables.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        dest = folder / cache_key
+        if dest.exists():
+            shutil.rmtree(dest)
+        staging.rename(dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    entries = [p for p in folder.iterdir() if p.is_dir()]
+    hidden = [p for p in entries if p.name.startswith(".")]
+    kept = sorted(
+        (p for p in entries if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in hidden + kept[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,198 @@
+"""Statistical disclosure control: suppress small counts ([c]), protect them from being worked
+out by subtraction, and optionally round what is published.
+
+- **Primary suppression**: counts from 1 to the threshold (and zeros, if configured).
+- **Secondary suppression**: a *line* is a set of cells that add up to a published total: the
+  categories of one totalled dimension, with every other dimension fixed, plus their Total cell.
+  A line with exactly one suppressed cell gives that cell away (total minus the others), so
+  further cells are suppressed until every line has none or at least two. Each step chooses the
+  cell that protects the most exposed lines, then a part before a total, a non-zero before a zero,
+  the smallest value, and the first in table order: the same table always gives the same pattern.
+- **Rounding** (optional) to a base such as 5, after suppression, every cell independently.
+- **Derived measures** (medians, percentages) are suppressed wherever their count is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from statgen.config import Disclosure, Publication
+from statgen.tables import TOTAL, StatTable, marker_column
+
+Key = tuple[str, ...]
+SUPPRESSED = "c"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Which cells of one measure are suppressed, and why."""
+
+    primary: frozenset[Key]
+    secondary: frozenset[Key]
+
+    @property
+    def suppressed(self) -> frozenset[Key]:
+        """Every suppressed cell."""
+        return self.primary | self.secondary
+
+
+def total_categories(table: StatTable, rules: Disclosure) -> dict[str, str]:
+    """The dimensions whose categories add up to a total, with that total's category."""
+    totals = {d: TOTAL for d in table.spec.totals}
+    return {**totals, **rules.total_categories}
+
+
+def lines(keys: Iterable[Key], dims: Sequence[str], totals: dict[str, str]) -> list[list[Key]]:
+    """Every set of cells that adds up to a published total (the total cell included).
+
+    For each totalled dimension, cells that agree on every other dimension form one line: its
+    total cell first, then the parts in table order. Lines come in a fixed order.
+    """
+    keys = list(keys)
+    out: list[list[Key]] = []
+    for d in totals:
+        i = dims.index(d)
+        groups: dict[Key, list[Key]] = defaultdict(list)
+        for key in keys:
+            groups[key[:i] + key[i + 1 :]].append(key)
+        for members in groups.values():
+            total = [k for k in members if k[i] == totals[d]]
+            if total and len(members) > 1:
+                out.append(total + [k for k in members if k[i] != totals[d]])
+    return out
+
+
+def is_primary(value: float | None, rules: Disclosure) -> bool:
+    """Whether a count is small enough to be suppressed in its own right."""
+    if value is None:
+        return False
+    if value == 0:
+        return rules.suppress_zero
+    return 0 < value <= rules.threshold
+
+
+def exposed(
+    lines_: Iterable[Sequence[Key]], suppressed: frozenset[Key] | set[Key]
+) -> list[list[Key]]:
+    """Lines holding exactly one suppressed cell: that cell is its total minus the others."""
+    return [list(line) for line in lines_ if sum(k in suppressed for k in line) == 1]
+
+
+def suppress(
+    values: dict[Key, float | None],
+    lines_: list[list[Key]],
+    totals: dict[str, str],
+    dims: Sequence[str],
+    rules: Disclosure,
+) -> Pattern:
+    """Choose the cells to suppress among ``values`` (keys in table order)."""
+    primary = {k for k, v in values.items() if is_primary(v, rules)}
+    chosen: set[Key] = set(primary)
+    order = {k: n for n, k in enumerate(values)}
+    total_at = [(dims.index(d), cat) for d, cat in totals.items()]
+
+    def is_total(key: Key) -> bool:
+        return any(key[i] == cat for i, cat in total_at)
+
+    by_cell: dict[Key, list[int]] = defaultdict(list)
+    for n, line in enumerate(lines_):
+        for k in line:
+            by_cell[k].append(n)
+
+    while rules.secondary:
+        counts = [sum(k in chosen for k in line) for line in lines_]
+        open_lines = [n for n, c in enumerate(counts) if c == 1]
+        if not open_lines:
+            break
+        line = lines_[open_lines[0]]
+        candidates = [k for k in line if k not in chosen and values.get(k) is not None]
+        if not candidates:  # nothing left to hide behind: suppress the whole line's total
+            break
+
+        def cost(k: Key, counts: list[int] = counts) -> tuple[int, bool, bool, float, int]:
+            fixes = sum(counts[n] == 1 for n in by_cell[k])
+            value = float(values[k] or 0)
+            return (-fixes, is_total(k), value == 0, value, order[k])
+
+        chosen.add(min(candidates, key=cost))
+    return Pattern(frozenset(primary), frozenset(chosen - primary))
+
+
+def round_to(value: float, base: int) -> int:
+    """Round half up to the nearest multiple of ``base`` (12.5 -> 15 for base 5)."""
+    return int(base * math.floor(value / base + 0.5))
+
+
+def rounding_note(base: int) -> str:
+    """The note shown with a rounded table."""
+    return (
+        f"Figures are rounded to the nearest {base} after suppression. Totals are rounded "
+        "independently, so they may not equal the sum of the rounded figures."
+    )
+
+
+def count_measures(table: StatTable, rules: Disclosure) -> list[str]:
+    """The count measures protected: configured, or every additive measure."""
+    if rules.measures is not None:
+        return list(rules.measures)
+    return [m.name for m in table.spec.measures if m.additive and m.name not in rules.derived]
+
+
+def patterns(table: StatTable, rules: Disclosure) -> dict[str, Pattern]:
+    """The suppression pattern of each protected count measure of a table."""
+    dims = table.spec.dims
+    totals = total_categories(table, rules)
+    rows = table.data.select(*dims, *count_measures(table, rules)).rows(named=True)
+    keys = [tuple(r[d] for d in dims) for r in rows]
+    table_lines = lines(keys, dims, totals)
+    out = {}
+    for m in count_measures(table, rules):
+        values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
+        out[m] = suppress(values, table_lines, totals, dims, rules)
+    return out
+
+
+def protect_table(table: StatTable, rules: Disclosure) -> StatTable:
+    """The table with small counts (and what would give them away) suppressed, then rounded."""
+    if not rules.enabled:
+        return table
+    dims = table.spec.dims
+    found = patterns(table, rules)
+    key = pl.concat_list([pl.col(d) for d in dims]).list.join("\x1f")
+    data = table.data
+    for measure, pattern in found.items():
+        hidden = ["\x1f".join(k) for k in sorted(pattern.suppressed)]
+        data = data.with_columns(__hidden=key.is_in(hidden))
+        affected = [measure, *[d for d, base in rules.derived.items() if base == measure]]
+        data = data.with_columns(
+            *[
+                pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(m)).alias(m)
+                for m in affected
+            ],
+            *[
+                pl.when(pl.col("__hidden"))
+                .then(pl.lit(SUPPRESSED))
+                .otherwise(pl.col(marker_column(m)))
+                .alias(marker_column(m))
+                for m in affected
+            ],
+        ).drop("__hidden")
+    notes = list(table.notes_extra)
+    if rules.rounding:
+        base = rules.rounding
+        data = data.with_columns(
+            ((pl.col(m) / base + 0.5).floor() * base).cast(data.schema[m]).alias(m) for m in found
+        )
+        notes.append(rounding_note(base))
+    return dataclasses.replace(table, data=data, notes_extra=notes)
+
+
+def apply(publication: Publication, tables: list[StatTable]) -> list[StatTable]:
+    """Protect every table by its configured rules."""
+    return [protect_table(t, publication.disclosure_for(t.spec)) for t in tables]

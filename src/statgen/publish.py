@@ -1,0 +1,200 @@
+"""Publish: promote the latest draft of a period to ``releases/<slug>/<period>/``.
+
+Only when its checks passed, its files still match its manifest, ``signoff.yaml`` names it, and
+the release time has come (Europe/London) unless the embargo is overridden (recorded in the
+manifest). The page is rendered again without the draft banner; every other file is copied byte
+for byte. A published release is never overwritten: a correction becomes a new version
+(``<period>-v2``) with a public correction notice, and the earlier version stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from statgen import document, drafts, lock, manifest, signoff
+from statgen.config import load_publication
+from statgen.errors import StatgenError
+from statgen.periods import Quarter, format_date
+from statgen.release import quarter_slug
+
+LONDON = ZoneInfo("Europe/London")
+NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
+
+
+class PublishError(StatgenError):
+    """A draft may not be published (yet): the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What was published: the release folder, its version and the draft it came from."""
+
+    folder: Path
+    version: int
+    draft: int
+    embargo_overridden: bool
+
+
+def release_at(release_date: dt.date, release_time: str) -> dt.datetime:
+    """The moment a release may be published, in UK time."""
+    hour, minute = (int(x) for x in release_time.split(":"))
+    return dt.datetime.combine(release_date, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def versions(slug_dir: Path, period: Quarter) -> list[int]:
+    """The published versions of one period: 1 is ``<period>/``, k is ``<period>-v<k>/``."""
+    name = quarter_slug(period)
+    pattern = re.compile(rf"^{re.escape(name)}(?:-v(\d+))?$")
+    found = []
+    if slug_dir.is_dir():
+        for path in slug_dir.iterdir():
+            if path.is_dir() and (m := pattern.match(path.name)):
+                found.append(int(m.group(1) or 1))
+    return sorted(found)
+
+
+def version_folder(slug_dir: Path, period: Quarter, version: int) -> Path:
+    """The folder of one published version."""
+    name = quarter_slug(period)
+    return slug_dir / (name if version == 1 else f"{name}-v{version}")
+
+
+def publish(
+    root: Path,
+    slug: str,
+    period: Quarter,
+    *,
+    work_dir: Path | None = None,
+    releases_dir: Path | None = None,
+    now: dt.datetime | None = None,
+    override_embargo: bool = False,
+    correction: str | None = None,
+    wait: float = 0.0,
+) -> PublishResult:
+    """Publish the latest draft of ``period`` (see the module docstring for the conditions)."""
+    publication = load_publication(root / "publications" / slug)
+    base = (work_dir or root / "build") / slug
+    slug_dir = (releases_dir or root / "releases") / slug
+    with lock.hold(base / ".lock", f"publishing {slug} {period.code}", wait):
+        draft = drafts.latest(base / quarter_slug(period))
+        if draft is None:
+            raise PublishError(
+                f"{base / quarter_slug(period)}: no draft of {period.code} to publish; "
+                f"build one first with `make release PUB={slug} PERIOD={period.code}`"
+            )
+        meta = manifest.read(draft)
+        number = int(meta["draft"])
+        _check_draft(draft, meta)
+        approval = signoff.load(publication.folder).approval(period, number)
+        where = publication.folder / signoff.FILE
+        if approval is None:
+            raise PublishError(
+                f"{where}: no approval of {period.code} draft {number} (the latest draft, "
+                f"{draft}); once a reviewer has checked it, add an entry with period: "
+                f"{period.code}, draft: {number}, inputs: {meta['inputs_sha256'][:8]}, "
+                "approved_by and approved_on"
+            )
+        if approval.inputs and not meta["inputs_sha256"].startswith(approval.inputs):
+            raise PublishError(
+                f"{where}: the approval of {period.code} draft {number} names inputs "
+                f"{approval.inputs} but the draft was built from {meta['inputs_sha256'][:8]}; "
+                "have the draft checked again and correct the approval"
+            )
+        opens = release_at(dt.date.fromisoformat(meta["release_date"]), meta["release_time"])
+        moment = now or dt.datetime.now(tz=LONDON)
+        if moment < opens and not override_embargo:
+            raise PublishError(
+                f"{slug} {period.code} is embargoed until {opens:%H:%M} on "
+                f"{format_date(opens.date())} (UK time); it cannot be published before then. "
+                "(--override-embargo exists for testing and is recorded in the manifest.)"
+            )
+        published = versions(slug_dir, period)
+        version = (published[-1] + 1) if published else 1
+        if published and correction is None:
+            raise PublishError(
+                f"{version_folder(slug_dir, period, published[-1])}: {period.code} is already "
+                "published and a release is never overwritten; to publish a correction, build "
+                "a corrected draft, have it signed off and run publish with --correction TEXT"
+            )
+        if published:
+            previous = manifest.read(version_folder(slug_dir, period, published[-1]))
+            if previous.get("published", {}).get("from_draft") == number:
+                raise PublishError(
+                    f"draft {number} of {period.code} is already published; build a corrected "
+                    "draft (make release), have it signed off, then publish the correction"
+                )
+        notice = _notice(correction, version, slug_dir, period, published) if published else None
+        dest = version_folder(slug_dir, period, version)
+        drafts.remove_leftovers(slug_dir)
+        staging = drafts.staging_for(dest)
+        try:
+            _copy_outputs(draft, staging)
+            drafts.pause_point("Publish")
+            source = (draft / drafts.PAGE_SOURCE).read_text(encoding="utf-8")
+            add = {"correction": notice} if notice else {}
+            qmd = staging / drafts.PAGE_SOURCE
+            qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
+            document.render(qmd, staging / "index.html", meta["parameters"].get("engine"))
+            qmd.unlink()
+            record = {k: v for k, v in meta.items() if k not in ("files", "draft")}
+            record["published"] = {
+                "from_draft": number,
+                "version": version,
+                "approved_by": approval.approved_by,
+                "approved_on": approval.approved_on.isoformat(),
+                "embargo_until": opens.isoformat(),
+                "embargo_overridden": moment < opens,
+                "correction": notice,
+                "previous_version": (
+                    version_folder(slug_dir, period, published[-1]).name if published else None
+                ),
+            }
+            manifest.write(staging, record)
+            drafts.move_into_place(staging, dest)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return PublishResult(dest, version, number, moment < opens)
+
+
+def _check_draft(draft: Path, meta: dict[str, object]) -> None:
+    changed = manifest.verify(draft)
+    if changed:
+        raise PublishError(
+            f"{draft}: its files no longer match its manifest, so it cannot be published; "
+            "build a new draft:\n  - " + "\n  - ".join(changed)
+        )
+    failed = drafts.failed_checks(meta)  # type: ignore[arg-type]
+    if failed:
+        raise PublishError(
+            f"{draft}: the draft failed its checks, so it cannot be published; fix the problems "
+            "and build a new draft:\n  - " + "\n  - ".join(failed)
+        )
+
+
+def _notice(
+    text: str | None, version: int, slug_dir: Path, period: Quarter, published: list[int]
+) -> str:
+    previous = version_folder(slug_dir, period, published[-1]).name
+    return (
+        f"Correction: {(text or '').strip()} This is version {version} of this release; the "
+        f"previous version remains available at ../{previous}/index.html."
+    )
+
+
+def _copy_outputs(draft: Path, staging: Path) -> None:
+    """Copy every output except the page (rendered again) and the manifest (written again)."""
+    for path in sorted(draft.rglob("*")):
+        rel = path.relative_to(draft)
+        if rel.as_posix() in NOT_COPIED:
+            continue
+        if path.is_dir():
+            (staging / rel).mkdir(parents=True, exist_ok=True)
+        else:
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staging / rel)

@@ -1,0 +1,82 @@
+"""Sign-off: who approved which draft for publication, kept in ``publications/<slug>/signoff.yaml``.
+
+``statgen publish`` only promotes a draft that an approval here names by period and draft number
+(and, when given, by the short hash of its inputs shown on the draft banner)::
+
+    approvals:
+      - period: 2026Q3
+        draft: 2
+        inputs: 1a2b3c4d
+        approved_by: A. Statistician (head of profession)
+        approved_on: 2026-12-08
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from pydantic import Field, ValidationError, field_validator
+
+from statgen.config import Strict, _location
+from statgen.errors import ConfigError
+from statgen.periods import Quarter
+
+FILE = "signoff.yaml"
+
+
+class Approval(Strict):
+    """One approval of one draft of one period."""
+
+    period: str
+    """The period approved, as a code such as ``2026Q3``."""
+    draft: int = Field(ge=1)
+    """The draft number approved (``draft-<n>`` in ``build/<slug>/<period>/``)."""
+    inputs: str | None = Field(default=None, pattern=r"^[0-9a-f]{4,64}$")
+    """Optional: the short hash of the draft's inputs, as shown on its banner; when given it must
+    match, so an approval cannot pass to a rebuilt draft with different inputs."""
+    approved_by: str = Field(min_length=1)
+    """Who approved it (name and role)."""
+    approved_on: dt.date
+    """The date it was approved."""
+
+    @field_validator("period")
+    @classmethod
+    def _period_is_a_quarter(cls, value: str) -> str:
+        try:
+            return Quarter.parse(value).code
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+
+class SignOff(Strict):
+    """The sign-off file of one publication."""
+
+    approvals: list[Approval] = []
+    """Every approval given, oldest first."""
+
+    def approval(self, period: Quarter, draft: int) -> Approval | None:
+        """The approval of this draft of this period, if any."""
+        found = [a for a in self.approvals if a.period == period.code and a.draft == draft]
+        return found[-1] if found else None
+
+
+def load(folder: Path) -> SignOff:
+    """Read ``<folder>/signoff.yaml`` (no file: no approvals)."""
+    path = folder / FILE
+    if not path.is_file():
+        return SignOff()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return SignOff.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (known: period, draft, inputs, approved_by, approved_on)"
+            lines.append(f"{path}: {_location(err['loc'])}: {msg}")
+        raise ConfigError("\n".join(lines)) from None

@@ -1,0 +1,194 @@
+"""Drafts are numbered and stamped; tables are reused when only the words changed; only a
+checked, signed-off draft is published, never before its release time, never over a release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import TODAY, copy_project
+
+from statgen import manifest, signoff
+from statgen.errors import ConfigError
+from statgen.periods import Quarter
+from statgen.publish import LONDON, PublishError, publish
+from statgen.release import build
+
+SLUG = "electronic-monitoring"
+Q3 = Quarter(2026, 3)
+AT_RELEASE = dt.datetime(2026, 12, 10, 9, 30, tzinfo=LONDON)
+
+
+def draft(root: Path):  # type: ignore[no-untyped-def]
+    return build(root, SLUG, today=TODAY)
+
+
+def sign(root: Path, *entries: tuple[int, str | None]) -> None:
+    lines = ["approvals:"]
+    for number, inputs in entries:
+        lines += ["  - period: 2026Q3", f"    draft: {number}",
+                  "    approved_by: A. Reviewer (head of profession)", "    approved_on: 2026-12-08"]  # fmt: skip
+        if inputs:
+            lines.append(f"    inputs: {inputs}")
+    text = "\n".join(lines) if entries else "approvals: []"
+    (root / "publications" / SLUG / "signoff.yaml").write_text(text + "\n")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("project"), SLUG, 0.02)
+
+
+def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project: Path) -> None:
+    first = draft(project)
+    assert first.folder == project / "build" / SLUG / "2026-q3" / "draft-1"
+    assert first.ran == ("extracts", "tables", "page")
+    page = first.page.read_text(encoding="utf-8")
+    assert "Draft: not for publication" in page
+    assert f"Draft 1, inputs {first.inputs_short}" in page
+    assert "Official statistics: embargoed until 09:30 on 10 December 2026" in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+
+    commentary = project / "publications" / SLUG / "commentary.qmd"
+    commentary.write_text(
+        commentary.read_text(encoding="utf-8").replace(
+            "were monitored after release from prison.",
+            "were monitored on licence after release from prison.",
+        ),
+        encoding="utf-8",
+    )
+    second = draft(project)
+    assert second.draft == 2
+    assert second.ran == ("page",)  # the tables came from the cache
+    assert second.inputs_short != first.inputs_short
+    assert "on licence after release" in second.page.read_text(encoding="utf-8")
+    for csv in (first.folder / "csv").glob("*.csv"):
+        assert csv.read_bytes() == (second.folder / "csv" / csv.name).read_bytes()
+    assert first.page.exists()  # earlier drafts are kept
+    index = (project / "build" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="2026-q3/draft-2/index.html">Draft 2</a>') < index.index(
+        'href="2026-q3/draft-1/index.html">Draft 1</a>'
+    )
+    assert f'<td class="govuk-table__cell">{second.inputs_short}</td>' in index
+
+    extract = project / "data" / "extracts" / SLUG / "orders.parquet"
+    orders = pl.read_parquet(extract)
+    orders.filter(pl.int_range(pl.len()) % 97 != 0).write_parquet(extract)
+    third = draft(project)
+    assert third.draft == 3
+    assert third.ran == ("extracts", "tables", "page")
+    changed = [
+        c.name
+        for c in (first.folder / "csv").glob("*.csv")
+        if c.read_bytes() != (third.folder / "csv" / c.name).read_bytes()
+    ]
+    assert changed
+
+
+def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: Path) -> None:
+    latest = draft(project)  # draft 4
+    n = latest.draft
+    sign(project)
+    with pytest.raises(PublishError, match=f"no approval of 2026Q3 draft {n}"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    sign(project, (n - 1, None))  # an approval of an earlier draft does not count
+    with pytest.raises(PublishError, match=f"no approval of 2026Q3 draft {n}"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    sign(project, (n, "deadbeef"))
+    with pytest.raises(PublishError, match="names inputs deadbeef"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    sign(project, (n, latest.inputs_short))
+    with pytest.raises(PublishError) as early:
+        publish(project, SLUG, Q3, now=AT_RELEASE - dt.timedelta(minutes=1))
+    assert "embargoed until 09:30 on 10 December 2026 (UK time)" in str(early.value)
+    assert not (project / "releases").exists()
+
+    done = publish(project, SLUG, Q3, now=AT_RELEASE)
+    release = project / "releases" / SLUG / "2026-q3"
+    assert done.folder == release and done.version == 1 and not done.embargo_overridden
+    page = (release / "index.html").read_text(encoding="utf-8")
+    assert "Draft: not for publication" not in page and "embargoed" not in page
+    assert "statgen-draft-banner" not in page and "noindex" not in page
+    assert page.count("<table") == latest.page.read_text(encoding="utf-8").count("<table")
+    assert not (release / "publication.qmd").exists()
+    for path in latest.folder.rglob("*"):
+        rel = path.relative_to(latest.folder).as_posix()
+        if path.is_file() and rel not in ("index.html", "manifest.json", "publication.qmd"):
+            assert path.read_bytes() == (release / rel).read_bytes(), rel
+    assert manifest.verify(release) == []
+    record = manifest.read(release)["published"]
+    assert record["from_draft"] == n and record["version"] == 1
+    assert record["approved_by"] == "A. Reviewer (head of profession)"
+    assert record["embargo_overridden"] is False
+
+    before = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    with pytest.raises(PublishError, match="never overwritten"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    with pytest.raises(PublishError, match=f"draft {n} of 2026Q3 is already published"):
+        publish(project, SLUG, Q3, now=AT_RELEASE, correction="Figures fixed.")
+    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
+
+    # A correction: a new draft, signed off, published as version 2 with a public notice.
+    corrected = draft(project)
+    sign(project, (n, None), (corrected.draft, None))
+    v2 = publish(project, SLUG, Q3, now=AT_RELEASE + dt.timedelta(days=2),
+                 correction="The number of orders ended in Wales was wrong.")  # fmt: skip
+    assert v2.folder == project / "releases" / SLUG / "2026-q3-v2" and v2.version == 2
+    notice = (
+        "Correction: The number of orders ended in Wales was wrong. This is version 2 of this "
+        "release; the previous version remains available at ../2026-q3/index.html."
+    )
+    assert notice in (v2.folder / "index.html").read_text(encoding="utf-8")
+    assert notice not in page
+    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
+    assert manifest.read(v2.folder)["published"]["previous_version"] == "2026-q3"
+
+
+def test_embargo_override_is_recorded(tmp_path: Path) -> None:
+    root = copy_project(tmp_path, SLUG, 0.01)
+    made = draft(root)
+    sign(root, (made.draft, None))
+    done = publish(root, SLUG, Q3, now=AT_RELEASE - dt.timedelta(days=30), override_embargo=True)
+    assert done.embargo_overridden
+    record = manifest.read(done.folder)["published"]
+    assert record["embargo_overridden"] is True
+    assert record["embargo_until"] == "2026-12-10T09:30:00+00:00"
+
+
+def test_a_draft_that_failed_its_checks_or_was_changed_is_not_published(tmp_path: Path) -> None:
+    root = copy_project(tmp_path, SLUG, 0.01)
+    made = draft(root)
+    sign(root, (made.draft, None))
+    (made.folder / "csv" / "notifications.csv").write_text("changed by hand\n")
+    with pytest.raises(PublishError, match="no longer match its manifest"):
+        publish(root, SLUG, Q3, now=AT_RELEASE)
+
+    failing = draft(root)
+    sign(root, (failing.draft, None))
+    data = manifest.read(failing.folder)
+    data["checks"][0] = {"name": "spreadsheets open", "passed": False,
+                         "problems": ["electronic-monitoring-2026-q3.xlsx: damaged"]}  # fmt: skip
+    shutil.copyfile(failing.folder / "manifest.json", tmp_path / "m.json")
+    manifest.write(failing.folder, {k: v for k, v in data.items() if k != "files"})
+    with pytest.raises(PublishError) as refused:
+        publish(root, SLUG, Q3, now=AT_RELEASE)
+    assert "spreadsheets open: electronic-monitoring-2026-q3.xlsx: damaged" in str(refused.value)
+    assert not (root / "releases").exists()
+
+
+def test_sign_off_file_is_strict(tmp_path: Path) -> None:
+    (tmp_path / "signoff.yaml").write_text(
+        "approvals:\n  - period: 2026Q3\n    draft: 0\n    approved_by: X\n"
+        "    approved_on: 2026-12-08\n    aproved: yes\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        signoff.load(tmp_path)
+    assert str(err.value).splitlines() == [
+        f"{tmp_path / 'signoff.yaml'}: approvals[0].draft: Input should be greater than or equal to 1",
+        f"{tmp_path / 'signoff.yaml'}: approvals[0].aproved: unknown key (known: period, draft, "
+        "inputs, approved_by, approved_on)",
+    ]
+    assert signoff.load(tmp_path / "nowhere").approvals == []

@@ -1,0 +1,175 @@
+"""Hostile text in extracts and config reaches pages only escaped and workbooks only as text;
+config that is misspelt or points outside its publication is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from statgen.cli import app
+from statgen.config import load_publication
+from statgen.errors import ConfigError
+
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://x","y")'
+
+YAML = f"""
+slug: hostile
+title: Hostile test statistics
+summary: 'Testing escaping {SCRIPT}'
+organisation: Test
+geography: Nowhere
+status: Official statistics
+source: 'A test extract {SCRIPT}'
+contact: {{name: Team, email: team@example.org}}
+release_calendar: {{2026Q2: 2026-09-24}}
+series_quarters: 2
+extracts:
+  records:
+    description: One row per record.
+    columns:
+      id: {{type: string, unique: true}}
+      group: {{type: category, values: ['{SCRIPT}', '{FORMULA.replace("'", "''")}', Plain]}}
+      day: {{type: date}}
+tables:
+  - id: records
+    title: 'Records by group {SCRIPT}'
+    transform: records
+    rows: [quarter]
+    columns: group
+    measures: [{{name: n, title: Records, unit: number of records}}]
+    totals: [group]
+"""
+
+TRANSFORMS = """
+import polars as pl
+from statgen import Periods, quarter_code
+
+def records(records: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
+    return (
+        records.with_columns(quarter=quarter_code(pl.col("day")))
+        .filter(pl.col("quarter").is_in(periods.codes))
+        .group_by("quarter", "group").agg(n=pl.len())
+    )
+"""
+
+COMMENTARY = """
+## Main points {#main-points}
+
+There were {{ value("records", quarter=period, group="Total") }} records.
+"""
+
+
+def write_publication(root: Path, yaml_text: str = YAML, commentary: str = COMMENTARY) -> Path:
+    folder = root / "publications" / "hostile"
+    folder.mkdir(parents=True)
+    (folder / "publication.yaml").write_text(yaml_text, encoding="utf-8")
+    (folder / "transforms.py").write_text(TRANSFORMS, encoding="utf-8")
+    (folder / "commentary.qmd").write_text(commentary, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    write_publication(root)
+    groups = [SCRIPT, FORMULA, "Plain"]
+    n = 60
+    extract = pl.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(n)],
+            "group": [groups[i % 3] for i in range(n)],
+            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(n)],
+        }
+    )
+    (root / "extracts").mkdir()
+    extract.write_csv(root / "extracts" / "records.csv")
+    args = ["build", "hostile", "--extracts", str(root / "extracts"), "--root", str(root)]
+    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+    assert result.exit_code == 0, result.output
+    return root / "build" / "hostile" / "2026-q2" / "draft-1"
+
+
+def test_html_only_escaped(hostile_release: Path) -> None:
+    html = (hostile_release / "index.html").read_text(encoding="utf-8")
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Records by group &lt;script&gt;" in html
+
+
+def test_workbook_only_text(hostile_release: Path) -> None:
+    path = next(hostile_release.glob("*.xlsx"))
+    book = openpyxl.load_workbook(path)
+    texts = [
+        c
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    formulas = [c for c in texts if c.data_type == "f"]
+    assert formulas == []
+    assert any(c.value.startswith(FORMULA) for c in texts)
+    with zipfile.ZipFile(path) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in s for s in sheets)
+
+
+def test_csv_holds_the_values_as_text(hostile_release: Path) -> None:
+    tidy = pl.read_csv(hostile_release / "csv" / "records.csv")
+    assert {SCRIPT, FORMULA} <= set(tidy["group"].to_list())
+
+
+def test_unknown_key_refused(tmp_path: Path) -> None:
+    folder = write_publication(tmp_path, YAML + "tables_extra: 1\n")
+    with pytest.raises(ConfigError, match=r"publication.yaml: tables_extra: unknown key"):
+        load_publication(folder)
+
+
+def test_table_disclosure_unknown_key_refused(tmp_path: Path) -> None:
+    text = YAML.replace("totals: [group]", "totals: [group]\n    disclosure: {treshold: 9}")
+    with pytest.raises(ConfigError, match=r"tables\[0\]\.disclosure\.treshold: unknown key"):
+        load_publication(write_publication(tmp_path, text))
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd"])
+def test_commentary_outside_the_publication_refused(tmp_path: Path, path: str) -> None:
+    folder = write_publication(tmp_path, YAML + f"commentary: {path}\n")
+    with pytest.raises(ConfigError) as err:
+        load_publication(folder)
+    assert str(err.value) == (
+        f"{folder / 'publication.yaml'}: commentary: {path!r} must be a file inside the "
+        "publication folder"
+    )
+
+
+def test_commentary_linked_outside_refused(tmp_path: Path) -> None:
+    folder = write_publication(tmp_path, YAML + "commentary: sneaky.qmd\n")
+    (folder / "sneaky.qmd").symlink_to("/etc/passwd")
+    with pytest.raises(ConfigError, match="leads outside the publication folder"):
+        load_publication(folder)
+
+
+def test_extracts_may_be_anywhere(tmp_path: Path) -> None:
+    folder = write_publication(tmp_path, YAML + "extracts_dir: /srv/secure/extracts\n")
+    assert load_publication(folder).extracts_path(tmp_path) == Path("/srv/secure/extracts")
+
+
+def test_previous_release_missing_is_refused(tmp_path: Path) -> None:
+    text = YAML + textwrap.dedent("""
+        revisions:
+          previous_release: ../nowhere
+    """)
+    folder = write_publication(tmp_path, text)
+    from statgen import revisions
+    from statgen.periods import Quarter
+
+    with pytest.raises(ConfigError, match="revisions.previous_release: .* holds no csv/ folder"):
+        revisions.previous_release(load_publication(folder), tmp_path, Quarter(2026, 2), tmp_path)

@@ -1,0 +1,125 @@
+"""Bad input stops the build: every problem listed with file, column, rows and values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from statgen.cli import app
+from statgen.config import load_publication
+from statgen.errors import ExtractError
+from statgen.extracts import load
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 25)
+GOOD = {
+    "order_id": ["O1", "O2", "O3", "O4"],
+    "person_id": ["A", "B", "C", "D"],
+    "order_type": ["Court bail", "Court order", "Post-release", "Specials"],
+    "device_type": ["RF curfew", "GPS location", "RF curfew", "Alcohol monitoring"],
+    "region": ["London", "Wales", "North East", "London"],
+    "sex": ["Male", "Female", "Unknown", "Male"],
+    "age_at_start": ["30", "", "41", "22"],
+    "notification_date": ["2025-01-02", "2025-02-03", "2025-03-04", "2025-03-05"],
+    "start_date": ["2025-01-05", "2025-02-05", "", "2025-03-06"],
+    "end_date": ["2025-03-01", "", "", ""],
+    "end_reason": ["Completed", "", "", ""],
+}
+
+
+@pytest.fixture(scope="module")
+def spec():  # type: ignore[no-untyped-def]
+    return load_publication(ROOT / "publications" / "electronic-monitoring").extracts
+
+
+def write(tmp_path: Path, **changes: list[str]) -> Path:
+    data = {**GOOD, **changes}
+    pl.DataFrame(data).write_csv(tmp_path / "orders.csv")
+    return tmp_path
+
+
+def problems(folder: Path, spec) -> list[str]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ExtractError) as info:
+        load(folder, spec, TODAY)
+    return [p.describe() for p in info.value.problems]
+
+
+def test_good_extract_loads_typed(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    frames = load(write(tmp_path), spec, TODAY)
+    orders = frames["orders"]
+    assert orders.schema["notification_date"] == pl.Date
+    assert orders.schema["age_at_start"] == pl.Int64
+    assert isinstance(orders.schema["order_type"], pl.Enum)
+    assert orders["age_at_start"].to_list() == [30, None, 41, 22]
+
+
+def test_missing_column_is_named(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    data = {k: v for k, v in GOOD.items() if k != "region"}
+    pl.DataFrame(data).write_csv(tmp_path / "orders.csv")
+    assert problems(tmp_path, spec) == [f"{tmp_path / 'orders.csv'}: column 'region': column is missing"]
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    folder = write(
+        tmp_path,
+        order_id=["O1", "O2", "O2", "O4"],  # duplicate id
+        order_type=["Court bail", "Tag", "Post-release", "Tag"],  # unknown category, 2 rows
+        notification_date=["2025-01-02", "2025-02-30", "2025-03-04", "2025-03-05"],  # bad date
+        end_date=["2024-12-01", "", "", ""],  # end before start
+    )
+    csv = tmp_path / "orders.csv"
+    assert problems(folder, spec) == [
+        f"{csv}: column 'order_id': duplicate values in a unique column (2 lines: 3, 4); values: 'O2'",
+        f"{csv}: column 'order_type': values not in the allowed list (Court bail, Court order, "
+        "Post-release, Immigration bail, Specials) (2 lines: 3, 5); values: 'Tag'",
+        f"{csv}: column 'notification_date': values that are not dates written YYYY-MM-DD "
+        "(1 line: 3); values: '2025-02-30'",
+        f"{csv}: column 'end_date': dates before start_date in the same row (1 line: 2); "
+        "values: '2024-12-01'",
+    ]
+
+
+def test_case_variant_gets_a_hint(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    folder = write(tmp_path, sex=["male", "Female", "Unknown", "Male"])
+    (message,) = problems(folder, spec)
+    assert "'male' should be written exactly 'Male'" in message
+
+
+def run_build(tmp_path: Path, extracts: Path) -> tuple[int, str, Path]:
+    drafts = tmp_path / "build"  # a build writes drafts here (never releases/)
+    result = CliRunner().invoke(
+        app,
+        ["build", "electronic-monitoring", "--extracts", str(extracts), "--out", str(drafts),
+         "--root", str(ROOT)],
+    )  # fmt: skip
+    return result.exit_code, result.output, drafts
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"order_type": ["Court bail", "Curfew", "Post-release", "Specials"]}, "column 'order_type': values not in the allowed list"),
+        ({"start_date": ["2025-01-05", "05/02/2025", "", "2025-03-06"]}, "column 'start_date': values that are not dates"),
+        ({"order_id": ["O1", "O1", "O3", "O4"]}, "column 'order_id': duplicate values"),
+        ({"end_date": ["2025-01-01", "", "", ""]}, "column 'end_date': dates before start_date"),
+    ],
+)
+def test_cli_refuses_bad_input_and_publishes_nothing(tmp_path: Path, change: dict, expected: str) -> None:
+    code, output, releases = run_build(tmp_path, write(tmp_path, **change))
+    assert code == 1
+    assert "orders.csv" in " ".join(output.split())
+    assert expected in " ".join(output.split())
+    assert "Traceback" not in output
+    assert not releases.exists() or not any(releases.rglob("index.html"))
+
+
+def test_cli_missing_column(tmp_path: Path) -> None:
+    pl.DataFrame({k: v for k, v in GOOD.items() if k != "sex"}).write_csv(tmp_path / "orders.csv")
+    code, output, releases = run_build(tmp_path, tmp_path)
+    assert code == 1
+    assert "column 'sex': column is missing" in " ".join(output.split())
+    assert not any(releases.rglob("index.html")) if releases.exists() else True

@@ -1,0 +1,118 @@
+"""Revisions: a later build from a later extract marks every changed figure [r] and lists it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from conftest import copy_project
+
+from statgen import revisions
+from statgen.config import load_publication
+from statgen.periods import Quarter
+from statgen.publish import publish
+from statgen.release import BuildResult, build
+
+SLUG = "electronic-monitoring"
+TODAY = dt.date(2026, 11, 25)
+
+
+def _build(project: Path, extracts: Path, period: str, work: Path | None = None) -> BuildResult:
+    return build(
+        project, SLUG, period=Quarter.parse(period), extracts_dir=extracts, work_dir=work, today=TODAY
+    )
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """2026 Q2 built from one extract and published, then a 2026 Q3 draft from a later extract
+    where 3 past orders were withdrawn (as happens in a live case management system)."""
+    tmp = tmp_path_factory.mktemp("revisions")
+    project = copy_project(tmp / "project", SLUG, 0.02)
+    first = load_publication(project / "publications" / SLUG).extracts_path(project)
+    earlier = _build(project, first, "2026Q2")
+    (project / "publications" / SLUG / "signoff.yaml").write_text(
+        f"approvals:\n  - {{period: 2026Q2, draft: {earlier.draft}, approved_by: A Reviewer, "
+        "approved_on: 2026-09-20}\n"
+    )
+    publish(project, SLUG, Quarter(2026, 2), override_embargo=True)
+    orders = pl.read_parquet(first / "orders.parquet")
+    withdrawn = (
+        orders.filter(
+            pl.col("start_date").is_between(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+            & (pl.col("end_date").is_null() | (pl.col("end_date") > dt.date(2026, 7, 1)))
+        )
+        .head(3)["order_id"]
+        .to_list()
+    )
+    later = tmp / "extract-2"
+    shutil.copytree(first, later)
+    orders.filter(~pl.col("order_id").is_in(withdrawn)).write_parquet(later / "orders.parquet")
+    return (
+        earlier,
+        _build(project, later, "2026Q3"),
+        orders.filter(pl.col("order_id").is_in(withdrawn)),
+        project,
+    )
+
+
+def test_previous_release_is_the_latest_earlier_one(tmp_path: Path, root: Path) -> None:
+    publication = load_publication(root / "publications" / SLUG)
+    for name in ["2025-q4", "2026-q1", "2026-q3", "notes"]:
+        (tmp_path / name / "csv").mkdir(parents=True)
+    found = revisions.previous_release(publication, tmp_path, Quarter.parse("2026Q3"), root)
+    assert found == tmp_path / "2026-q1"
+    assert revisions.previous_release(publication, tmp_path, Quarter.parse("2025Q4"), root) is None
+    assert (
+        revisions.previous_release(publication, tmp_path / "absent", Quarter(2026, 3), root) is None
+    )
+
+
+def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None:  # noqa: ANN001
+    earlier, later, withdrawn, _ = two_releases
+    before = pl.read_csv(earlier.folder / "csv" / "people-by-order-type.csv", infer_schema=False)
+    after = pl.read_csv(later.folder / "csv" / "people-by-order-type.csv", infer_schema=False)
+    joined = after.join(before, on=["quarter", "order_type", "measure"], suffix="_before")
+    changed = joined.filter(pl.col("value") != pl.col("value_before"))
+    # The withdrawn orders were active on 30 June 2025 and later: those quarters' counts fell.
+    assert changed.height > 0
+    assert "Apr to Jun 2025" in changed["quarter"].to_list()
+    assert changed["marker"].to_list() == ["r"] * changed.height
+    unchanged = joined.filter(pl.col("value") == pl.col("value_before"))
+    assert "r" not in unchanged["marker"].to_list()
+    # The newest quarter was never published before, so it cannot be revised.
+    assert "r" not in after.filter(pl.col("quarter") == "Jul to Sep 2026")["marker"].to_list()
+
+    listed = pl.read_csv(later.folder / "csv" / "revisions.csv", infer_schema=False)
+    table1 = listed.filter(pl.col("table") == "Table 1").pivot(
+        "measure", index=["revised_figure", "revised_measure"], values="value"
+    )
+    for row in changed.iter_rows(named=True):
+        figure = f"{row['quarter']}, {row['order_type']}"
+        entry = table1.filter(pl.col("revised_figure") == figure).row(0, named=True)
+        assert entry["previous"] == row["value_before"] and entry["revised"] == row["value"]
+        assert int(entry["difference"]) == int(row["value"]) - int(row["value_before"])
+
+
+def test_revisions_show_in_page_and_workbook(two_releases) -> None:  # noqa: ANN001
+    _, later, _, _ = two_releases
+    html = later.page.read_text(encoding="utf-8")
+    assert "Figures revised since the previous release (2026-q2)" in html
+    assert " [r]</td>" in html
+    book = openpyxl.load_workbook(next(p for p in later.downloads if p.suffix == ".xlsx"))
+    assert "Revisions" in book.sheetnames
+    sheet = book["Table_1"]
+    formats = {c.number_format for row in sheet.iter_rows() for c in row}
+    assert any("[r]" in f for f in formats)
+
+
+def test_same_extract_revises_nothing(two_releases, tmp_path: Path, root: Path) -> None:  # noqa: ANN001
+    _, _, _, project = two_releases
+    extracts = load_publication(project / "publications" / SLUG).extracts_path(project)
+    again = _build(project, extracts, "2026Q3", work=tmp_path / "build")
+    assert not (again.folder / "csv" / "revisions.csv").exists()
+    assert " [r]</td>" not in again.page.read_text(encoding="utf-8")
