@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from odf import config, dc, meta, number
+from odf.element import Element
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     FontFace,
@@ -236,6 +237,10 @@ def _properties(doc: OpenDocumentSpreadsheet, model: WorkbookModel) -> None:
 
 def write_ods(model: WorkbookModel, path: Path) -> None:
     """Write the workbook as ODS, with document properties and fixed timestamps."""
+    # odfpy keeps the namespace prefixes it has seen in one process-wide dict and declares them
+    # all on every document: reading another ODS first (as the checker does) would add xmlns
+    # declarations. Start from empty so the bytes depend on this workbook alone.
+    Element.namespaces.clear()
     doc = OpenDocumentSpreadsheet()
     styles = _Styles(doc)
     for sheet in model.sheets:
