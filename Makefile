@@ -10,6 +10,11 @@ PUB ?=
 PERIOD ?=
 EXTRACTS ?=
 
+NPM := $(shell command -v npm)
+# node_modules/ holds the plotly.js basic bundle shipped beside pages and the Nu HTML Checker.
+# Without npm, releases fall back to plotly's full bundle (with a warning) and browser tests skip.
+NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
+
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
 A ?=
@@ -39,11 +44,15 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed ## Create .venv and install statgen with its dependencies
 
 dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, linters)
 
-release: $(VENV)/.installed ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
+release: $(VENV)/.installed $(NODE_MODULES) ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
 
 publish: $(VENV)/.installed ## Publish the latest signed-off draft to releases/ (PUB=slug PERIOD=2026Q3)
@@ -56,8 +65,8 @@ diff: $(VENV)/.installed ## Compare builds for reviewers (PUB=slug [PERIOD=], or
 verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR=folder)
 	$(STATGEN) verify $(DIR)
 
-test: $(VENV)/.dev-installed ## Run the whole test suite
-	$(BIN)/pytest -q
+test: $(VENV)/.dev-installed $(NODE_MODULES) ## Run the whole test suite
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 bench: $(VENV)/.bench-installed ## Benchmark at 1M and 10M rows against the floor and a pandas baseline (BENCH_LARGE=1: 100M)
 	@test -x /usr/bin/time || apt-get install -y -qq time || echo "No GNU time: peak memory is not measured"
@@ -78,5 +87,5 @@ docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases
 
-distclean: clean ## Also remove .venv and generated sample extracts
-	rm -rf $(VENV) data/extracts
+distclean: clean ## Also remove .venv, node_modules and generated sample extracts
+	rm -rf $(VENV) node_modules data/extracts

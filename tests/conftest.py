@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from statgen.config import load_publication
+from statgen.config import Publication, discover, load_publication
+from statgen.errors import StatgenError
 from statgen.release import BuildResult, build
 from statgen.sample_data import write_sample
 
@@ -53,3 +58,107 @@ def copy_project(dest: Path, slug: str, scale: float) -> Path:
     publication = load_publication(dest / "publications" / slug)
     write_sample(publication, publication.extracts_path(dest), scale=scale)
     return dest
+
+
+# --- Real tools: Chromium (Playwright), Java + Nu HTML Checker, node_modules ------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NODE_MODULES = ROOT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def require(ok: bool, what: str, how: str) -> None:
+    """Skip (on a desktop) or fail (in CI, where .ci/run installs everything) when a tool is missing."""
+    if ok:
+        return
+    message = f"{what} is missing: {how}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI must have it: see .ci/run)")
+    pytest.skip(message)
+
+
+def require_node_modules() -> None:
+    """The plotly.js basic bundle and the Nu HTML Checker, installed by `npm ci`."""
+    require(
+        (NODE_MODULES / "plotly.js-basic-dist-min").is_dir() and VNU_JAR.is_file(),
+        "node_modules (plotly.js-basic-dist-min, vnu-jar)",
+        "install Node.js and npm, then run `npm ci` (`make test` does it)",
+    )
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[Any]:
+    """One Playwright session for the whole run (a second sync_playwright() in a process fails)."""
+    require(
+        CHROMIUM.is_file(),
+        f"Chromium ({CHROMIUM})",
+        "install Debian's chromium (`apt-get install chromium`) to run the browser tests",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session: Any) -> Iterator[Any]:
+    """Headless Debian Chromium (Playwright cannot download its own browsers here)."""
+    chromium = playwright_session.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield chromium
+    chromium.close()
+
+
+def pilot_slugs() -> list[str]:
+    """Every publication configured under publications/."""
+    return [folder.name for folder in discover(ROOT)]
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """A publication as the public and reviewers see it: its published page and its draft."""
+
+    publication: Publication
+    folder: Path
+    page: Path
+    draft: BuildResult
+
+
+PILOT_SCALE = {"criminal-courts": 0.01}
+"""Sample scales for the browser tests (small, as in each publication's own tests)."""
+
+
+@pytest.fixture(scope="session")
+def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | StatgenError]:
+    """Every publication built, signed off and published for real into one project's releases/
+    (so the site index lists them all), with the plotly.js basic bundle when node_modules has
+    it. A publication that fails to build or publish maps to its error, so only its own tests
+    fail."""
+    from statgen.publish import publish
+
+    project = tmp_path_factory.mktemp("site")
+    built: dict[str, Pilot | StatgenError] = {}
+    for slug in pilot_slugs():
+        try:
+            copy_project(project, slug, PILOT_SCALE.get(slug, 0.02))
+            draft = build(project, slug, today=TODAY)
+            (project / "publications" / slug / "signoff.yaml").write_text(
+                f"approvals:\n  - period: {draft.period.code}\n    draft: {draft.draft}\n"
+                "    approved_by: A. Reviewer\n    approved_on: 2026-11-25\n",
+                encoding="utf-8",
+            )
+            done = publish(project, slug, draft.period, override_embargo=True)
+            built[slug] = Pilot(draft.publication, done.folder, done.folder / "index.html", draft)
+        except StatgenError as exc:
+            built[slug] = exc
+    return built

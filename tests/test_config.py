@@ -43,7 +43,9 @@ def test_unknown_key_is_refused_with_file_and_key(tmp_path: Path) -> None:
 
 def test_chart_naming_a_missing_table(tmp_path: Path) -> None:
     folder = copy_with(tmp_path, lambda d: d["charts"][0].update(table="orderz"))
-    with pytest.raises(ConfigError, match=r"charts\[0\]\.table: no table called 'orderz' \(known: "):
+    with pytest.raises(
+        ConfigError, match=r"charts\[0\]\.table: no table called 'orderz' \(known: "
+    ):
         load_publication(folder)
 
 

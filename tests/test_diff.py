@@ -145,6 +145,7 @@ def test_report_shows_changed_cells_words_charts_and_downloads(changed) -> None:
     assert report.text_changed
     assert report.files_changed == [
         "csv/people-by-region.csv",
+        "electronic-monitoring-2026-q3.ods",
         "electronic-monitoring-2026-q3.xlsx",
     ]
     assert report.charts_changed == [2]  # the chart of people by region

@@ -30,7 +30,9 @@ def test_every_make_target_explains_itself() -> None:
     phony = re.search(r"^\.PHONY: (.+)$", makefile, re.M)
     assert phony
     for target in phony.group(1).split():
-        assert re.search(rf"^{target}:.*## \S", makefile, re.M), f"make {target} has no ## description"
+        assert re.search(rf"^{target}:.*## \S", makefile, re.M), (
+            f"make {target} has no ## description"
+        )
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -60,7 +60,9 @@ def test_good_extract_loads_typed(tmp_path: Path, spec) -> None:  # type: ignore
 def test_missing_column_is_named(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
     data = {k: v for k, v in GOOD.items() if k != "region"}
     pl.DataFrame(data).write_csv(tmp_path / "orders.csv")
-    assert problems(tmp_path, spec) == [f"{tmp_path / 'orders.csv'}: column 'region': column is missing"]
+    assert problems(tmp_path, spec) == [
+        f"{tmp_path / 'orders.csv'}: column 'region': column is missing"
+    ]
 
 
 def test_every_problem_is_listed_at_once(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
@@ -102,13 +104,21 @@ def run_build(tmp_path: Path, extracts: Path) -> tuple[int, str, Path]:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"order_type": ["Court bail", "Curfew", "Post-release", "Specials"]}, "column 'order_type': values not in the allowed list"),
-        ({"start_date": ["2025-01-05", "05/02/2025", "", "2025-03-06"]}, "column 'start_date': values that are not dates"),
+        (
+            {"order_type": ["Court bail", "Curfew", "Post-release", "Specials"]},
+            "column 'order_type': values not in the allowed list",
+        ),
+        (
+            {"start_date": ["2025-01-05", "05/02/2025", "", "2025-03-06"]},
+            "column 'start_date': values that are not dates",
+        ),
         ({"order_id": ["O1", "O1", "O3", "O4"]}, "column 'order_id': duplicate values"),
         ({"end_date": ["2025-01-01", "", "", ""]}, "column 'end_date': dates before start_date"),
     ],
 )
-def test_cli_refuses_bad_input_and_publishes_nothing(tmp_path: Path, change: dict, expected: str) -> None:
+def test_cli_refuses_bad_input_and_publishes_nothing(
+    tmp_path: Path, change: dict, expected: str
+) -> None:
     code, output, releases = run_build(tmp_path, write(tmp_path, **change))
     assert code == 1
     assert "orders.csv" in " ".join(output.split())

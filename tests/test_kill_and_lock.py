@@ -100,7 +100,8 @@ def test_a_publish_killed_midway_leaves_no_release(project: Path) -> None:
     done = publish(
         project, SLUG, Quarter(2026, 3), now=dt.datetime(2026, 12, 10, 9, 30, tzinfo=LONDON)
     )
-    assert visible(slug_dir) == ["2026-q3"] and done.folder.name == "2026-q3"
+    # index.html: the publication's list of releases, rewritten by each publish.
+    assert visible(slug_dir) == ["2026-q3", "index.html"] and done.folder.name == "2026-q3"
     assert [p.name for p in slug_dir.iterdir() if p.name.startswith(".")] == []
     assert manifest.verify(done.folder) == []
 

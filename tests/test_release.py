@@ -63,7 +63,11 @@ def csv_value(result: BuildResult, table: str, measure: str, **keys: str) -> flo
 
 
 def test_release_folder_holds_page_workbook_csvs_and_manifest(em_release: BuildResult) -> None:
-    names = {p.relative_to(em_release.folder).as_posix() for p in em_release.folder.rglob("*") if p.is_file()}
+    names = {
+        p.relative_to(em_release.folder).as_posix()
+        for p in em_release.folder.rglob("*")
+        if p.is_file()
+    }
     period = f"{em_release.period.year}-q{em_release.period.q}"
     assert {"index.html", "manifest.json", f"electronic-monitoring-{period}.xlsx"} <= names
     for table in em_release.publication.tables:
@@ -73,7 +77,11 @@ def test_release_folder_holds_page_workbook_csvs_and_manifest(em_release: BuildR
 def test_manifest_hashes_every_file(em_release: BuildResult) -> None:
     manifest = json.loads((em_release.folder / "manifest.json").read_text())
     listed = {f["path"]: f for f in manifest["files"]}
-    on_disk = {p.relative_to(em_release.folder).as_posix() for p in em_release.folder.rglob("*") if p.is_file()}
+    on_disk = {
+        p.relative_to(em_release.folder).as_posix()
+        for p in em_release.folder.rglob("*")
+        if p.is_file()
+    }
     assert set(listed) == on_disk - {"manifest.json"}
     for path, entry in listed.items():
         data = (em_release.folder / path).read_bytes()
@@ -95,9 +103,15 @@ def test_page_has_every_table_and_chart(em_release: BuildResult) -> None:
 def test_main_points_quote_the_tables(em_release: BuildResult) -> None:
     text = parse(em_release).text
     q: Quarter = em_release.period
-    total = csv_value(em_release, "people-by-order-type", "people", quarter=q.label, order_type="Total")
-    year_ago = csv_value(em_release, "people-by-order-type", "people", quarter=q.shift(-4).label, order_type="Total")
-    post = csv_value(em_release, "people-by-order-type", "people", quarter=q.label, order_type="Post-release")
+    total = csv_value(
+        em_release, "people-by-order-type", "people", quarter=q.label, order_type="Total"
+    )
+    year_ago = csv_value(
+        em_release, "people-by-order-type", "people", quarter=q.shift(-4).label, order_type="Total"
+    )
+    post = csv_value(
+        em_release, "people-by-order-type", "people", quarter=q.label, order_type="Post-release"
+    )
     change = abs(100 * (total - year_ago) / year_ago)
     direction = "up" if total > year_ago else "down"
     assert (
@@ -121,7 +135,12 @@ def test_workbook_structure(em_release: BuildResult) -> None:
     xlsx = next(em_release.folder.glob("*.xlsx"))
     wb = load_workbook(xlsx)
     tables = em_release.publication.tables
-    assert wb.sheetnames == ["Cover", "Contents", "Notes", *[f"Table_{i}" for i in range(1, len(tables) + 1)]]
+    assert wb.sheetnames == [
+        "Cover",
+        "Contents",
+        "Notes",
+        *[f"Table_{i}" for i in range(1, len(tables) + 1)],
+    ]
     assert wb.active.title == "Cover"
     assert wb.properties.title and wb.properties.language == "en-GB"
     for ws in wb.worksheets:

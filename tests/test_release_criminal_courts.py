@@ -59,7 +59,7 @@ def test_page_quotes_the_tables(release: BuildResult) -> None:
 def test_outputs(release: BuildResult) -> None:
     names = sorted(p.name for p in release.downloads)
     assert names == sorted(
-        [f"criminal-courts-{release.period.year}-q{release.period.q}.xlsx"]
+        [f"criminal-courts-{release.period.year}-q{release.period.q}.{ext}" for ext in ("ods", "xlsx")]
         + [f"{t}.csv" for t in ["caseload", "receipts-by-offence", "crown-open-by-age", "timeliness",
                                "trial-effectiveness", "open-by-region", "crown-receipts-by-remand"]]
     )  # fmt: skip

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from handmade import cells
 
 from statgen import tables as tables_mod
 from statgen.config import load_publication
@@ -52,18 +53,6 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StatTable]:
     periods = Periods.ending(Quarter(2025, 4), 2)
     return {t.id: t for t in tables_mod.compute(publication, frames, periods)}
 
-
-def cells(table: StatTable, measure: str, **fixed: str) -> dict[tuple[str, ...], object]:
-    """Non-zero cells of a table as {dimension values: value}, with some dimensions fixed."""
-    frame = table.data
-    for k, v in fixed.items():
-        frame = frame.filter(pl.col(k) == v)
-    dims = [d for d in table.spec.dims if d not in fixed]
-    return {
-        tuple(r[d] for d in dims): r[measure]
-        for r in frame.iter_rows(named=True)
-        if r[measure] not in (0, None)
-    }
 
 
 def test_people_by_order_type(tables: dict[str, StatTable]) -> None:

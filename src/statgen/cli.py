@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from statgen.config import discover, load_publication
@@ -26,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)  # paths must never be broken across lines
 
 ROOT = Annotated[
     Path,
@@ -47,7 +48,9 @@ WAIT = Annotated[
 def _fail(exc: Exception, debug: bool) -> None:
     if debug:
         raise exc
-    console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    # Escaped: messages quote shorthand such as [c] and [note 1], which rich would take as markup.
+    message = escape(str(exc))
+    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -300,6 +303,23 @@ def sample_data(
         folder = out_dir or publication.extracts_path(root)
         for path in write_sample(publication, folder, scale=scale, seed=seed, fmt=fmt):  # type: ignore[arg-type]
             out.print(str(path))
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="XLSX or ODS workbooks to audit.")],
+    debug: DEBUG = False,
+) -> None:
+    """Audit spreadsheets (any XLSX or ODS) against the Analysis Function accessibility
+    checklist; print each failure with its sheet and cell, and exit 1 if any fails."""
+    from statgen.spreadsheets.check import check_file
+
+    with _errors(debug):
+        reports = [check_file(f) for f in files]
+        for report in reports:
+            out.print(report.describe(), highlight=False, markup=False, soft_wrap=True)
+        if not all(r.ok for r in reports):
+            raise typer.Exit(1)
 
 
 @app.command("list")

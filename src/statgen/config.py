@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -416,29 +416,39 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def load_publication(folder: Path) -> Publication:
-    """Read and check ``<folder>/publication.yaml``; raise :class:`ConfigError` naming file and key."""
-    path = folder / "publication.yaml"
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file; a publication folder needs a publication.yaml")
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
+    """Read a YAML file into a strict model; every error names the file and the key."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
     try:
-        publication = Publication.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = "unknown key (check its spelling against docs/config.md)"
+                msg = f"unknown key ({unknown_hint})"
             # Model-level checks name their own key in the message.
             where = f"{_location(err['loc'])}: " if err["loc"] else ""
             lines.append(f"{path}: {where}{msg}")
         raise ConfigError("\n".join(lines)) from None
+
+
+def load_publication(folder: Path) -> Publication:
+    """Read and check ``<folder>/publication.yaml``; raise :class:`ConfigError` naming file and key."""
+    path = folder / "publication.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; a publication folder needs a publication.yaml")
+    publication = read_yaml(path, Publication, "check its spelling against docs/config.md")
     if publication.slug != folder.name:
         raise ConfigError(
             f"{path}: slug: {publication.slug!r} must match the folder name {folder.name!r}"

@@ -51,10 +51,15 @@ class Stamp:
             "statgen_draft": True,
             "draft_label": f"Draft {self.number}, inputs {self.inputs_short}",
             "embargo": self.embargo,
+            # Drafts live one folder deeper than releases: link to the reviewers' index instead.
+            "draft_breadcrumbs": [
+                {"text": "Drafts for review", "href": "../../index.html"},
+                {"text": f"Draft {self.number}"},
+            ],
         }
 
 
-STAMP_KEYS = ("draft", "statgen_draft", "draft_label", "embargo")
+STAMP_KEYS = ("draft", "statgen_draft", "draft_label", "embargo", "draft_breadcrumbs")
 """Front-matter keys removed when a draft is published."""
 
 PAGE_SOURCE = "publication.qmd"

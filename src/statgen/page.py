@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,11 @@ def page_source(
     drawn: list[charts_mod.DrawnChart],
     is_sample: bool,
 ) -> str:
-    """The Quarto markdown of the page: front matter, commentary, tables, downloads."""
+    """The Quarto markdown of the page: front matter, commentary, tables, downloads.
+
+    Drafts are stamped afterwards (:mod:`statgen.drafts`): ``statgen_draft``, ``draft_label``
+    and ``embargo`` show the "Draft: not for publication" banner and keep search engines away.
+    """
     title = f"{publication.title}: {period.long_label}"
     staging = downloads[0].parent if downloads else Path(".")
     links = []
@@ -37,7 +42,9 @@ def page_source(
         rel = path.relative_to(staging).as_posix()
         label = {
             "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
-            "ODS": f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)",
+            "ODS": (
+                f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)"
+            ),
         }.get(
             fmt,
             f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name,
@@ -79,7 +86,7 @@ def page_source(
         ],
         "publication_index_href": publication.previous_releases_url or "../index.html",
         "stylesheets": ["statgen.css"],
-        "scripts": ["plotly.min.js", "statgen-charts.js"] if drawn else [],
+        "scripts": [plotly_bundle().name, "statgen-charts.js"] if drawn else [],
         "og": {"title": title, "description": publication.summary, "type": "article"},
         "format": {"html": {"minimal": True, "embed-resources": False}},
     }
@@ -91,8 +98,11 @@ def dataset_jsonld(
     publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]
 ) -> str:
     """schema.org Dataset description for search engines."""
-    media = {"XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "ODS": "application/vnd.oasis.opendocument.spreadsheet", "CSV": "text/csv"}  # fmt: skip
+    media = {
+        "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ODS": "application/vnd.oasis.opendocument.spreadsheet",
+        "CSV": "text/csv",
+    }
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -117,11 +127,32 @@ def dataset_jsonld(
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
+PLOTLY_BASIC = (
+    document.TEMPLATES.parent / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
+)
+"""The plotly.js "basic" bundle (scatter, bar, pie: all statgen draws), installed by ``npm ci``."""
+
+
+def plotly_bundle() -> Path:
+    """The plotly.js file to ship beside a page: the basic bundle (about 1 MB) when ``npm ci``
+    has installed it, otherwise the full bundle inside the plotly Python package (about 4.6 MB),
+    with a warning, so a release can still be built on a machine without npm."""
+    if PLOTLY_BASIC.is_file():
+        return PLOTLY_BASIC
+    warnings.warn(
+        f"{PLOTLY_BASIC} is missing, so pages ship the full plotly.js bundle (over the 1.5 MB "
+        "page budget): run `npm ci` (or `make release`, which runs it) in the statgen folder",
+        stacklevel=1,  # one warning per run, however many pages
+    )
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
 def copy_assets(staging: Path, with_charts: bool) -> None:
+    """Copy the stylesheet, and for pages with charts the chart script and plotly.js (once)."""
     for asset in document.assets(["statgen.css"]):
         shutil.copyfile(asset, staging / asset.name)
     if with_charts:
         for asset in document.assets(["statgen-charts.js"]):
             shutil.copyfile(asset, staging / asset.name)
-        bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        shutil.copyfile(bundle, staging / "plotly.min.js")
+        bundle = plotly_bundle()
+        shutil.copyfile(bundle, staging / bundle.name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from statgen import document, drafts, lock, manifest, signoff
+from statgen import document, drafts, lock, manifest, signoff, site
 from statgen.config import load_publication
 from statgen.errors import StatgenError
 from statgen.periods import Quarter, format_date
@@ -159,6 +159,8 @@ def publish(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        # The site's indexes list what is published, so they change only here.
+        site.write_indexes(root, slug_dir.parent, (work_dir or root / "build") / ".site")
     return PublishResult(dest, version, number, moment < opens)
 
 

@@ -36,11 +36,11 @@ from statgen import (
 from statgen import charts as charts_mod
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
+from statgen.csvw_meta import write_csvw
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.periods import Periods, Quarter, latest_complete
 from statgen.presentation import tidy
-from statgen.spreadsheets import build_model
-from statgen.spreadsheets.xlsx import write_xlsx
+from statgen.spreadsheets import build_model, write_workbooks
 
 Stage = Callable[[str], contextlib.AbstractContextManager[None]]
 
@@ -194,9 +194,10 @@ def _build(
             csv_dir.mkdir()
             for t in tables:
                 tidy(publication, t).write_csv(csv_dir / f"{t.id}.csv")
+                write_csvw(publication, t, csv_dir, release_date)
         with step(STAGES[3]):
             model = build_model(publication, period, tables, release_date, next_release)
-            write_xlsx(model, staging / f"{name}.xlsx")
+            write_workbooks(model, staging / name)  # ODS + XLSX, checked; CheckError if not
         context = document.Context(
             publication,
             periods,

@@ -16,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from statgen.config import Strict, _location
+from statgen.config import Strict, read_yaml
 from statgen.errors import ConfigError
 from statgen.periods import Quarter
 
@@ -67,16 +66,6 @@ def load(folder: Path) -> SignOff:
     path = folder / FILE
     if not path.is_file():
         return SignOff()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return SignOff.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (known: period, draft, inputs, approved_by, approved_on)"
-            lines.append(f"{path}: {_location(err['loc'])}: {msg}")
-        raise ConfigError("\n".join(lines)) from None
+    return read_yaml(
+        path, SignOff, "known: period, draft, inputs, approved_by, approved_on"
+    )

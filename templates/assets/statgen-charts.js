@@ -17,17 +17,6 @@
   root.classList.remove("no-js");
   root.classList.add("js");
 
-  var REMOVE_BUTTONS = [
-    "select2d",
-    "lasso2d",
-    "autoScale2d",
-    "toggleSpikelines",
-    "hoverClosestCartesian",
-    "hoverCompareCartesian",
-    "sendDataToCloud",
-    "editInChartStudio"
-  ];
-
   function hideChart(div) {
     div.hidden = true;
     div.classList.add("statgen-chart--unavailable");
@@ -59,10 +48,47 @@
         layout[name].automargin = true;
       }
     });
+    var narrow = div.clientWidth < 500;
+    if (narrow) {
+      // Smaller text on phones, so tick labels, axis titles and legends fit beside the plot.
+      layout.font = layout.font || {};
+      layout.font.size = 12;
+      layout.legend = layout.legend || {};
+      layout.legend.font = layout.legend.font || {};
+      layout.legend.font.size = 12;
+      ["xaxis", "yaxis"].forEach(function (name) {
+        layout[name].tickfont = layout[name].tickfont || {};
+        layout[name].tickfont.size = 12;
+        var title = layout[name].title;
+        if (title && typeof title === "object") {
+          title.font = title.font || {};
+          title.font.size = 12;
+        }
+      });
+    }
+    var horizontal = (fig.data || []).some(function (trace) {
+      return trace.orientation === "h";
+    });
+    if (narrow && !horizontal) {
+      // Three level labels rather than many rotated ones, which squeeze the plot sideways.
+      layout.xaxis.tickangle = 0;
+      layout.xaxis.nticks = 3;
+    }
+    // A horizontal bar chart needs room for every category's label, or Plotly skips some.
+    var rows = 0;
+    (fig.data || []).forEach(function (trace) {
+      if (trace.orientation === "h" && trace.y) {
+        rows = Math.max(rows, trace.y.length);
+      }
+    });
+    var needed = rows * (narrow ? 24 : 30) + 100;
+    if (rows && div.clientHeight < needed) {
+      div.style.height = needed + "px";
+    }
     // On narrow screens a horizontal legend below the x axis collides with
     // rotated tick labels: move it above the plot area instead.
     var legend = layout.legend;
-    if (div.clientWidth < 500 && legend && legend.orientation === "h" &&
+    if (narrow && legend && legend.orientation === "h" &&
         typeof legend.y === "number" && legend.y < 0) {
       legend.x = 0;
       legend.xanchor = "left";
@@ -72,7 +98,8 @@
     var config = {
       responsive: true,
       displaylogo: false,
-      modeBarButtonsToRemove: REMOVE_BUTTONS
+      // No mode bar: its buttons would be controls nested inside the chart's role="img".
+      displayModeBar: false
     };
     try {
       var drawn = window.Plotly.newPlot(div, fig.data || [], layout, config);

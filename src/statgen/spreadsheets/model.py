@@ -59,8 +59,21 @@ class WorkbookModel:
     sheets: list[Sheet]
 
 
+def column_widths(sheet: Sheet) -> list[float]:
+    """Column widths in characters: fit the longest entry, within sensible limits (both formats)."""
+    if sheet.table is None:
+        return [100.0]
+    widths = []
+    for j, header in enumerate(sheet.table.headers):
+        texts = [row[j].text for row in sheet.table.rows]
+        longest = max([len(t) for t in texts] + [max(len(p) for p in header.text.split("\n"))])
+        limit = 24 if header.numeric else 60
+        widths.append(float(min(max(12, longest + 3), limit)))
+    return widths
+
+
 def table_object_name(sheet_name: str) -> str:
-    """A table name Excel and LibreOffice accept: letters, digits, underscores, starting with a letter."""
+    """A table name Excel and LibreOffice accept: letters, digits, underscores."""
     return re.sub(r"[^A-Za-z0-9_]", "_", sheet_name)
 
 
@@ -97,13 +110,23 @@ def build_model(
         *([Line(publication.contact.phone)] if publication.contact.phone else []),
         Line("Shorthand used in these tables", "heading"),
         *(shorthand_lines(used) or [Line("No shorthand is used in these tables.")]),
-        Line("Notes", "heading"),
-        Line(
-            "Notes referred to as [note 1] and so on are on the Notes worksheet.", "link", "Notes"
+        # The guidance wants a Notes sheet only when there are notes.
+        *(
+            [
+                Line("Notes", "heading"),
+                Line(
+                    "Notes referred to as [note 1] and so on are on the Notes worksheet.",
+                    "link",
+                    "Notes",
+                ),
+            ]
+            if publication.notes
+            else []
         ),
         Line("Licence", "heading"),
         Line(
-            "You may re-use this information free of charge under the Open Government Licence v3.0.",
+            "You may re-use this information free of charge under the "
+            "Open Government Licence v3.0.",
             "link",
             "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
         ),
@@ -112,7 +135,11 @@ def build_model(
 
     contents_rows = [
         [Cell("Cover", link="Cover"), Cell("About these tables: source, dates, status, contact")],
-        [Cell("Notes", link="Notes"), Cell("Notes used in the tables")],
+        *(
+            [[Cell("Notes", link="Notes"), Cell("Notes used in the tables")]]
+            if publication.notes
+            else []
+        ),
         *[
             [
                 Cell(t.sheet, link=t.sheet),
@@ -151,7 +178,7 @@ def build_model(
         "Notes_table",
     )
 
-    sheets = [cover, contents, notes]
+    sheets = [cover, contents, notes] if publication.notes else [cover, contents]
     for t in tables:
         grid = grids[t.id]
         lines = [Line(ONE_TABLE)]
@@ -167,7 +194,8 @@ def build_model(
         title=title,
         subject=publication.summary,
         author=publication.organisation,
-        keywords=publication.keywords,
+        # Keywords are a required document property: fall back on the title and geography.
+        keywords=publication.keywords or [publication.title, publication.geography],
         language="en-GB",
         created=when,
         sheets=sheets,
