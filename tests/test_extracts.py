@@ -133,3 +133,82 @@ def test_cli_missing_column(tmp_path: Path) -> None:
     assert code == 1
     assert "column 'sex': column is missing" in " ".join(output.split())
     assert not any(releases.rglob("index.html")) if releases.exists() else True
+
+
+# --- One-pass validation of clean extracts -------------------------------------------------
+# load() reads a clean extract once (extracts._clean_typed) and runs the detailed checks only
+# when that pass finds something. The pass must never accept what the detailed checks refuse.
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    from statgen.extracts import _clean_typed, _read_raw, find, validate
+
+    folder = write(tmp_path)
+    if fmt == "parquet":
+        frame = pl.read_csv(folder / "orders.csv", infer_schema=False)
+        frame = frame.with_columns(pl.all().replace("", None))
+        frame.with_columns(
+            pl.col(c).str.to_date() for c in ("notification_date", "start_date", "end_date")
+        ).with_columns(pl.col("age_at_start").cast(pl.Int64)).write_parquet(
+            folder / "orders.parquet"
+        )
+        (folder / "orders.csv").unlink()
+    source = find(folder, "orders")
+    fast = _clean_typed(source, spec["orders"], TODAY)
+    assert fast is not None
+    assert fast.equals(validate(source, _read_raw(source), spec["orders"], TODAY))
+    assert fast.schema == validate(source, _read_raw(source), spec["orders"], TODAY).schema
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"notification_date": ["2025-01-02", "2025/02/03", "2025-03-04", "2025-03-05"]},
+        {"order_type": ["Court bail", "court bail", "Post-release", "Specials"]},
+        {"order_id": ["O1", "O2", "O2", "O4"]},
+        {"person_id": ["A", "", "C", "D"]},
+        {"age_at_start": ["30", "", "41", "9"]},
+        {"age_at_start": ["30", "", "111", "22"]},
+        {"age_at_start": ["30", "", "4x", "22"]},
+        {"start_date": ["2024-12-31", "2025-02-05", "", "2025-03-06"]},
+        {"notification_date": ["2025-01-02", "2025-02-03", "2025-03-04", "2027-01-01"]},
+        {"notification_date": ["1999-12-31", "2025-02-03", "2025-03-04", "2025-03-05"]},
+    ],
+    ids=[
+        "date",
+        "category",
+        "duplicate",
+        "empty",
+        "min",
+        "max",
+        "integer",
+        "order",
+        "future",
+        "earliest",
+    ],  # fmt: skip
+)
+def test_one_pass_refuses_every_kind_of_problem(tmp_path: Path, spec, changes) -> None:  # type: ignore[no-untyped-def]
+    from statgen.extracts import _clean_typed, find
+
+    folder = write(tmp_path, **changes)
+    assert _clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
+    assert problems(folder, spec)  # and the detailed checks name the problem
+
+
+def test_within_check_in_one_pass(tmp_path: Path) -> None:
+    from statgen.extracts import _clean_typed, find
+
+    cases = load_publication(ROOT / "publications" / "criminal-courts").extracts["cases"]
+    row = {
+        "case_id": "C1", "court_type": "Crown Court", "case_type": "Trial",
+        "offence_group": "Robbery", "region": "Wales", "offence_date": "2024-01-01",
+        "charge_date": "2024-02-01", "receipt_date": "2024-03-01", "completion_date": "",
+        "trial_outcome": "", "remand_status": "Bail",
+    }  # fmt: skip
+    good = pl.DataFrame([row, {**row, "case_id": "C2"}])
+    good.write_csv(tmp_path / "cases.csv")
+    assert _clean_typed(find(tmp_path, "cases"), cases, TODAY) is not None
+    bad = pl.DataFrame([row, {**row, "case_id": "C2", "case_type": "Either way"}])
+    bad.write_csv(tmp_path / "cases.csv")
+    assert _clean_typed(find(tmp_path, "cases"), cases, TODAY) is None
