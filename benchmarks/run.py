@@ -324,7 +324,8 @@ def main() -> None:
         "check_available": has_check(),
     }
     text = report(results, checks, meta)
-    (OUT / "results.json").write_text(
+    stem = f"results-{'-'.join(only)}" if only else "results"  # a partial run keeps the full one
+    (OUT / f"{stem}.json").write_text(
         json.dumps(
             {
                 "meta": meta,
@@ -336,7 +337,7 @@ def main() -> None:
             default=str,
         )  # fmt: skip
     )
-    (OUT / "results.txt").write_text(text + "\n")
+    (OUT / f"{stem}.txt").write_text(text + "\n")
     print("\nGeneration:", json.dumps(generation))
     print(text)
 
