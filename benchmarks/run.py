@@ -159,7 +159,9 @@ def _generate_chunked(ds: Dataset, folder: Path) -> None:
     for chunk in range(ds.chunks):
         frame = module.generate(scale=ds.scale, seed=1000 + chunk)["cases"]
         # Each chunk numbers its cases from 1: prefix the chunk so ids stay unique.
-        frame = frame.with_columns(pl.format("K{}{}", pl.lit(f"{chunk:02d}"), pl.col("case_id")))
+        frame = frame.with_columns(
+            pl.format("K{}{}", pl.lit(f"{chunk:02d}"), pl.col("case_id")).alias("case_id")
+        )
         table = frame.to_arrow()
         writer = writer or pq.ParquetWriter(folder / "cases.parquet", table.schema)
         writer.write_table(table)
