@@ -52,7 +52,7 @@ DATASETS = [
     Dataset("cc-10m", "criminal-courts", 6.67, baseline=True),
     Dataset("em-1m", "electronic-monitoring", 1.3),
 ]
-LARGE = Dataset("cc-100m", "criminal-courts", 6.67, chunks=15)
+LARGE = Dataset("cc-100m", "criminal-courts", 6.67, chunks=10)  # 10 x 10M rows
 
 
 @dataclass
