@@ -18,7 +18,7 @@ NEVER = dt.date(9999, 12, 31)  # stands in for "not ended" when comparing dates
 
 
 def active_orders(orders: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Orders active at each quarter end d: start_date <= d and (end_date is null or end_date > d)."""
+    """Orders active at each quarter end d: start_date <= d and (end_date null or end_date > d)."""
     # Both conditions in the inequality join, so Polars pairs each order only with the quarter
     # ends it is active at (not with every later quarter end, filtered afterwards).
     # "active_until" stands in for a missing end_date, so both are column comparisons.
