@@ -63,8 +63,10 @@ def facts(spec: Chart, table: StatTable, frame: pl.DataFrame) -> dict[str, Any]:
     last_x = frame[spec.x].to_list()[-1] if frame.height else None
     if spec.series:
         # Suppressed figures ([c]) are never quoted, so they are left out of the ranking.
-        latest = frame.filter(pl.col(spec.x) == last_x).drop_nulls(spec.measure).sort(
-            spec.measure, descending=True, maintain_order=True
+        latest = (
+            frame.filter(pl.col(spec.x) == last_x)
+            .drop_nulls(spec.measure)
+            .sort(spec.measure, descending=True, maintain_order=True)
         )
         if latest.height:
             out["top_series"] = latest[spec.series][0]
@@ -143,7 +145,7 @@ def figure(
 def draw(
     publication: Publication, tables: dict[str, StatTable], context: dict[str, Any], render: Any
 ) -> list[DrawnChart]:
-    """Draw every configured chart. ``render(template_text, **values)`` fills titles and descriptions."""
+    """Draw every configured chart; ``render(text, **values)`` fills titles and descriptions."""
     drawn = []
     for number, spec in enumerate(publication.charts, 1):
         table = tables[spec.table]

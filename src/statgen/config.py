@@ -341,7 +341,8 @@ class Publication(Strict):
             for dim in [chart.x, *([chart.series] if chart.series else []), *chart.where]:
                 if dim not in table.dims:
                     raise ValueError(
-                        f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} (known: {table.dims})"
+                        f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} "
+                        f"(known: {table.dims})"
                     )
         if Path(self.commentary).is_absolute() or ".." in Path(self.commentary).parts:
             raise ValueError(
@@ -395,8 +396,9 @@ class Publication(Strict):
             return self.release_calendar[period.code]
         except KeyError:
             raise ConfigError(
-                f"{self.folder / 'publication.yaml'}: release_calendar has no date for {period.code}; "
-                f"add a line '{period.code}: YYYY-MM-DD' (known: {', '.join(sorted(self.release_calendar))})"
+                f"{self.folder / 'publication.yaml'}: release_calendar has no date for "
+                f"{period.code}; add a line '{period.code}: YYYY-MM-DD' "
+                f"(known: {', '.join(sorted(self.release_calendar))})"
             ) from None
 
     def next_release_date(self, period: Quarter) -> dt.date | None:
@@ -444,7 +446,7 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
 
 
 def load_publication(folder: Path) -> Publication:
-    """Read and check ``<folder>/publication.yaml``; raise :class:`ConfigError` naming file and key."""
+    """Read and check ``<folder>/publication.yaml``; errors name the file and the key."""
     path = folder / "publication.yaml"
     if not path.is_file():
         raise ConfigError(f"{path}: no such file; a publication folder needs a publication.yaml")
