@@ -23,7 +23,12 @@ TODAY = dt.date(2026, 11, 25)
 
 def _build(project: Path, extracts: Path, period: str, work: Path | None = None) -> BuildResult:
     return build(
-        project, SLUG, period=Quarter.parse(period), extracts_dir=extracts, work_dir=work, today=TODAY
+        project,
+        SLUG,
+        period=Quarter.parse(period),
+        extracts_dir=extracts,
+        work_dir=work,
+        today=TODAY,
     )
 
 

@@ -99,7 +99,6 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StatTable]:
     return {t.id: t for t in tables_mod.compute(publication, frames, periods)}
 
 
-
 def test_receipts(tables: dict[str, StatTable]) -> None:
     # Q3 Crown: C4, C5, C9, C10, C12 (received 30 Sep, the last day). Q4 Crown: C1 (31 Dec), C2, C3.
     # Q3 magistrates': M1 (30 Sep), M2, M6. Q4: M4, M5, M7, M8. C6, C7, C8, C11 and M3 came earlier.

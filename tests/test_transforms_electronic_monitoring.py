@@ -54,7 +54,6 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, StatTable]:
     return {t.id: t for t in tables_mod.compute(publication, frames, periods)}
 
 
-
 def test_people_by_order_type(tables: dict[str, StatTable]) -> None:
     t = tables["people-by-order-type"]
     assert cells(t, "people") == {

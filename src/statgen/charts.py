@@ -63,8 +63,10 @@ def facts(spec: Chart, table: StatTable, frame: pl.DataFrame) -> dict[str, Any]:
     last_x = frame[spec.x].to_list()[-1] if frame.height else None
     if spec.series:
         # Suppressed figures ([c]) are never quoted, so they are left out of the ranking.
-        latest = frame.filter(pl.col(spec.x) == last_x).drop_nulls(spec.measure).sort(
-            spec.measure, descending=True, maintain_order=True
+        latest = (
+            frame.filter(pl.col(spec.x) == last_x)
+            .drop_nulls(spec.measure)
+            .sort(spec.measure, descending=True, maintain_order=True)
         )
         if latest.height:
             out["top_series"] = latest[spec.series][0]
@@ -85,8 +87,8 @@ def figure(
     spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_title: str
 ) -> dict[str, Any]:
     """The Plotly figure as JSON-ready data, using the Analysis Function template and colours."""
-    series = table.categories[spec.series] if spec.series else [None]
-    series = [s for s in series if spec.include_totals or s != TOTAL]
+    names: list[str | None] = list(table.categories[spec.series]) if spec.series else [None]
+    series = [s for s in names if spec.include_totals or s != TOTAL]
     # The Analysis Function's categorical palette has 6 colours: more series than that is a
     # chart to redesign, so colours then repeat rather than fail.
     colours = get_af_colours("categorical", colour_format="hex")
@@ -94,7 +96,11 @@ def figure(
     x_cats = [c for c in table.categories[spec.x] if spec.include_totals or c != TOTAL]
     x_cats = [c for c in x_cats if c in set(frame[spec.x].to_list())]
     for i, name in enumerate(series):
-        part = frame if name is None else frame.filter(pl.col(spec.series) == name)
+        part = (
+            frame
+            if name is None or spec.series is None
+            else frame.filter(pl.col(spec.series) == name)
+        )
         lookup = dict(zip(part[spec.x].to_list(), part[spec.measure].to_list(), strict=True))
         xs = [category_label(spec.x, c) for c in x_cats]
         ys = [lookup.get(c) for c in x_cats]
@@ -143,7 +149,7 @@ def figure(
 def draw(
     publication: Publication, tables: dict[str, StatTable], context: dict[str, Any], render: Any
 ) -> list[DrawnChart]:
-    """Draw every configured chart. ``render(template_text, **values)`` fills titles and descriptions."""
+    """Draw every configured chart; ``render(text, **values)`` fills titles and descriptions."""
     drawn = []
     for number, spec in enumerate(publication.charts, 1):
         table = tables[spec.table]

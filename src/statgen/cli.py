@@ -138,7 +138,8 @@ def build(
     period: Annotated[
         Optional[str],
         typer.Option(
-            help="Quarter to build, e.g. 2025Q3. Default: the latest complete quarter in the extracts."
+            help="Quarter to build, e.g. 2025Q3. "
+            "Default: the latest complete quarter in the extracts."
         ),
     ] = None,
     extracts: Annotated[

@@ -329,19 +329,20 @@ class Publication(Strict):
                 )
         by_id = {t.id: t for t in self.tables}
         for i, chart in enumerate(self.charts):
-            table = by_id.get(chart.table)
-            if table is None:
+            target = by_id.get(chart.table)
+            if target is None:
                 raise ValueError(
                     f"charts[{i}].table: no table called {chart.table!r} (known: {ids})"
                 )
-            if chart.measure not in [m.name for m in table.measures]:
+            if chart.measure not in [m.name for m in target.measures]:
                 raise ValueError(
-                    f"charts[{i}].measure: table {table.id!r} has no measure {chart.measure!r}"
+                    f"charts[{i}].measure: table {target.id!r} has no measure {chart.measure!r}"
                 )
             for dim in [chart.x, *([chart.series] if chart.series else []), *chart.where]:
-                if dim not in table.dims:
+                if dim not in target.dims:
                     raise ValueError(
-                        f"charts[{i}]: {dim!r} is not a dimension of table {table.id!r} (known: {table.dims})"
+                        f"charts[{i}]: {dim!r} is not a dimension of table {target.id!r} "
+                        f"(known: {target.dims})"
                     )
         if Path(self.commentary).is_absolute() or ".." in Path(self.commentary).parts:
             raise ValueError(
@@ -349,21 +350,21 @@ class Publication(Strict):
             )
         for i, rec in enumerate(self.checks.reconcile):
             for j, table_id in enumerate(rec.tables):
-                table = by_id.get(table_id)
-                if table is None:
+                target = by_id.get(table_id)
+                if target is None:
                     raise ValueError(
                         f"checks.reconcile[{i}].tables[{j}]: no table called {table_id!r} "
                         f"(known: {ids})"
                     )
-                if rec.measure not in [m.name for m in table.measures]:
+                if rec.measure not in [m.name for m in target.measures]:
                     raise ValueError(
                         f"checks.reconcile[{i}]: table {table_id!r} has no measure {rec.measure!r}"
                     )
-                extra = [d for d in rec.where[j] if d not in table.dims]
+                extra = [d for d in rec.where[j] if d not in target.dims]
                 if extra:
                     raise ValueError(
                         f"checks.reconcile[{i}].where[{j}]: {extra} are not dimensions of "
-                        f"{table_id!r} (known: {table.dims})"
+                        f"{table_id!r} (known: {target.dims})"
                     )
         return self
 
@@ -395,8 +396,9 @@ class Publication(Strict):
             return self.release_calendar[period.code]
         except KeyError:
             raise ConfigError(
-                f"{self.folder / 'publication.yaml'}: release_calendar has no date for {period.code}; "
-                f"add a line '{period.code}: YYYY-MM-DD' (known: {', '.join(sorted(self.release_calendar))})"
+                f"{self.folder / 'publication.yaml'}: release_calendar has no date for "
+                f"{period.code}; add a line '{period.code}: YYYY-MM-DD' "
+                f"(known: {', '.join(sorted(self.release_calendar))})"
             ) from None
 
     def next_release_date(self, period: Quarter) -> dt.date | None:
@@ -444,7 +446,7 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
 
 
 def load_publication(folder: Path) -> Publication:
-    """Read and check ``<folder>/publication.yaml``; raise :class:`ConfigError` naming file and key."""
+    """Read and check ``<folder>/publication.yaml``; errors name the file and the key."""
     path = folder / "publication.yaml"
     if not path.is_file():
         raise ConfigError(f"{path}: no such file; a publication folder needs a publication.yaml")

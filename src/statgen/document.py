@@ -29,6 +29,13 @@ from statgen.presentation import SHORTHAND, Cell, Grid, Header, format_number, l
 from statgen.tables import StatTable
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+FRAGMENTS = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES / "fragments")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=False,
+)
+"""HTML fragments statgen writes into pages (autoescaped: data never becomes markup)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class Context:
     quoted: list[Figure] = field(default_factory=list)
 
     def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
-        """The figure in one table cell, e.g. ``value("people", quarter=period, order_type="Total")``."""
+        """The figure in one table cell, e.g. ``value("people", quarter=period, sex="Total")``."""
         if table not in self.tables:
             raise TemplateError(
                 f"value(): no table called {table!r} (known: {sorted(self.tables)})"
@@ -128,7 +135,9 @@ class Context:
         direction = "up" if new.value > old.value else "down"
         if old.value == 0:
             return f"{direction} from {old}{unit}"
-        pct = Figure(abs(100 * (new.value - old.value) / old.value), "percent1", new.sources + old.sources)
+        pct = Figure(
+            abs(100 * (new.value - old.value) / old.value), "percent1", new.sources + old.sources
+        )
         self.quoted.append(pct)  # so the QA report can trace the percentage in the text
         return f"{direction} {pct} from {old}{unit}"
 
@@ -173,19 +182,19 @@ class Context:
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))
-        parts = [
-            f'<figure class="statgen-figure" id="{fid}">',
-            f'<figcaption class="statgen-figure__caption"><span class="statgen-figure__number">Figure {n}:</span> {html.escape(drawn.title)}</figcaption>',
-            f'<p class="statgen-figure__description" id="{fid}-desc">{html.escape(drawn.description)}</p>',
-            f'<div class="statgen-chart" id="{fid}-chart" role="img" aria-label="Figure {n}: {html.escape(drawn.title, quote=True)}" aria-describedby="{fid}-desc" data-figure-json="{fid}-json"></div>',
-            f'<script type="application/json" id="{fid}-json">{fig_json}</script>',
-            '<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Show the data</span></summary><div class="govuk-details__text">',
-            grid_html(grid, f"{fid}-data", f"Data for figure {n}: {stat.caption}"),
-            "</div></details>",
-            f'<p class="statgen-figure__download"><a class="govuk-link" href="{csv}">Download the data for figure {n} (CSV, {size})</a></p>',
-            "</figure>",
-        ]
-        return raw("\n".join(parts))
+        fragment = FRAGMENTS.get_template("figure.html").render(
+            fid=fid,
+            n=n,
+            title=drawn.title,
+            description=drawn.description,
+            figure_json=Markup(fig_json),
+            data_table=Markup(
+                grid_html(grid, f"{fid}-data", f"Data for figure {n}: {stat.caption}")
+            ),
+            csv=csv,
+            size=size,
+        )
+        return raw(fragment)
 
     def names(self) -> dict[str, Any]:
         """The names a commentary template sees."""
@@ -211,7 +220,7 @@ def raw(fragment: str) -> Markup:
 
 
 def grid_html(grid: Grid, table_id: str, caption: str) -> str:
-    """An accessible HTML table: caption, column and row headers with scope, numbers right-aligned."""
+    """An accessible HTML table: caption, column and row headers with scope, numbers right."""
     esc = html.escape
 
     def header(h: Header) -> str:
@@ -232,11 +241,12 @@ def grid_html(grid: Grid, table_id: str, caption: str) -> str:
         "<tr>" + "".join(cell(c, j) for j, c in enumerate(r)) + "</tr>" for r in grid.rows
     )
     return (
-        f'<div class="statgen-table-wrapper" role="region" aria-labelledby="{table_id}-caption" tabindex="0">\n'
+        f'<div class="statgen-table-wrapper" role="region" '
+        f'aria-labelledby="{table_id}-caption" tabindex="0">\n'
         f'<table class="govuk-table statgen-data-table" id="{table_id}">\n'
         f'<caption class="govuk-table__caption" id="{table_id}-caption">{esc(caption)}</caption>\n'
-        f'<thead><tr>{head}</tr></thead>\n'
-        f'<tbody>\n{rows}\n</tbody>\n</table>\n</div>'
+        f"<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
     )
 
 

@@ -66,6 +66,7 @@ class ExtractError(StatgenError):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} found in the source extracts; nothing was published:"
+        plural = "s" if n != 1 else ""
+        head = f"{n} problem{plural} found in the source extracts; nothing was published:"
         lines = [head, *(f"  - {p.describe()}" for p in self.problems), self.hint]
         return "\n".join(lines)

@@ -91,7 +91,7 @@ class Quarter:
 
 
 def latest_complete(last_day: dt.date) -> Quarter:
-    """The latest quarter whose last day is on or before ``last_day`` (the extract's newest date)."""
+    """The latest quarter ending on or before ``last_day`` (the extract's newest date)."""
     quarter = Quarter.containing(last_day)
     return quarter if quarter.end <= last_day else quarter.previous()
 

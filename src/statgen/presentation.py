@@ -45,7 +45,7 @@ class Cell:
             return str(self.value)
         if self.value is None:
             return f"[{self.marker or 'x'}]"
-        number = format_number(self.value, self.format)
+        number = format_number(float(self.value), self.format)
         return f"{number} [{self.marker}]" if self.marker else number
 
     @property

@@ -128,8 +128,16 @@ def build(
     publication = load_publication(root / "publications" / slug)
     base = (work_dir or root / "build") / slug
     with lock.hold(base / ".lock", f"a build of {slug}", wait):
-        return _build(publication, base, period, extracts_dir or publication.extracts_path(root),
-                      today or dt.date.today(), stage, (releases_dir or root / "releases") / slug, root)  # fmt: skip
+        return _build(
+            publication,
+            base,
+            period,
+            extracts_dir or publication.extracts_path(root),
+            today or dt.date.today(),
+            stage,
+            (releases_dir or root / "releases") / slug,
+            root,
+        )
 
 
 def _build(

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import polars as pl
 
@@ -168,7 +169,9 @@ def revisions_table(
     publication: Publication, revisions: list[Revision], previous: Path, number: int
 ) -> StatTable:
     """The "Revisions" table: each revised figure with its previous and new value."""
-    fmt = "integer" if all(r.measure.format == "integer" for r in revisions) else "decimal1"
+    fmt: Literal["integer", "decimal1"] = (
+        "integer" if all(r.measure.format == "integer" for r in revisions) else "decimal1"
+    )
     measures = [
         Measure(name="previous", title="Previously published", unit="as published", format=fmt),
         Measure(name="revised", title="Revised", unit="as published", format=fmt),
@@ -183,7 +186,7 @@ def revisions_table(
         measures=measures,
         sheet="Revisions",
     )
-    rows = {
+    rows: dict[str, list[Any]] = {
         "table": [f"Table {r.table.number}" for r in revisions],
         "revised_figure": [r.label for r in revisions],
         "revised_measure": [r.measure.title for r in revisions],
