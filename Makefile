@@ -73,13 +73,13 @@ bench: $(VENV)/.bench-installed ## Benchmark at 1M and 10M rows against the floo
 	$(BIN)/python -m benchmarks.run
 
 lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
-	$(BIN)/ruff check src tests publications
-	$(BIN)/ruff format --check src tests publications
+	$(BIN)/ruff check src tests publications benchmarks
+	$(BIN)/ruff format --check src tests publications benchmarks
 	$(BIN)/mypy src
 
 format: $(VENV)/.dev-installed ## Format the code with ruff
-	$(BIN)/ruff format src tests publications
-	$(BIN)/ruff check --fix src tests publications
+	$(BIN)/ruff format src tests publications benchmarks
+	$(BIN)/ruff check --fix src tests publications benchmarks
 
 docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
 	$(BIN)/python -c "from statgen.reference import markdown; open('docs/config.md', 'w').write(markdown())"

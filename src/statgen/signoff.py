@@ -66,6 +66,4 @@ def load(folder: Path) -> SignOff:
     path = folder / FILE
     if not path.is_file():
         return SignOff()
-    return read_yaml(
-        path, SignOff, "known: period, draft, inputs, approved_by, approved_on"
-    )
+    return read_yaml(path, SignOff, "known: period, draft, inputs, approved_by, approved_on")
