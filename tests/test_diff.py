@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from statgen import diff
 from statgen.cli import app
+from statgen.page import plotly_bundle
 from statgen.release import BuildResult, build
 
 SLUG = "electronic-monitoring"
@@ -155,8 +156,9 @@ def test_report_shows_changed_cells_words_charts_and_downloads(changed) -> None:
     assert 'id="old-figure-2-chart"' in page and 'id="new-figure-2-chart"' in page
     assert '<details class="govuk-details">' in page  # unchanged tables collapsed
     assert "Changes from draft 1 to draft 2: electronic-monitoring 2026Q3" in page
-    for asset in ("statgen.css", "plotly.min.js", "statgen-charts.js"):
+    for asset in ("statgen.css", plotly_bundle().name, "statgen-charts.js"):
         assert (report.path.parent / asset).is_file()
+        assert f'"{asset}"' in page  # and the report loads it
 
 
 def test_report_is_structured_for_assistive_technology(changed) -> None:  # type: ignore[no-untyped-def]

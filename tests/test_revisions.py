@@ -121,3 +121,33 @@ def test_same_extract_revises_nothing(two_releases, tmp_path: Path, root: Path) 
     again = _build(project, extracts, "2026Q3", work=tmp_path / "build")
     assert not (again.folder / "csv" / "revisions.csv").exists()
     assert " [r]</td>" not in again.page.read_text(encoding="utf-8")
+
+
+def test_provisional_quarters_are_marked_p(tmp_path: Path, root: Path) -> None:
+    from statgen import tables as tables_mod
+    from statgen.extracts import load
+    from statgen.periods import Periods
+    from statgen.sample_data import write_sample
+
+    publication = load_publication(root / "publications" / SLUG)
+    write_sample(publication, tmp_path, scale=0.005)
+    frames = load(tmp_path, publication.extracts, TODAY)
+    period = Quarter(2026, 3)
+    computed = tables_mod.compute(publication, frames, Periods.ending(period, 4))
+    two = publication.revisions.model_copy(update={"provisional_quarters": 2})
+    marked = {
+        t.id: t
+        for t in revisions.mark_provisional(
+            publication.model_copy(update={"revisions": two}), computed, period
+        )
+    }
+    series = marked["people-by-order-type"].data
+    for row in series.iter_rows(named=True):
+        expected = "p" if row["quarter"] in ("2026Q2", "2026Q3") else None
+        assert row["people__marker"] == expected, row
+    # A table about the latest quarter end alone has no quarter to mark.
+    assert marked["people-by-region"].data["people__marker"].null_count() == (
+        marked["people-by-region"].data.height
+    )
+    # With none configured, nothing is marked.
+    assert revisions.mark_provisional(publication, computed, period) == computed

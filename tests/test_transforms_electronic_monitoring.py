@@ -126,3 +126,9 @@ def test_days_to_start(tables: dict[str, StatTable]) -> None:
     gps = t.row(quarter="2025Q4", device_type="GPS location")
     assert gps["median_days"] is None and gps["median_days__marker"] == "z"
     assert gps["orders"] == 0
+
+
+def test_counts_of_nothing_are_zeros_without_shorthand(tables: dict[str, StatTable]) -> None:
+    # Nobody on a Specials order at either quarter end: a true zero, not "not applicable".
+    row = tables["people-by-order-type"].row(quarter="2025Q3", order_type="Specials")
+    assert row["people"] == 0 and row["people__marker"] is None

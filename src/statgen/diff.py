@@ -16,16 +16,14 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import plotly
 import polars as pl
 
-from statgen import document, drafts, manifest
+from statgen import document, drafts, manifest, page
 from statgen.errors import StatgenError
 from statgen.periods import Quarter
 
@@ -389,17 +387,12 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
         *_files_html(files),
     ]
     out.mkdir(parents=True, exist_ok=True)
-    for asset in document.assets(["statgen.css"]):
-        shutil.copyfile(asset, out / asset.name)
+    page.copy_assets(out, with_charts=bool(numbers))
     scripts = ""
     if numbers:
-        shutil.copyfile(
-            Path(plotly.__file__).parent / "package_data" / "plotly.min.js", out / "plotly.min.js"
-        )
-        for asset in document.assets(["statgen-charts.js"]):
-            shutil.copyfile(asset, out / asset.name)
         scripts = "".join(
-            f'<script defer src="{js}"></script>\n' for js in ("plotly.min.js", "statgen-charts.js")
+            f'<script defer src="{js}"></script>\n'
+            for js in (page.plotly_bundle().name, "statgen-charts.js")
         )
     report.path.write_text(_page(title, "\n".join(body), scripts), encoding="utf-8")
     return report
@@ -441,7 +434,7 @@ def _page(title: str, body: str, scripts: str) -> str:
 </div>
 </header>
 <div class="statgen-width-container">
-<main class="statgen-main" id="main-content">
+<main class="statgen-main" id="main-content" tabindex="-1">
 {body}
 </main>
 </div>

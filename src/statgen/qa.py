@@ -347,9 +347,14 @@ PAGE = jinja2.Environment(autoescape=True).from_string(
 <style>body{font-family:Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#0b0c0c}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;border-bottom:1px solid #b1b4b6;padding:.5rem;vertical-align:top}
-.pass{color:#00703c}.warn{color:#594d00}.fail{color:#d4351c}strong{font-weight:700}</style>
+.pass{color:#00703c}.warn{color:#594d00}.fail{color:#d4351c}strong{font-weight:700}
+a{color:#1d70b8}a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;
+box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}
+.skip{position:absolute;left:-9999px}.skip:focus{position:static;display:inline-block}
+main:focus{outline:none}</style>
 </head>
-<body><main>
+<body><a class="skip" href="#main-content">Skip to main content</a>
+<main id="main-content" tabindex="-1">
 <h1>QA report: {{ r.slug }}, {{ r.period }}</h1>
 <p>Overall: <strong class="{{ r.status }}">{{ labels[r.status] }}</strong>.
 A failed check stops the release; warnings need a statistician's review.</p>
@@ -357,7 +362,8 @@ A failed check stops the release; warnings need a statistician's review.</p>
 <thead><tr><th scope="col">Check</th><th scope="col">Result</th>
 <th scope="col">Summary</th></tr></thead>
 <tbody>
-{% for c in r.checks %}<tr><th scope="row"><a href="#check-{{ loop.index }}">{{ c.name }}</a></th>
+{% for c in r.checks %}<tr><th scope="row">{% if c.details -%}
+<a href="#check-{{ loop.index }}">{{ c.name }}</a>{% else %}{{ c.name }}{% endif %}</th>
 <td><strong class="{{ c.status }}">{{ labels[c.status] }}</strong></td><td>{{ c.summary }}</td></tr>
 {% endfor %}</tbody></table>
 {% for c in r.checks %}{% if c.details %}

@@ -207,14 +207,16 @@ def finish(
     frame = grid.join(frame, on=table.dims, how="left", nulls_equal=True)
     fills = []
     for m in table.measures:
-        if m.additive:
+        if m.additive:  # nothing counted is a true zero, with no shorthand
             fills.append(pl.col(m.name).fill_null(0))
-        fills.append(
-            pl.when(pl.col(m.name).is_null())
-            .then(pl.lit("z"))
-            .otherwise(None)
-            .alias(marker_column(m.name))
-        )
+            fills.append(pl.lit(None, pl.String).alias(marker_column(m.name)))
+        else:
+            fills.append(
+                pl.when(pl.col(m.name).is_null())
+                .then(pl.lit("z"))
+                .otherwise(None)
+                .alias(marker_column(m.name))
+            )
     frame = frame.with_columns(fills)
 
     if table.totals:
