@@ -172,3 +172,34 @@ def test_workbook_values_equal_the_csv(em_release: BuildResult) -> None:
             assert cell.value == csv_value(
                 em_release, "people-by-order-type", "people", quarter=quarter, order_type=order_type
             )
+
+
+def test_commentary_cannot_quote_an_unpublished_cell(em_release: BuildResult) -> None:
+    import pytest
+
+    from statgen import tables as tables_mod
+    from statgen.document import Context
+    from statgen.errors import TemplateError
+    from statgen.periods import Periods
+
+    # The median days of a device type with no orders started is [z]: nothing to quote.
+    table = next(t for t in em_release.publication.tables if t.id == "days-to-start")
+    frame = pl.DataFrame(
+        {"quarter": ["2026Q3", "2026Q3"], "device_type": ["RF curfew", "GPS location"],
+         "median_days": [3.0, None], "orders": [4, 0]}
+    )  # fmt: skip
+    stat = tables_mod.finish(em_release.publication, table, frame, 7)
+    context = Context(em_release.publication, Periods.ending(Quarter(2026, 3), 1), {stat.id: stat})
+    assert context.published(
+        "days-to-start", "median_days", quarter="2026Q3", device_type="RF curfew"
+    )
+    assert not context.published(
+        "days-to-start", "median_days", quarter="2026Q3", device_type="GPS location"
+    )
+    with pytest.raises(TemplateError) as err:
+        context.value("days-to-start", "median_days", quarter="2026Q3", device_type="GPS location")
+    assert str(err.value) == (
+        "value(): the cell quarter=2026Q3, device_type=GPS location of table 'days-to-start' is "
+        "not published (suppressed or not applicable), so the commentary cannot quote it: guard "
+        'the sentence with {% if published("days-to-start", ...) %} or quote another figure'
+    )

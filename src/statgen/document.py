@@ -113,14 +113,29 @@ class Context:
             raw = stat.value(m.name, **keys)
         except StatgenError as exc:
             raise TemplateError(f"value(): {exc}") from None
-        if raw is None:
-            raise TemplateError(
-                f"value(): the cell {keys} of table {table!r} is empty or suppressed"
-            )
         key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
+        if raw is None:
+            where = ", ".join(f"{k}={v}" for k, v in key)
+            raise TemplateError(
+                f"value(): the cell {where} of table {table!r} is not published (suppressed "
+                f"or not applicable), so the commentary cannot quote it: guard the sentence "
+                f'with {{% if published("{table}", ...) %}} or quote another figure'
+            )
         figure = Figure(raw, m.format, (Source(table, m.name, key),))
         self.quoted.append(figure)
         return figure
+
+    def published(self, table: str, measure: str | None = None, **keys: Any) -> bool:
+        """Whether a cell has a published value (not suppressed, not "not applicable")."""
+        stat = self.tables.get(table)
+        if stat is None:
+            raise TemplateError(
+                f"published(): no table called {table!r} (known: {sorted(self.tables)})"
+            )
+        try:
+            return stat.value(measure or stat.spec.measures[0].name, **keys) is not None
+        except StatgenError as exc:
+            raise TemplateError(f"published(): {exc}") from None
 
     def share(self, part: Figure, whole: Figure) -> Figure:
         """``part`` as a percentage of ``whole`` (one decimal place)."""
@@ -206,6 +221,7 @@ class Context:
             "previous_quarter": period.previous(),
             "year_earlier": period.shift(-4),
             "value": self.value,
+            "published": self.published,
             "share": self.share,
             "change": self.change,
             "ranked": self.ranked,
