@@ -11,35 +11,21 @@ from types import ModuleType
 import polars as pl
 import pytest
 
+from statgen.config import load_publication
+
 REPO_ROOT = Path(__file__).parents[1]
 SAMPLE_PATH = REPO_ROOT / "publications" / "criminal-courts" / "sample.py"
 SMALL = 0.002
 
+# The allowed values come from the publication's schema: the sample must pass statgen's checks.
+COLUMNS = load_publication(REPO_ROOT / "publications" / "criminal-courts").extracts["cases"].columns
 COURT_CASE_TYPES = {
-    "Magistrates' court": {
-        "Indictable only",
-        "Either way",
-        "Summary motoring",
-        "Summary non-motoring",
-    },
-    "Crown Court": {"Trial", "Committal for sentence", "Appeal"},
+    court: set(types) for court, types in (COLUMNS["case_type"].within or {})["court_type"].items()
 }
-OFFENCE_GROUPS = {
-    "Violence against the person",
-    "Sexual offences",
-    "Robbery",
-    "Theft offences",
-    "Criminal damage and arson",
-    "Drug offences",
-    "Possession of weapons",
-    "Public order offences",
-    "Miscellaneous crimes against society",
-    "Fraud offences",
-    "Summary offences",
-}
-REGIONS = {"London", "South East", "South West", "Midlands", "North East", "North West", "Wales"}
-TRIAL_OUTCOMES = {"Effective", "Cracked", "Ineffective", "Vacated"}
-REMAND_STATUSES = {"Custody", "Bail", "Summons"}
+OFFENCE_GROUPS = set(COLUMNS["offence_group"].values or [])
+REGIONS = set(COLUMNS["region"].values or [])
+TRIAL_OUTCOMES = set(COLUMNS["trial_outcome"].values or [])
+REMAND_STATUSES = set(COLUMNS["remand_status"].values or [])
 SCHEMA = {
     "case_id": pl.String,
     "court_type": pl.String,

@@ -13,27 +13,22 @@ import numpy as np
 import polars as pl
 import pytest
 
+from statgen.config import load_publication
+
 REPO_ROOT = Path(__file__).parents[1]
 SAMPLE_PATH = REPO_ROOT / "publications" / "electronic-monitoring" / "sample.py"
 
-ORDER_TYPES = {"Court bail", "Court order", "Post-release", "Immigration bail", "Specials"}
-DEVICE_TYPES = {"RF curfew", "GPS location", "Alcohol monitoring", "Non-fitted device"}
-REGIONS = {
-    "North East",
-    "North West",
-    "Greater Manchester",
-    "Yorkshire and the Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "Kent Surrey and Sussex",
-    "South West",
-    "South Central",
-    "Wales",
-}
-SEXES = {"Male", "Female", "Unknown"}
-END_REASONS = {"Completed", "Revoked", "Breach", "Other"}
+# The allowed values come from the publication's schema: the sample must pass statgen's checks.
+COLUMNS = (
+    load_publication(REPO_ROOT / "publications" / "electronic-monitoring")
+    .extracts["orders"]
+    .columns
+)
+ORDER_TYPES = set(COLUMNS["order_type"].values or [])
+DEVICE_TYPES = set(COLUMNS["device_type"].values or [])
+REGIONS = set(COLUMNS["region"].values or [])
+SEXES = set(COLUMNS["sex"].values or [])
+END_REASONS = set(COLUMNS["end_reason"].values or [])
 EXPECTED_SCHEMA = {
     "order_id": pl.String,
     "person_id": pl.String,
