@@ -98,8 +98,11 @@ def _build_one(
         @contextlib.contextmanager
         def stage(name: str) -> Iterator[None]:
             progress.start_task(tasks[name])
+            began = time.perf_counter()
             yield
             progress.update(tasks[name], completed=1)
+            if progress.disable:  # no terminal (a log, CI): one plain line per stage instead
+                console.print(f"  {name}: {time.perf_counter() - began:.2f} s")
 
         result = build(
             root,
