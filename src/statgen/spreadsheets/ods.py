@@ -31,6 +31,7 @@ from odf.table import (
     TableRow,
 )
 from odf.text import A, P
+from openpyxl.utils import get_column_letter
 
 from statgen.presentation import Cell, Format, Grid
 from statgen.spreadsheets.model import Line, Sheet, WorkbookModel, column_widths
@@ -188,17 +189,9 @@ def _range_address(sheet: Sheet) -> str:
     assert sheet.table is not None
     top = sheet.table_row
     bottom = top + len(sheet.table.rows)
-    last = _column_letter(len(sheet.table.headers))
+    last = get_column_letter(len(sheet.table.headers))
     name = sheet.name.replace("'", "''")
     return f"'{name}'.A{top}:'{name}'.{last}{bottom}"
-
-
-def _column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _settings(doc: OpenDocumentSpreadsheet, model: WorkbookModel) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from openpyxl.utils import get_column_letter
+
 from statgen.errors import StatgenError
 
 Kind = Literal["number", "text", "formula", "bool", "date", "error"]
@@ -104,18 +106,9 @@ def read_workbook(path: Path) -> Workbook:
     raise StatgenError(f"{path}: statgen check reads .xlsx and .ods files only")
 
 
-def column_letter(n: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def cell_name(row: int, col: int) -> str:
     """(5, 2) -> "B5"."""
-    return f"{column_letter(col)}{row}"
+    return f"{get_column_letter(col)}{row}"
 
 
 def _parse_ref(ref: str) -> tuple[int, int]:
