@@ -11,9 +11,13 @@ PERIOD ?=
 EXTRACTS ?=
 
 NPM := $(shell command -v npm)
-# node_modules/ holds the plotly.js basic bundle shipped beside pages and the Nu HTML Checker.
-# Without npm, releases fall back to plotly's full bundle (with a warning) and browser tests skip.
-NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
+# node_modules/ holds the front-end bundles shipped beside pages and the Nu HTML Checker. The
+# bundles are copied into the package (src/statgen/templates/vendor/, shipped in the wheel), so
+# statgen never looks for node_modules/ at run time. Without npm, releases fall back to plotly's
+# full bundle (with a warning) and browser tests skip.
+VENDOR := src/statgen/templates/vendor
+VENDORED := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+NODE_MODULES := $(if $(NPM),$(VENDOR)/.copied)
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
@@ -21,7 +25,7 @@ A ?=
 B ?=
 DIR ?=
 
-.PHONY: help release publish diff verify test lint format docs clean distclean install dev bench
+.PHONY: vendor help release publish diff verify test lint format docs clean distclean install dev bench
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -47,6 +51,13 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp $(VENDORED) $(VENDOR)/
+	touch $@
+
+vendor: $(VENDOR)/.copied ## Copy the npm front-end bundles into the package (done by release and test)
 
 install: $(VENV)/.installed ## Create .venv and install statgen with its dependencies
 
@@ -82,10 +93,10 @@ format: $(VENV)/.dev-installed ## Format the code with ruff
 	$(BIN)/ruff check --fix src tests publications benchmarks
 
 docs: $(VENV)/.installed ## Regenerate docs/config.md from the config models
-	$(BIN)/python -c "from statgen.reference import markdown; open('docs/config.md', 'w').write(markdown())"
+	$(BIN)/python -c "from statgen.config.reference import markdown; open('docs/config.md', 'w').write(markdown())"
 
 clean: ## Remove build outputs (build/, releases/)
 	rm -rf build releases
 
 distclean: clean ## Also remove .venv, node_modules and generated sample extracts
-	rm -rf $(VENV) node_modules data/extracts
+	rm -rf $(VENV) node_modules $(VENDOR) data/extracts

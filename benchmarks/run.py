@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from statgen.sample_data import MARKER
+from statgen.extracts.sample import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench"
@@ -151,7 +151,7 @@ def _generate_chunked(ds: Dataset, folder: Path) -> None:
     import pyarrow.parquet as pq
 
     from statgen.config import load_publication
-    from statgen.sample_data import _module
+    from statgen.extracts.sample import _module
 
     module = _module(load_publication(ROOT / "publications" / ds.slug))
     folder.mkdir(parents=True)

@@ -17,17 +17,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from statgen import extracts, protect
+from statgen import extracts
+from statgen import protection as protect
 from statgen import tables as tables_mod
 from statgen.config import load_publication
+from statgen.extracts.sample import has_extracts, write_sample
+from statgen.outputs.grid import Cell, Grid
+from statgen.outputs.spreadsheets.check import check_file
+from statgen.outputs.spreadsheets.model import Sheet, WorkbookModel, build_model
+from statgen.outputs.spreadsheets.ods import write_ods
+from statgen.outputs.spreadsheets.xlsx import write_xlsx
 from statgen.periods import Periods
-from statgen.presentation import Cell, Grid
-from statgen.release import choose_period
-from statgen.sample_data import has_extracts, write_sample
-from statgen.spreadsheets.check import check_file
-from statgen.spreadsheets.model import Sheet, WorkbookModel, build_model
-from statgen.spreadsheets.ods import write_ods
-from statgen.spreadsheets.xlsx import write_xlsx
+from statgen.pipeline import choose_period
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, object]:
-    from statgen.release import build as build_release
+    from statgen.pipeline import build as build_release
 
     if fresh:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,8 +14,8 @@ import pytest
 
 from statgen.config import Publication, discover, load_publication
 from statgen.errors import StatgenError
-from statgen.release import BuildResult, build
-from statgen.sample_data import write_sample
+from statgen.extracts.sample import write_sample
+from statgen.pipeline import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
@@ -144,7 +144,7 @@ def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | St
     (so the site index lists them all), with the plotly.js basic bundle when node_modules has
     it. A publication that fails to build or publish maps to its error, so only its own tests
     fail."""
-    from statgen.publish import publish
+    from statgen.lifecycle.publish import publish
 
     project = tmp_path_factory.mktemp("site")
     built: dict[str, Pilot | StatgenError] = {}

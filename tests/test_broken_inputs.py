@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from statgen.cli import app
 from statgen.config import load_publication
-from statgen.sample_data import write_sample
+from statgen.extracts.sample import write_sample
 
 SLUG = "electronic-monitoring"
 

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from workbooks import tiny_model
 
 from statgen.cli import app
-from statgen.spreadsheets import write_workbooks
-from statgen.spreadsheets.check import check_file
+from statgen.outputs.spreadsheets import write_workbooks
+from statgen.outputs.spreadsheets.check import check_file
 
 # In the tiny workbook, Table_1 has its header row on row 8 and data on rows 9 to 13.
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from csvw import CSVW
 
-from statgen.csvw_meta import OGL
+from statgen.outputs.csvw import OGL
 
 
 def _valid(csv_path: Path) -> bool:

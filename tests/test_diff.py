@@ -10,10 +10,10 @@ import pytest
 from conftest import TODAY, copy_project
 from typer.testing import CliRunner
 
-from statgen import diff
 from statgen.cli import app
-from statgen.page import plotly_bundle
-from statgen.release import BuildResult, build
+from statgen.outputs.assets import plotly_bundle
+from statgen.pipeline import BuildResult, build
+from statgen.review import diff
 
 SLUG = "electronic-monitoring"
 

@@ -9,8 +9,9 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statgen import disclosure, tables
+from statgen import tables
 from statgen.config import Disclosure, Measure, Publication, Table, load_publication
+from statgen.protection import disclosure
 from statgen.tables import TOTAL, StatTable, marker_column
 
 ROOT = Path(__file__).resolve().parents[1]

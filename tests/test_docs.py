@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.main import get_command
 
 from statgen.cli import app
-from statgen.reference import markdown
+from statgen.config.reference import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

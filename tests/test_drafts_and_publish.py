@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 from conftest import TODAY, copy_project
 
-from statgen import manifest, signoff
 from statgen.errors import ConfigError
+from statgen.lifecycle import manifest, signoff
+from statgen.lifecycle.publish import LONDON, PublishError, publish
 from statgen.periods import Quarter
-from statgen.publish import LONDON, PublishError, publish
-from statgen.release import build
+from statgen.pipeline import build
 
 SLUG = "electronic-monitoring"
 Q3 = Quarter(2026, 3)

@@ -50,7 +50,8 @@ tables:
 
 TRANSFORMS = """
 import polars as pl
-from statgen import Periods, quarter_code
+from statgen import Periods
+from statgen import quarter_code
 
 def records(records: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     return (
@@ -168,8 +169,8 @@ def test_previous_release_missing_is_refused(tmp_path: Path) -> None:
           previous_release: ../nowhere
     """)
     folder = write_publication(tmp_path, text)
-    from statgen import revisions
     from statgen.periods import Quarter
+    from statgen.protection import revisions
 
     with pytest.raises(ConfigError, match="revisions.previous_release: .* holds no csv/ folder"):
         revisions.previous_release(load_publication(folder), tmp_path, Quarter(2026, 2), tmp_path)

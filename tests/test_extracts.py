@@ -142,7 +142,8 @@ def test_cli_missing_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    from statgen.extracts import _clean_typed, _read_raw, find, validate
+    from statgen.extracts.files import _read_raw, find
+    from statgen.extracts.validate import _clean_typed, validate
 
     folder = write(tmp_path)
     if fmt == "parquet":
@@ -189,7 +190,8 @@ def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str
     ],  # fmt: skip
 )
 def test_one_pass_refuses_every_kind_of_problem(tmp_path: Path, spec, changes) -> None:  # type: ignore[no-untyped-def]
-    from statgen.extracts import _clean_typed, find
+    from statgen.extracts.files import find
+    from statgen.extracts.validate import _clean_typed
 
     folder = write(tmp_path, **changes)
     assert _clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
@@ -197,7 +199,8 @@ def test_one_pass_refuses_every_kind_of_problem(tmp_path: Path, spec, changes) -
 
 
 def test_within_check_in_one_pass(tmp_path: Path) -> None:
-    from statgen.extracts import _clean_typed, find
+    from statgen.extracts.files import find
+    from statgen.extracts.validate import _clean_typed
 
     cases = load_publication(ROOT / "publications" / "criminal-courts").extracts["cases"]
     row = {

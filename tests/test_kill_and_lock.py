@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_project
 
-from statgen import manifest
-from statgen.lock import LockError
+from statgen.lifecycle import manifest
+from statgen.lifecycle.lock import LockError
+from statgen.lifecycle.publish import LONDON, publish
 from statgen.periods import Quarter
-from statgen.publish import LONDON, publish
-from statgen.release import STAGES, build
+from statgen.pipeline import STAGES, build
 
 SLUG = "electronic-monitoring"
 

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from workbooks import RISKY, tiny_model
 
 from statgen.config import Publication, Table
-from statgen.spreadsheets import write_workbooks
+from statgen.outputs.spreadsheets import write_workbooks
 
 ALL_SHEETS_AS_SHOWN = (
     "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,true,false,false,-1"
@@ -169,7 +169,7 @@ def test_libreoffice_shows_markers_beside_numbers_and_risky_text_as_text(
 
 def test_workbooks_saved_again_by_libreoffice_still_pass_the_check(tmp_path: Path) -> None:
     """LibreOffice keeps the tables, properties and formats; the checker reads its files too."""
-    from statgen.spreadsheets.check import check_file
+    from statgen.outputs.spreadsheets.check import check_file
 
     exe = soffice()
     ods, xlsx = write_workbooks(tiny_model(), tmp_path / "tiny")
@@ -189,7 +189,7 @@ def test_workbooks_saved_again_by_libreoffice_still_pass_the_check(tmp_path: Pat
 
 
 def read_props(path: Path) -> dict[str, str]:
-    from statgen.spreadsheets.read import read_workbook
+    from statgen.outputs.spreadsheets.read import read_workbook
 
     return read_workbook(path).properties
 

@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import Pilot
 
-from statgen import document, page, site
-from statgen.release import BuildResult
+from statgen.lifecycle import site
+from statgen.outputs import assets as assets_mod
+from statgen.outputs.assets import assets, plotly_bundle
+from statgen.outputs.page.html import human_size
+from statgen.outputs.page.render import front_matter, render
+from statgen.pipeline import BuildResult
 
 
 class Tags(HTMLParser):
@@ -46,8 +50,8 @@ def parse(path: Path) -> Tags:
 
 def render_meta(tmp_path: Path, meta: dict) -> str:
     qmd = tmp_path / "p.qmd"
-    qmd.write_text(document.front_matter(meta, {}) + "\n## Body\n\nText.\n", encoding="utf-8")
-    document.render(qmd, tmp_path / "p.html", "pandoc")
+    qmd.write_text(front_matter(meta, {}) + "\n## Body\n\nText.\n", encoding="utf-8")
+    render(qmd, tmp_path / "p.html", "pandoc")
     return (tmp_path / "p.html").read_text(encoding="utf-8")
 
 
@@ -79,7 +83,7 @@ def test_a_published_page_has_no_banner_and_may_be_indexed(tmp_path: Path) -> No
 
 
 def test_file_sizes_read_as_gov_uk_shows_them() -> None:
-    assert [document.human_size(n) for n in (10, 2048, 2600, 1024 * 1024 * 1.25)] == [
+    assert [human_size(n) for n in (10, 2048, 2600, 1024 * 1024 * 1.25)] == [
         "1 KB",
         "2 KB",
         "3 KB",
@@ -98,7 +102,7 @@ def test_downloads_name_their_format_and_real_size(em_release: BuildResult) -> N
         (
             p.relative_to(em_release.folder).as_posix(),
             p.suffix.lstrip(".").upper(),
-            document.human_size(p.stat().st_size),
+            human_size(p.stat().st_size),
         )
         for p in em_release.downloads
     ]
@@ -140,16 +144,16 @@ def test_the_page_describes_itself_to_search_engines_and_social_media(
 
 def test_plotly_js_is_loaded_once_before_the_chart_script(em_release: BuildResult) -> None:
     scripts = [a["src"] for t, a in parse(em_release.page).tags if t == "script" and "src" in a]
-    assert scripts == [page.plotly_bundle().name, "statgen-charts.js"]
-    assert (em_release.folder / scripts[0]).read_bytes() == page.plotly_bundle().read_bytes()
+    assert scripts == [plotly_bundle().name, "statgen-charts.js"]
+    assert (em_release.folder / scripts[0]).read_bytes() == plotly_bundle().read_bytes()
 
 
 def test_without_node_modules_the_full_plotly_bundle_is_used_with_a_warning(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(page, "PLOTLY_BASIC", tmp_path / "missing.js")
-    with pytest.warns(UserWarning, match="npm ci"):
-        bundle = page.plotly_bundle()
+    monkeypatch.setattr(assets_mod, "PLOTLY_BASIC", tmp_path / "missing.js")
+    with pytest.warns(UserWarning, match="make vendor"):
+        bundle = plotly_bundle()
     assert bundle.name == "plotly.min.js"
     assert bundle.is_file()
 
@@ -206,9 +210,7 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
         "2026-q2/index.html",
         "2025-q4/index.html",
     ]
-    assert (releases / "statgen.css").read_bytes() == document.assets(["statgen.css"])[
-        0
-    ].read_bytes()
+    assert (releases / "statgen.css").read_bytes() == assets(["statgen.css"])[0].read_bytes()
 
 
 def test_publishing_writes_the_site_index_the_pages_links_lead_to(pilot_site: dict) -> None:
@@ -234,8 +236,8 @@ def test_the_quarto_engine_renders_the_same_page(em_release: BuildResult, tmp_pa
     """Quarto, where installed, gives a page with the same structure as Pandoc's."""
     qmd = tmp_path / "publication.qmd"
     shutil.copyfile(em_release.folder / "publication.qmd", qmd)
-    assert document.render(qmd, tmp_path / "quarto.html", "quarto") == "quarto"
-    document.render(qmd, tmp_path / "pandoc.html", "pandoc")
+    assert render(qmd, tmp_path / "quarto.html", "quarto") == "quarto"
+    render(qmd, tmp_path / "pandoc.html", "pandoc")
 
     def outline(path: Path) -> list[tuple[str, str]]:
         return [

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import ROOT, VNU_JAR, Pilot, pilot_slugs, require, require_node_modules
 
-from statgen import diff
 from statgen.errors import StatgenError
+from statgen.review import diff
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -12,11 +12,11 @@ import pytest
 from conftest import TODAY
 from test_disclosure import PUBLICATION, make_table
 
-from statgen import qa
 from statgen.config import Checks, Reconcile
 from statgen.errors import CheckError
 from statgen.periods import Periods, Quarter
-from statgen.release import BuildResult, build
+from statgen.pipeline import BuildResult, build
+from statgen.review import qa
 
 
 def test_report_written_with_the_build(em_release: BuildResult) -> None:

@@ -11,7 +11,7 @@ import polars as pl
 from openpyxl import load_workbook
 
 from statgen.periods import Quarter
-from statgen.release import BuildResult
+from statgen.pipeline import BuildResult
 
 
 class Text(HTMLParser):
@@ -178,8 +178,8 @@ def test_commentary_cannot_quote_an_unpublished_cell(em_release: BuildResult) ->
     import pytest
 
     from statgen import tables as tables_mod
-    from statgen.document import Context
     from statgen.errors import TemplateError
+    from statgen.outputs.page.commentary import Context
     from statgen.periods import Periods
 
     # The median days of a device type with no orders started is [z]: nothing to quote.

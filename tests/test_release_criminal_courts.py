@@ -11,7 +11,7 @@ import re
 import pytest
 from conftest import small_build
 
-from statgen.release import BuildResult
+from statgen.pipeline import BuildResult
 
 
 @pytest.fixture(scope="module")

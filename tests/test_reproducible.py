@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT, TODAY
 from typer.testing import CliRunner
 
-from statgen import manifest
 from statgen.cli import app
-from statgen.release import BuildResult, build
+from statgen.lifecycle import manifest
+from statgen.pipeline import BuildResult, build
 
 
 def hashes(folder: Path) -> dict[str, str]:

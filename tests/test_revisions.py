@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 from conftest import copy_project
 
-from statgen import revisions
 from statgen.config import load_publication
+from statgen.lifecycle.publish import publish
 from statgen.periods import Quarter
-from statgen.publish import publish
-from statgen.release import BuildResult, build
+from statgen.pipeline import BuildResult, build
+from statgen.protection import revisions
 
 SLUG = "electronic-monitoring"
 TODAY = dt.date(2026, 11, 25)
@@ -126,8 +126,8 @@ def test_same_extract_revises_nothing(two_releases, tmp_path: Path, root: Path) 
 def test_provisional_quarters_are_marked_p(tmp_path: Path, root: Path) -> None:
     from statgen import tables as tables_mod
     from statgen.extracts import load
+    from statgen.extracts.sample import write_sample
     from statgen.periods import Periods
-    from statgen.sample_data import write_sample
 
     publication = load_publication(root / "publications" / SLUG)
     write_sample(publication, tmp_path, scale=0.005)

@@ -11,9 +11,9 @@ from python_calamine import CalamineWorkbook
 from workbooks import CREATED, RISKY, tiny_model
 
 from statgen.errors import CheckError
-from statgen.spreadsheets import write_workbooks
-from statgen.spreadsheets.check import check_file
-from statgen.spreadsheets.read import read_workbook
+from statgen.outputs.spreadsheets import write_workbooks
+from statgen.outputs.spreadsheets.check import check_file
+from statgen.outputs.spreadsheets.read import read_workbook
 
 FORMATS = ["ods", "xlsx"]
 
@@ -173,7 +173,7 @@ def test_a_release_that_fails_its_check_is_not_written(
 ) -> None:
     from conftest import small_build
 
-    import statgen.spreadsheets.xlsx as xlsx
+    import statgen.outputs.spreadsheets.xlsx as xlsx
 
     monkeypatch.setattr(xlsx, "FONT", "Times New Roman")
     with pytest.raises(CheckError, match=r"(?s)Cover!A1: font 'Times New Roman'.*and \d+ more"):

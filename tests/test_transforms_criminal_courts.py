@@ -23,8 +23,8 @@ from statgen import tables as tables_mod
 from statgen.config import load_publication
 from statgen.errors import ExtractError
 from statgen.extracts import load
+from statgen.extracts.sample import write_sample
 from statgen.periods import Periods, Quarter
-from statgen.sample_data import write_sample
 from statgen.tables import StatTable
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from statgen.presentation import Cell, Grid, Header
-from statgen.spreadsheets.model import ONE_TABLE, Line, Sheet, WorkbookModel, shorthand_lines
+from statgen.outputs.grid import Cell, Grid, Header
+from statgen.outputs.spreadsheets.model import (
+    ONE_TABLE,
+    Line,
+    Sheet,
+    WorkbookModel,
+    shorthand_lines,
+)
 
 RISKY = ["=SUM(A1:A2)", "+44 20 7946 0000", "-5 degrees", "@home"]
 """Row labels that a spreadsheet would take for formulas if written carelessly."""

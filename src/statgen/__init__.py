@@ -29,7 +29,7 @@ __all__ = [
 
 
 def build(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Build a release (see :func:`statgen.release.build`)."""
-    from statgen.release import build as _build
+    """Build a release (see :func:`statgen.pipeline.build`)."""
+    from statgen.pipeline import build as _build
 
     return _build(*args, **kwargs)

@@ -83,8 +83,8 @@ def _build_one(
     sample: bool,
     wait: float = 0.0,
 ) -> None:
-    from statgen.release import STAGES, build
-    from statgen.sample_data import has_extracts, write_sample
+    from statgen.extracts.sample import has_extracts, write_sample
+    from statgen.pipeline import STAGES, build
 
     publication = load_publication(root / "publications" / slug)
     folder = extracts or publication.extracts_path(root)
@@ -207,7 +207,7 @@ def publish(
     debug: DEBUG = False,
 ) -> None:
     """Promote the latest signed-off draft to releases/<slug>/<period>/ (no draft banner)."""
-    from statgen.publish import publish as do_publish
+    from statgen.lifecycle.publish import publish as do_publish
 
     with _errors(debug):
         result = do_publish(
@@ -247,7 +247,7 @@ def diff(
     debug: DEBUG = False,
 ) -> None:
     """Write an HTML report for reviewers of what changed between two builds."""
-    from statgen import diff as diff_mod
+    from statgen.review import diff as diff_mod
 
     with _errors(debug):
         if pub:
@@ -264,7 +264,7 @@ def verify(
     debug: DEBUG = False,
 ) -> None:
     """Recompute every file's SHA-256 and compare with the manifest (exit 1 on any mismatch)."""
-    from statgen.manifest import verify as do_verify
+    from statgen.lifecycle.manifest import verify as do_verify
 
     with _errors(debug):
         problems = do_verify(folder)
@@ -298,7 +298,7 @@ def sample_data(
     debug: DEBUG = False,
 ) -> None:
     """Generate realistic, seeded sample extracts for a publication."""
-    from statgen.sample_data import write_sample
+    from statgen.extracts.sample import write_sample
 
     with _errors(debug):
         if fmt not in ("parquet", "csv"):
@@ -316,7 +316,7 @@ def check(
 ) -> None:
     """Audit spreadsheets (any XLSX or ODS) against the Analysis Function accessibility
     checklist; print each failure with its sheet and cell, and exit 1 if any fails."""
-    from statgen.spreadsheets.check import check_file
+    from statgen.outputs.spreadsheets.check import check_file
 
     with _errors(debug):
         reports = [check_file(f) for f in files]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statgen import disclosure, revisions
 from statgen.config import Publication
 from statgen.periods import Quarter
+from statgen.protection import disclosure, revisions
 from statgen.tables import StatTable
 
 

@@ -11,8 +11,7 @@ from typing import Literal
 import polars as pl
 
 from statgen.config import Measure, Publication
-from statgen.periods import Quarter
-from statgen.tables import QUARTER, StatTable, marker_column
+from statgen.tables import StatTable, category_label, marker_column
 
 Format = Literal["text", "integer", "decimal1", "percent1"]
 
@@ -91,11 +90,6 @@ def format_number(value: float | int, fmt: Format) -> str:
     if fmt == "percent1":
         return f"{value:,.1f}%"
     return str(value)
-
-
-def category_label(dim: str, value: str) -> str:
-    """How a category reads: quarter codes become "Jan to Mar 2025"."""
-    return Quarter.parse(value).label if dim == QUARTER and value != "Total" else value
 
 
 def layout(publication: Publication, table: StatTable) -> Grid:

@@ -23,8 +23,11 @@ from typing import Any
 
 import polars as pl
 
-from statgen import document, drafts, manifest, page
 from statgen.errors import StatgenError
+from statgen.lifecycle import drafts, manifest
+from statgen.outputs.assets import plotly_bundle
+from statgen.outputs.page.assemble import copy_assets
+from statgen.outputs.page.html import human_size
 from statgen.periods import Quarter
 
 DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
@@ -387,12 +390,12 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
         *_files_html(files),
     ]
     out.mkdir(parents=True, exist_ok=True)
-    page.copy_assets(out, with_charts=bool(numbers))
+    copy_assets(out, with_charts=bool(numbers))
     scripts = ""
     if numbers:
         scripts = "".join(
             f'<script defer src="{js}"></script>\n'
-            for js in (page.plotly_bundle().name, "statgen-charts.js")
+            for js in (plotly_bundle().name, "statgen-charts.js")
         )
     report.path.write_text(_page(title, "\n".join(body), scripts), encoding="utf-8")
     return report
@@ -586,8 +589,8 @@ def _files_html(files: list[tuple[str, str, int | None, int | None]]) -> list[st
         [
             path,
             change,
-            document.human_size(a) if a is not None else "-",
-            document.human_size(b) if b is not None else "-",
+            human_size(a) if a is not None else "-",
+            human_size(b) if b is not None else "-",
         ]
         for path, change, a, b in files
     ]
@@ -609,8 +612,8 @@ def _files_html(files: list[tuple[str, str, int | None, int | None]]) -> list[st
 
 def default_pair(root: Path, slug: str, period: Quarter | None) -> tuple[Path, Path]:
     """The latest draft, and the last published release of its period (else the draft before)."""
-    from statgen.publish import version_folder, versions
-    from statgen.release import quarter_slug
+    from statgen.lifecycle.publish import version_folder, versions
+    from statgen.pipeline import quarter_slug
 
     base = root / "build" / slug
     if period is None:

@@ -16,13 +16,13 @@ from typing import Literal
 import jinja2
 import polars as pl
 
-from statgen import disclosure
 from statgen.config import Publication, Reconcile
-from statgen.document import Context, fill
 from statgen.errors import CheckError, StatgenError
+from statgen.outputs.grid import format_number
+from statgen.outputs.page.commentary import Context, fill
 from statgen.periods import Periods, Quarter
-from statgen.presentation import category_label, format_number
-from statgen.tables import QUARTER, StatTable, table_quarters
+from statgen.protection import disclosure
+from statgen.tables import QUARTER, StatTable, category_label, table_quarters
 
 Status = Literal["pass", "warn", "fail"]
 MAX_DETAILS = 50

@@ -6,22 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any
 
-import plotly
 from markupsafe import Markup
 
-from statgen import charts as charts_mod
-from statgen import document
 from statgen.config import Publication
+from statgen.outputs import charts as charts_mod
+from statgen.outputs.assets import assets, plotly_bundle
+from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.html import human_size
+from statgen.outputs.page.render import front_matter
 from statgen.periods import Quarter, format_date
 
 
 def page_source(
     publication: Publication,
-    context: document.Context,
+    context: Context,
     period: Quarter,
     release_date: dt.date,
     next_release: dt.date | None,
@@ -31,7 +32,8 @@ def page_source(
 ) -> str:
     """The Quarto markdown of the page: front matter, commentary, tables, downloads.
 
-    Drafts are stamped afterwards (:mod:`statgen.drafts`): ``statgen_draft``, ``draft_label``
+    Drafts are stamped afterwards (:mod:`statgen.lifecycle.drafts`): ``statgen_draft``,
+    ``draft_label``
     and ``embargo`` show the "Draft: not for publication" banner and keep search engines away.
     """
     title = f"{publication.title}: {period.long_label}"
@@ -54,12 +56,12 @@ def page_source(
                 "href": rel,
                 "title": label,
                 "format": fmt,
-                "size": document.human_size(path.stat().st_size),
+                "size": human_size(path.stat().st_size),
             }
         )
     # The commentary was rendered with autoescaping already: insert it as it is.
-    commentary = Markup(document.fill(publication, context, publication.commentary))
-    body = document.fill(
+    commentary = Markup(fill(publication, context, publication.commentary))
+    body = fill(
         publication,
         context,
         "publication.qmd.j2",
@@ -91,7 +93,7 @@ def page_source(
         "format": {"html": {"minimal": True, "embed-resources": False}},
     }
     jsonld = dataset_jsonld(publication, period, release_date, links)
-    return document.front_matter(meta, {"jsonld": jsonld}) + "\n" + body
+    return front_matter(meta, {"jsonld": jsonld}) + "\n" + body
 
 
 def dataset_jsonld(
@@ -127,32 +129,12 @@ def dataset_jsonld(
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
-PLOTLY_BASIC = (
-    document.TEMPLATES.parent / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
-)
-"""The plotly.js "basic" bundle (scatter, bar, pie: all statgen draws), installed by ``npm ci``."""
-
-
-def plotly_bundle() -> Path:
-    """The plotly.js file to ship beside a page: the basic bundle (about 1 MB) when ``npm ci``
-    has installed it, otherwise the full bundle inside the plotly Python package (about 4.6 MB),
-    with a warning, so a release can still be built on a machine without npm."""
-    if PLOTLY_BASIC.is_file():
-        return PLOTLY_BASIC
-    warnings.warn(
-        f"{PLOTLY_BASIC} is missing, so pages ship the full plotly.js bundle (over the 1.5 MB "
-        "page budget): run `npm ci` (or `make release`, which runs it) in the statgen folder",
-        stacklevel=1,  # one warning per run, however many pages
-    )
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
 def copy_assets(staging: Path, with_charts: bool) -> None:
     """Copy the stylesheet, and for pages with charts the chart script and plotly.js (once)."""
-    for asset in document.assets(["statgen.css"]):
+    for asset in assets(["statgen.css"]):
         shutil.copyfile(asset, staging / asset.name)
     if with_charts:
-        for asset in document.assets(["statgen-charts.js"]):
+        for asset in assets(["statgen-charts.js"]):
             shutil.copyfile(asset, staging / asset.name)
         bundle = plotly_bundle()
         shutil.copyfile(bundle, staging / bundle.name)

@@ -20,8 +20,7 @@ import polars as pl
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError
 from statgen.periods import Quarter
-from statgen.presentation import category_label
-from statgen.tables import QUARTER, StatTable, marker_column
+from statgen.tables import QUARTER, StatTable, category_label, marker_column
 
 REVISED = "r"
 PROVISIONAL = "p"

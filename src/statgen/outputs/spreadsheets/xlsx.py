@@ -15,8 +15,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from statgen.presentation import Cell, Format, Grid
-from statgen.spreadsheets.model import Sheet, WorkbookModel, column_widths
+from statgen.outputs.grid import Cell, Format, Grid
+from statgen.outputs.spreadsheets.model import Sheet, WorkbookModel, column_widths
 
 FONT = "Arial"
 NUMBER_FORMATS: dict[Format, str] = {

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from statgen.spreadsheets.check import check_or_raise
-from statgen.spreadsheets.model import Line, Sheet, WorkbookModel, build_model
-from statgen.spreadsheets.ods import write_ods
-from statgen.spreadsheets.xlsx import write_xlsx
+from statgen.outputs.spreadsheets.check import check_or_raise
+from statgen.outputs.spreadsheets.model import Line, Sheet, WorkbookModel, build_model
+from statgen.outputs.spreadsheets.ods import write_ods
+from statgen.outputs.spreadsheets.xlsx import write_xlsx
 
 __all__ = ["Line", "Sheet", "WorkbookModel", "build_model", "write_workbooks"]
 

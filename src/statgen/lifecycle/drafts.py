@@ -240,7 +240,7 @@ def write_index(base: Path, title: str) -> Path:
 </body>
 </html>
 """
-    from statgen.document import assets
+    from statgen.outputs.assets import assets
 
     shutil.copyfile(assets(["statgen.css"])[0], base / ".statgen.css.tmp")
     (base / ".statgen.css.tmp").replace(base / "statgen.css")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from statgen.config import Publication
+from statgen.outputs.grid import SHORTHAND, Cell, Grid, Header, layout
 from statgen.periods import Quarter, format_date
-from statgen.presentation import SHORTHAND, Cell, Grid, Header, layout
 from statgen.tables import StatTable
 
 ONE_TABLE = "This worksheet contains one table."

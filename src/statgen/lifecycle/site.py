@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from statgen import document
 from statgen.config import Publication, load_publication
 from statgen.errors import StatgenError
+from statgen.outputs.assets import assets
+from statgen.outputs.page.html import raw
+from statgen.outputs.page.render import front_matter, render
 from statgen.periods import Quarter, format_date
 
 SITE_TITLE = "Statistics"
@@ -133,11 +135,11 @@ def site_source(collections: list[Collection]) -> str:
         body.append(f"## {_md(c.title)} {{#{c.slug}}}\n")
         if c.summary:
             body.append(f"{_md(c.summary)}\n")
-        body.append(str(document.raw(_release_list(c, f"{c.slug}/"))))
+        body.append(str(raw(_release_list(c, f"{c.slug}/"))))
         body.append(f"[All releases of {_md(c.title)}]({c.slug}/index.html)\n")
     if not collections:
         body.append("No releases have been built yet.\n")
-    return document.front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
+    return front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
         "\n" + "\n".join(body)
     )
 
@@ -156,9 +158,9 @@ def collection_source(collection: Collection) -> str:
         "## Releases {#releases}\n",
         f"The latest release covers {latest.period.long_label}. Every release is listed, newest "
         "first.\n",
-        str(document.raw(_release_list(collection, ""))),
+        str(raw(_release_list(collection, ""))),
     ]
-    return document.front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
+    return front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
         "\n" + "\n".join(body)
     )
 
@@ -173,7 +175,7 @@ def write_indexes(root: Path, releases: Path, work: Path) -> list[Path]:
     """Rewrite ``releases/index.html`` and each publication's index; returns the pages written."""
     collections = releases_on_disk(releases, root)
     work.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(document.assets(["statgen.css"])[0], releases / "statgen.css")
+    shutil.copyfile(assets(["statgen.css"])[0], releases / "statgen.css")
     written = []
     pages = [(releases, site_source(collections))]
     pages += [(releases / c.slug, collection_source(c)) for c in collections]
@@ -183,7 +185,7 @@ def write_indexes(root: Path, releases: Path, work: Path) -> list[Path]:
         qmd.write_text(source, encoding="utf-8")
         # Rendered beside the old index, then renamed over it: never half written.
         partial = folder / ".index.html.partial"
-        document.render(qmd, partial)
+        render(qmd, partial)
         partial.replace(folder / "index.html")
         written.append(folder / "index.html")
     return written

@@ -1,9 +1,5 @@
-"""Tidy statistical tables: run the publication's transforms, add totals, order categories.
-
-A transform is a pure function in ``publications/<slug>/transforms.py`` that takes extracts (as
-lazy frames, by parameter name) and ``periods`` and returns a tidy lazy frame: one column per
-dimension and one per measure. This module turns those into :class:`StatTable` values.
-"""
+"""Run a publication's transforms and finish their output into statistical tables (all
+categories, zeros, totals)."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ import importlib.util
 import inspect
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from types import ModuleType
@@ -22,66 +17,7 @@ import polars as pl
 from statgen.config import Publication, Table
 from statgen.errors import ConfigError, StatgenError
 from statgen.periods import Periods, Quarter
-
-TOTAL = "Total"
-QUARTER = "quarter"
-
-
-def marker_column(measure: str) -> str:
-    """Name of the column holding a measure's shorthand marker (``c``, ``r``, ``x``...)."""
-    return f"{measure}__marker"
-
-
-@dataclass(frozen=True)
-class StatTable:
-    """A computed table: tidy data plus the config that says how to show it.
-
-    ``data`` has one String column per dimension (categories in display order), one column per
-    measure and, for each measure, a marker column (null, or a shorthand code such as ``c``).
-    """
-
-    spec: Table
-    number: int
-    sheet: str
-    data: pl.DataFrame
-    categories: dict[str, list[str]]
-    notes_extra: list[str] = field(default_factory=list)
-    absent_quarters: tuple[str, ...] = ()
-    """Quarters the table covers for which the transform returned no rows at all."""
-
-    @property
-    def id(self) -> str:
-        """The table's id."""
-        return self.spec.id
-
-    @property
-    def caption(self) -> str:
-        """ "Table 1: <title>"."""
-        return f"Table {self.number}: {self.spec.title}"
-
-    def value(self, measure: str | None = None, **keys: Any) -> Any:
-        """The value of one cell, addressed by dimension values (quarters as codes or Quarter)."""
-        measure = measure or self.spec.measures[0].name
-        row = self.row(**keys)
-        return row[measure]
-
-    def row(self, **keys: Any) -> dict[str, Any]:
-        """The one tidy row with these dimension values."""
-        dims = self.spec.dims
-        unknown = [k for k in keys if k not in dims]
-        missing = [d for d in dims if d not in keys]
-        if unknown or missing:
-            raise StatgenError(
-                f"table {self.id!r}: address a cell by all of its dimensions {dims}"
-                f" (unknown: {unknown}, missing: {missing})"
-            )
-        cond = pl.lit(True)
-        for k, v in keys.items():
-            cond = cond & (pl.col(k) == (v.code if isinstance(v, Quarter) else str(v)))
-        rows = self.data.filter(cond).to_dicts()
-        if len(rows) != 1:
-            raise StatgenError(f"table {self.id!r}: no cell at {keys}")
-        return rows[0]
+from statgen.tables.model import QUARTER, TOTAL, StatTable, marker_column
 
 
 def load_transforms(publication: Publication) -> ModuleType:
@@ -248,37 +184,3 @@ def _add_totals(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
             )
             parts.append(summed.select(frame.columns))
     return pl.concat(parts, how="vertical_relaxed")
-
-
-def quarter_code(date: pl.Expr) -> pl.Expr:
-    """Expression: the quarter code (``2025Q1``) of a date column."""
-    # concat_str rather than pl.format: in Polars 2.1 pl.format panics ("i < self.len()") in the
-    # streaming engine on some filtered, multi-chunk frames (seen on 1.5M-row Parquet extracts).
-    return pl.concat_str(
-        date.dt.year().cast(pl.String), pl.lit("Q"), date.dt.quarter().cast(pl.String)
-    )
-
-
-def group_by_quarter(
-    frame: pl.LazyFrame, date: str, *by: str | pl.Expr, **aggs: pl.Expr
-) -> pl.LazyFrame:
-    """Aggregate ``frame`` by the quarter of its ``date`` column (as ``quarter``, a code such as
-    ``2025Q1``) and ``by``: ``group_by_quarter(cases, "receipt_date", "court_type", n=pl.len())``.
-    """
-    # Grouped on the quarter's first day (a number) and labelled afterwards: grouping millions
-    # of rows on text codes takes several times longer.
-    start = "__statgen_quarter_start"
-    return (
-        frame.group_by(pl.col(date).dt.truncate("1q").alias(start), *by)
-        .agg(**aggs)
-        .with_columns(quarter_code(pl.col(start)).alias(QUARTER))
-        .drop(start)
-    )
-
-
-def quarter_ends(periods: Periods) -> pl.LazyFrame:
-    """A lazy frame of the series: ``quarter`` code and ``quarter_end`` date, oldest first."""
-    return pl.LazyFrame(
-        {QUARTER: periods.codes, "quarter_end": periods.ends},
-        schema={QUARTER: pl.String, "quarter_end": pl.Date},
-    )

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from statgen.config import Publication
-from statgen.presentation import SHORTHAND, category_label
-from statgen.tables import StatTable
+from statgen.outputs.grid import SHORTHAND
+from statgen.tables import StatTable, category_label
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 """The Open Government Licence v3.0."""

@@ -5,7 +5,7 @@ write CSVs -> write workbooks -> draw charts -> fill, stamp and render the page 
 manifest -> move into place as ``build/<slug>/<period>/draft-<n>/``.
 Everything is written to a hidden temporary folder beside the destination and renamed into place
 only when every stage succeeded, so a failed or killed build never leaves a half-written draft.
-Only ``statgen publish`` (:mod:`statgen.publish`) writes ``releases/``.
+Only ``statgen publish`` (:mod:`statgen.lifecycle.publish`) writes ``releases/``.
 """
 
 from __future__ import annotations
@@ -20,27 +20,23 @@ from pathlib import Path
 
 import polars as pl
 
-from statgen import (
-    cache,
-    document,
-    drafts,
-    extracts,
-    lock,
-    manifest,
-    page,
-    protect,
-    qa,
-    revisions,
-    sample_data,
-)
-from statgen import charts as charts_mod
+from statgen import extracts
+from statgen import protection as protect
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
-from statgen.csvw_meta import write_csvw
 from statgen.errors import ExtractError, Problem, StatgenError
+from statgen.extracts import sample as sample_data
+from statgen.lifecycle import cache, drafts, lock, manifest
+from statgen.outputs import charts as charts_mod
+from statgen.outputs.csvw import write_csvw
+from statgen.outputs.grid import tidy
+from statgen.outputs.page import assemble as page
+from statgen.outputs.page.commentary import Context, render_text
+from statgen.outputs.page.render import render
+from statgen.outputs.spreadsheets import build_model, write_workbooks
 from statgen.periods import Periods, Quarter, latest_complete
-from statgen.presentation import tidy
-from statgen.spreadsheets import build_model, write_workbooks
+from statgen.protection import revisions
+from statgen.review import qa
 
 Stage = Callable[[str], contextlib.AbstractContextManager[None]]
 
@@ -121,7 +117,7 @@ def build(
     """Build the next draft of publication ``slug`` into ``build/<slug>/<period>/draft-<n>/``.
 
     Holds the publication's lock for the whole build: a second build of the same publication
-    waits up to ``wait`` seconds, then refuses with :class:`statgen.lock.LockError`.
+    waits up to ``wait`` seconds, then refuses with :class:`statgen.lifecycle.lock.LockError`.
     ``releases_dir`` (default ``releases/``) is only read: the previous published release is
     the baseline for revisions.
     """
@@ -206,14 +202,14 @@ def _build(
         with step(STAGES[3]):
             model = build_model(publication, period, tables, release_date, next_release)
             write_workbooks(model, staging / name)  # ODS + XLSX, checked; CheckError if not
-        context = document.Context(
+        context = Context(
             publication,
             periods,
             by_id,
             csv_sizes={t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in tables},
         )
         with step(STAGES[4]):
-            drawn = charts_mod.draw(publication, by_id, context.names(), document.render_text)
+            drawn = charts_mod.draw(publication, by_id, context.names(), render_text)
             context.charts = {c.id: c for c in drawn}
         with step(STAGES[5]):
             downloads = _downloads(staging, name, tables)
@@ -230,7 +226,7 @@ def _build(
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=stamp.front_matter()), encoding="utf-8")
             page.copy_assets(staging, with_charts=bool(drawn))
-            engine = document.render(qmd, staging / "index.html")
+            engine = render(qmd, staging / "index.html")
             ran.append("page")
         with step(STAGES[6]):
             # The QA report sits beside the drafts; a failed check stops the build here.

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from statgen import document, drafts, lock, manifest, signoff, site
 from statgen.config import load_publication
 from statgen.errors import StatgenError
+from statgen.lifecycle import drafts, lock, manifest, signoff, site
+from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
-from statgen.release import quarter_slug
+from statgen.pipeline import quarter_slug
 
 LONDON = ZoneInfo("Europe/London")
 NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
@@ -139,7 +140,7 @@ def publish(
             add = {"correction": notice} if notice else {}
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
-            document.render(qmd, staging / "index.html", meta["parameters"].get("engine"))
+            render(qmd, staging / "index.html", meta["parameters"].get("engine"))
             qmd.unlink()
             record = {k: v for k, v in meta.items() if k not in ("files", "draft")}
             record["published"] = {

@@ -9,37 +9,25 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
-import subprocess
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import pypandoc
-import yaml
 from markupsafe import Markup
 
-from statgen.charts import DrawnChart
 from statgen.config import Publication
-from statgen.errors import RenderError, StatgenError, TemplateError
+from statgen.errors import StatgenError, TemplateError
+from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.charts import DrawnChart
+from statgen.outputs.grid import SHORTHAND, format_number, layout
+from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
 from statgen.periods import Periods, Quarter
-from statgen.presentation import SHORTHAND, Cell, Grid, Header, format_number, layout
 from statgen.tables import StatTable
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-FRAGMENTS = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES / "fragments")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=False,
-)
-"""HTML fragments statgen writes into pages (autoescaped: data never becomes markup)."""
 
 
 @dataclass(frozen=True)
-class Source:
+class Cited:
     """Where a figure came from: a table, a measure and the cell's dimension values."""
 
     table: str
@@ -53,7 +41,7 @@ class Figure:
 
     value: float
     format: str = "integer"
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Cited, ...] = ()
 
     def __str__(self) -> str:
         return format_number(self.value, self.format)  # type: ignore[arg-type]
@@ -121,7 +109,7 @@ class Context:
                 f"or not applicable), so the commentary cannot quote it: guard the sentence "
                 f'with {{% if published("{table}", ...) %}} or quote another figure'
             )
-        figure = Figure(raw, m.format, (Source(table, m.name, key),))
+        figure = Figure(raw, m.format, (Cited(table, m.name, key),))
         self.quoted.append(figure)
         return figure
 
@@ -230,49 +218,6 @@ class Context:
         }
 
 
-def raw(fragment: str) -> Markup:
-    """Wrap HTML as a raw block both Pandoc and Quarto pass through untouched."""
-    return Markup(f"\n\n```{{=html}}\n{fragment}\n```\n\n")
-
-
-def grid_html(grid: Grid, table_id: str, caption: str) -> str:
-    """An accessible HTML table: caption, column and row headers with scope, numbers right."""
-    esc = html.escape
-
-    def header(h: Header) -> str:
-        cls = "govuk-table__header" + (" govuk-table__header--numeric" if h.numeric else "")
-        text = "<br>".join(esc(p) for p in h.text.split("\n"))
-        return f'<th scope="col" class="{cls}">{text}</th>'
-
-    # Body cells carry no classes (the stylesheet right-aligns a data table's cells unless they
-    # are text): tables are most of a page's weight, and the page budget is 150 KB.
-    def cell(c: Cell, j: int) -> str:
-        if j < grid.label_columns:
-            return f'<th scope="row">{esc(c.text)}</th>'
-        open_tag = '<td class="statgen-text">' if c.format == "text" else "<td>"
-        return f"{open_tag}{esc(c.text)}</td>"
-
-    head = "".join(header(h) for h in grid.headers)
-    rows = "\n".join(
-        "<tr>" + "".join(cell(c, j) for j, c in enumerate(r)) + "</tr>" for r in grid.rows
-    )
-    return (
-        f'<div class="statgen-table-wrapper" role="region" '
-        f'aria-labelledby="{table_id}-caption" tabindex="0">\n'
-        f'<table class="govuk-table statgen-data-table" id="{table_id}">\n'
-        f'<caption class="govuk-table__caption" id="{table_id}-caption">{esc(caption)}</caption>\n'
-        f"<thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
-    )
-
-
-def human_size(size: int) -> str:
-    """A file size as GOV.UK shows it: "2 KB", "1.2 MB"."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def environment(folder: Path) -> jinja2.Environment:
     """Jinja2 set up for publication text: autoescaped (data can never inject HTML), strict."""
     return jinja2.Environment(
@@ -306,74 +251,3 @@ def fill(publication: Publication, context: Context, template: str, **extra: Any
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from None
-
-
-def escape_meta(value: Any) -> Any:
-    """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML through)."""
-    if isinstance(value, str):
-        return html.escape(value, quote=False)
-    if isinstance(value, dict):
-        return {k: escape_meta(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [escape_meta(v) for v in value]
-    return value
-
-
-def front_matter(meta: dict[str, Any], raw_html: dict[str, str]) -> str:
-    """YAML front matter: escaped metadata, plus raw HTML fields passed through verbatim."""
-    data = escape_meta(meta)
-    for key, fragment in raw_html.items():
-        data[key] = f"```{{=html}}\n{fragment}\n```\n"
-    return "---\n" + yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=1000) + "---\n"
-
-
-def engine() -> str:
-    """``quarto`` when the quarto command is on PATH, otherwise ``pandoc`` (pypandoc-binary)."""
-    return "quarto" if shutil.which("quarto") else "pandoc"
-
-
-def pandoc_args() -> list[str]:
-    """Arguments shared by both engines: the template, the Lua filter, the contents list."""
-    return [
-        "--standalone",
-        f"--template={TEMPLATES / 'page.html'}",
-        f"--lua-filter={TEMPLATES / 'filters' / 'statgen.lua'}",
-        "--toc",
-        "--toc-depth=2",
-        "--wrap=none",
-    ]
-
-
-def render(qmd: Path, out: Path, which: str | None = None) -> str:
-    """Render ``qmd`` to ``out`` (HTML); returns the engine used."""
-    which = which or engine()
-    try:
-        if which == "quarto":
-            # Quarto runs its bundled Pandoc with the same template and filter.
-            cmd = [
-                "quarto",
-                "render",
-                str(qmd),
-                "--to",
-                "html",
-                "--output",
-                out.name,
-                *pandoc_args(),
-            ]
-            subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=qmd.parent)
-            produced = qmd.parent / out.name
-            if produced != out:
-                shutil.move(produced, out)
-        else:
-            pypandoc.convert_file(
-                str(qmd), "html5", format="markdown", outputfile=str(out), extra_args=pandoc_args()
-            )
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        detail = getattr(exc, "stderr", None) or str(exc)
-        raise RenderError(f"{which} could not render {qmd.name}: {detail.strip()[:2000]}") from None
-    return which
-
-
-def assets(names: Iterable[str]) -> list[Path]:
-    """Paths of shared assets in ``templates/assets``."""
-    return [TEMPLATES / "assets" / n for n in names]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statgen.errors import CheckError
-from statgen.spreadsheets.read import (
+from statgen.outputs.spreadsheets.read import (
     CellFacts,
     SheetFacts,
     TableFacts,

@@ -16,8 +16,8 @@ import polars as pl
 from afcharts.af_colours import get_af_colours
 
 from statgen.config import Chart, Publication
-from statgen.presentation import category_label, format_number
-from statgen.tables import QUARTER, TOTAL, StatTable
+from statgen.outputs.grid import format_number
+from statgen.tables import QUARTER, TOTAL, StatTable, category_label
 
 
 @dataclass(frozen=True)

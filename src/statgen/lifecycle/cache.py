@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from statgen.config import Publication
-from statgen.manifest import sha256
+from statgen.lifecycle.manifest import sha256
 from statgen.periods import Quarter
 from statgen.tables import StatTable
 

@@ -33,8 +33,8 @@ from odf.table import (
 from odf.text import A, P
 from openpyxl.utils import get_column_letter
 
-from statgen.presentation import Cell, Format, Grid
-from statgen.spreadsheets.model import Line, Sheet, WorkbookModel, column_widths
+from statgen.outputs.grid import Cell, Format, Grid
+from statgen.outputs.spreadsheets.model import Line, Sheet, WorkbookModel, column_widths
 
 FONT = "Arial"
 DECIMALS: dict[Format, int] = {"integer": 0, "decimal1": 1, "percent1": 1, "text": 0}

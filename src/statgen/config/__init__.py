@@ -1,0 +1,43 @@
+"""A publication's configuration: strict models of ``publication.yaml`` and how it is read."""
+
+from statgen.config.models import (
+    SLUG,
+    Chart,
+    Checks,
+    Column,
+    Contact,
+    Disclosure,
+    Extract,
+    Measure,
+    Note,
+    Publication,
+    Reconcile,
+    Revisions,
+    Strict,
+    Table,
+    discover,
+    is_slug,
+    load_publication,
+    read_yaml,
+)
+
+__all__ = [
+    "SLUG",
+    "Chart",
+    "Checks",
+    "Column",
+    "Contact",
+    "Disclosure",
+    "Extract",
+    "Measure",
+    "Note",
+    "Publication",
+    "Reconcile",
+    "Revisions",
+    "Strict",
+    "Table",
+    "discover",
+    "is_slug",
+    "load_publication",
+    "read_yaml",
+]

@@ -1,0 +1,41 @@
+"""Files a build ships, found inside the package: templates, CSS, JS, the Lua filter and the
+vendored front-end bundles (``templates/vendor/``, copied from ``node_modules`` by ``make`` and
+shipped in the wheel). Nothing is looked up relative to a source checkout, so statgen installed
+from a wheel renders the same page."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from importlib.resources import files
+from pathlib import Path
+
+import plotly
+
+TEMPLATES = Path(str(files("statgen") / "templates"))
+"""The package's templates folder: page.html, the Jinja skeleton, fragments, filters, assets."""
+
+VENDOR = TEMPLATES / "vendor"
+"""Front-end bundles from npm packages, copied here by ``make`` (see the Makefile's ``vendor``)."""
+
+PLOTLY_BASIC = VENDOR / "plotly-basic.min.js"
+"""The plotly.js "basic" bundle (scatter, bar, pie: all statgen draws)."""
+
+
+def assets(names: Iterable[str]) -> list[Path]:
+    """Paths of shared assets in ``templates/assets``."""
+    return [TEMPLATES / "assets" / n for n in names]
+
+
+def plotly_bundle() -> Path:
+    """The plotly.js file to ship beside a page: the basic bundle (about 1 MB) when ``make`` has
+    vendored it, otherwise the full bundle inside the plotly Python package (about 4.6 MB),
+    with a warning, so a release can still be built on a machine without npm."""
+    if PLOTLY_BASIC.is_file():
+        return PLOTLY_BASIC
+    warnings.warn(
+        f"{PLOTLY_BASIC} is missing, so pages ship the full plotly.js bundle (over the 1.5 MB "
+        "page budget): run `make vendor` (or `make release`, which runs it) in the statgen folder",
+        stacklevel=1,  # one warning per run, however many pages
+    )
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

@@ -1,0 +1,63 @@
+"""HTML fragments statgen writes into pages: accessible tables, figures, raw blocks (all
+escaped)."""
+
+from __future__ import annotations
+
+import html
+
+import jinja2
+from markupsafe import Markup
+
+from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.grid import Cell, Grid, Header
+
+FRAGMENTS = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES / "fragments")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=False,
+)
+"""HTML fragments statgen writes into pages (autoescaped: data never becomes markup)."""
+
+
+def raw(fragment: str) -> Markup:
+    """Wrap HTML as a raw block both Pandoc and Quarto pass through untouched."""
+    return Markup(f"\n\n```{{=html}}\n{fragment}\n```\n\n")
+
+
+def grid_html(grid: Grid, table_id: str, caption: str) -> str:
+    """An accessible HTML table: caption, column and row headers with scope, numbers right."""
+    esc = html.escape
+
+    def header(h: Header) -> str:
+        cls = "govuk-table__header" + (" govuk-table__header--numeric" if h.numeric else "")
+        text = "<br>".join(esc(p) for p in h.text.split("\n"))
+        return f'<th scope="col" class="{cls}">{text}</th>'
+
+    # Body cells carry no classes (the stylesheet right-aligns a data table's cells unless they
+    # are text): tables are most of a page's weight, and the page budget is 150 KB.
+    def cell(c: Cell, j: int) -> str:
+        if j < grid.label_columns:
+            return f'<th scope="row">{esc(c.text)}</th>'
+        open_tag = '<td class="statgen-text">' if c.format == "text" else "<td>"
+        return f"{open_tag}{esc(c.text)}</td>"
+
+    head = "".join(header(h) for h in grid.headers)
+    rows = "\n".join(
+        "<tr>" + "".join(cell(c, j) for j, c in enumerate(r)) + "</tr>" for r in grid.rows
+    )
+    return (
+        f'<div class="statgen-table-wrapper" role="region" '
+        f'aria-labelledby="{table_id}-caption" tabindex="0">\n'
+        f'<table class="govuk-table statgen-data-table" id="{table_id}">\n'
+        f'<caption class="govuk-table__caption" id="{table_id}-caption">{esc(caption)}</caption>\n'
+        f"<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
+    )
+
+
+def human_size(size: int) -> str:
+    """A file size as GOV.UK shows it: "2 KB", "1.2 MB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -1,0 +1,77 @@
+"""The statistical table: tidy data plus the config that says how to show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from statgen.config import Table
+from statgen.errors import StatgenError
+from statgen.periods import Quarter
+
+TOTAL = "Total"
+QUARTER = "quarter"
+
+
+def marker_column(measure: str) -> str:
+    """Name of the column holding a measure's shorthand marker (``c``, ``r``, ``x``...)."""
+    return f"{measure}__marker"
+
+
+@dataclass(frozen=True)
+class StatTable:
+    """A computed table: tidy data plus the config that says how to show it.
+
+    ``data`` has one String column per dimension (categories in display order), one column per
+    measure and, for each measure, a marker column (null, or a shorthand code such as ``c``).
+    """
+
+    spec: Table
+    number: int
+    sheet: str
+    data: pl.DataFrame
+    categories: dict[str, list[str]]
+    notes_extra: list[str] = field(default_factory=list)
+    absent_quarters: tuple[str, ...] = ()
+    """Quarters the table covers for which the transform returned no rows at all."""
+
+    @property
+    def id(self) -> str:
+        """The table's id."""
+        return self.spec.id
+
+    @property
+    def caption(self) -> str:
+        """ "Table 1: <title>"."""
+        return f"Table {self.number}: {self.spec.title}"
+
+    def value(self, measure: str | None = None, **keys: Any) -> Any:
+        """The value of one cell, addressed by dimension values (quarters as codes or Quarter)."""
+        measure = measure or self.spec.measures[0].name
+        row = self.row(**keys)
+        return row[measure]
+
+    def row(self, **keys: Any) -> dict[str, Any]:
+        """The one tidy row with these dimension values."""
+        dims = self.spec.dims
+        unknown = [k for k in keys if k not in dims]
+        missing = [d for d in dims if d not in keys]
+        if unknown or missing:
+            raise StatgenError(
+                f"table {self.id!r}: address a cell by all of its dimensions {dims}"
+                f" (unknown: {unknown}, missing: {missing})"
+            )
+        cond = pl.lit(True)
+        for k, v in keys.items():
+            cond = cond & (pl.col(k) == (v.code if isinstance(v, Quarter) else str(v)))
+        rows = self.data.filter(cond).to_dicts()
+        if len(rows) != 1:
+            raise StatgenError(f"table {self.id!r}: no cell at {keys}")
+        return rows[0]
+
+
+def category_label(dim: str, value: str) -> str:
+    """How a category reads: quarter codes become "Jan to Mar 2025"."""
+    return Quarter.parse(value).label if dim == QUARTER and value != "Total" else value
