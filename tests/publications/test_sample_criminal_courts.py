@@ -13,7 +13,7 @@ import pytest
 
 from statgen.config import load_publication
 
-REPO_ROOT = Path(__file__).parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = REPO_ROOT / "publications" / "criminal-courts" / "sample.py"
 SMALL = 0.002
 

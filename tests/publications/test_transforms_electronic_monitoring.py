@@ -20,7 +20,7 @@ from statgen.extracts import load
 from statgen.periods import Periods, Quarter
 from statgen.tables import StatTable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = ["order_id", "person_id", "order_type", "device_type", "region", "sex", "age_at_start",
            "notification_date", "start_date", "end_date", "end_reason"]  # fmt: skip
 ORDERS = [

@@ -27,7 +27,7 @@ from statgen.extracts.sample import write_sample
 from statgen.periods import Periods, Quarter
 from statgen.tables import StatTable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PUBLICATION = ROOT / "publications" / "criminal-courts"
 TODAY = dt.date(2026, 11, 25)
 MC, CC = "Magistrates' court", "Crown Court"

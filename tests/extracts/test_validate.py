@@ -14,7 +14,7 @@ from statgen.config import load_publication
 from statgen.errors import ExtractError
 from statgen.extracts import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
 GOOD = {
     "order_id": ["O1", "O2", "O3", "O4"],

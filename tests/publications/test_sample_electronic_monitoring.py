@@ -15,7 +15,7 @@ import pytest
 
 from statgen.config import load_publication
 
-REPO_ROOT = Path(__file__).parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = REPO_ROOT / "publications" / "electronic-monitoring" / "sample.py"
 
 # The allowed values come from the publication's schema: the sample must pass statgen's checks.

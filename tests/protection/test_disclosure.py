@@ -8,41 +8,15 @@ from pathlib import Path
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tablemaking import PUBLICATION, make_table
 
 from statgen import tables
-from statgen.config import Disclosure, Measure, Publication, Table, load_publication
+from statgen.config import Disclosure, Measure, Table
 from statgen.protection import disclosure
 from statgen.tables import TOTAL, StatTable, marker_column
 
-ROOT = Path(__file__).resolve().parents[1]
-PUBLICATION = load_publication(ROOT / "publications" / "electronic-monitoring")
+ROOT = Path(__file__).resolve().parents[2]
 RULES = Disclosure()
-
-
-def make_table(
-    counts: dict[tuple[str, ...], int],
-    rows: list[str],
-    columns: str | None,
-    totals: list[str],
-    publication: Publication = PUBLICATION,
-) -> StatTable:
-    """A finished StatTable (totals added by statgen) from counts of the innermost cells."""
-    dims = [*rows, *([columns] if columns else [])]
-    spec = Table(
-        id="t",
-        title="Test table",
-        transform="t",
-        rows=rows,
-        columns=columns,
-        measures=[Measure(name="n", title="Count", unit="number")],
-        totals=totals,
-        sheet="Test",
-    )
-    frame = pl.DataFrame(
-        [dict(zip(dims, k, strict=True)) | {"n": v} for k, v in counts.items()],
-        schema={**{d: pl.String for d in dims}, "n": pl.Int64},
-    )
-    return tables.finish(publication, spec, frame, 1)
 
 
 def cells(table: StatTable, measure: str = "n") -> dict[tuple[str, ...], int | None]:

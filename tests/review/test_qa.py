@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import TODAY
-from test_disclosure import PUBLICATION, make_table
+from tablemaking import PUBLICATION, make_table
 
 from statgen.config import Checks, Reconcile
 from statgen.errors import CheckError

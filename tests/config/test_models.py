@@ -12,7 +12,7 @@ import yaml
 from statgen.config import load_publication
 from statgen.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def copy_with(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
