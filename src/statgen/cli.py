@@ -50,7 +50,13 @@ def _fail(exc: Exception, debug: bool) -> None:
         raise exc
     # Escaped: messages quote shorthand such as [c] and [note 1], which rich would take as markup.
     message = escape(str(exc))
-    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    code = getattr(exc, "code", "statgen-error")
+    console.print(
+        f"[bold red]Error {escape(f'[{code}]')}:[/] {message}",
+        highlight=False,
+        markup=True,
+        soft_wrap=True,
+    )
     raise typer.Exit(1)
 
 

@@ -1,28 +1,117 @@
-"""One exception family. The CLI turns any :class:`StatgenError` into a message and exit code 1."""
+"""Every error statgen raises on purpose, in one family, each kind with a stable code.
+
+The command line turns any :class:`StatgenError` into one message that starts with its code,
+and exit code 1 (a traceback only with ``--debug``). ``docs/errors.md`` lists every code with
+what to do about it; a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
 class StatgenError(Exception):
     """Base of every error statgen raises on purpose: the message says what to do."""
 
+    code = "statgen-error"
+    """Stable name of the kind of problem (shown with the message; listed in docs/errors.md)."""
+
 
 class ConfigError(StatgenError):
     """A publication.yaml (or other config) is wrong; the message names the file and the key."""
+
+    code = "config-invalid"
+
+
+class PeriodError(ConfigError):
+    """A period code (on the command line or in config) is not a period of the publication."""
+
+    code = "period-invalid"
 
 
 class TemplateError(StatgenError):
     """A commentary or page template could not be filled or rendered."""
 
+    code = "template-error"
+
+
+class UnknownNameError(TemplateError):
+    """Commentary names a table, chart, measure or category that does not exist."""
+
+    code = "unknown-name"
+
+
+class ZeroDenominatorError(TemplateError):
+    """Commentary divides by a figure that is zero (a share or change of nothing)."""
+
+    code = "zero-denominator"
+
+
+class TransformError(StatgenError):
+    """A publication's transform raised an exception or returned the wrong shape of table."""
+
+    code = "transform-failed"
+
 
 class RenderError(StatgenError):
     """The rendering engine (Quarto or Pandoc) failed."""
 
+    code = "render-failed"
+
 
 class CheckError(StatgenError):
     """A finished output failed one of its own checks, so it was not published."""
+
+    code = "output-check-failed"
+
+
+class QAError(CheckError):
+    """The QA checks of a draft failed; the QA report says which and where."""
+
+    code = "qa-failed"
+
+
+class WorkbookError(StatgenError):
+    """A spreadsheet given to ``statgen check`` cannot be opened or read."""
+
+    code = "workbook-unreadable"
+
+
+class LockError(StatgenError):
+    """Another build or publish of the same publication is running."""
+
+    code = "locked"
+
+
+class VerifyError(StatgenError):
+    """A folder has no readable manifest, so its files cannot be checked."""
+
+    code = "manifest-unreadable"
+
+
+class PublishError(StatgenError):
+    """A draft may not be published (yet): the message says what is missing."""
+
+    code = "publish-refused"
+
+
+class DiffError(StatgenError):
+    """Two builds cannot be compared (no drafts, or no baseline to compare with)."""
+
+    code = "diff-impossible"
+
+
+def known(names: Iterable[str], wrong: str, limit: int = 20) -> str:
+    """ "did you mean 'people-by-region'? (known: a, b, c)": the names to offer for a typo."""
+    names = sorted(set(names))
+    close = difflib.get_close_matches(wrong, names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(names[:limit]) + (
+        f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    )
+    return f"{hint}(known: {shown})"
 
 
 @dataclass(frozen=True)
@@ -60,6 +149,7 @@ class ExtractError(StatgenError):
 
     problems: list[Problem] = field(default_factory=list)
     hint: str = "Fix the extract (or the publication.yaml schema) and run the build again."
+    code = "extract-invalid"
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -70,3 +160,11 @@ class ExtractError(StatgenError):
         head = f"{n} problem{plural} found in the source extracts; nothing was published:"
         lines = [head, *(f"  - {p.describe()}" for p in self.problems), self.hint]
         return "\n".join(lines)
+
+
+def all_errors() -> list[type[StatgenError]]:
+    """Every kind of error, base first (for docs/errors.md and its test)."""
+    found: list[type[StatgenError]] = [StatgenError]
+    for cls in found:
+        found.extend(sorted(cls.__subclasses__(), key=lambda c: c.__name__))
+    return found

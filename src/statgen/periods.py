@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-from statgen.errors import ConfigError
+from statgen.errors import PeriodError
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTHS_LONG = [
@@ -30,7 +30,7 @@ class Quarter:
         """Read a code such as ``2025Q3`` (also ``2025-Q3``)."""
         m = _CODE.match(text.strip())
         if not m:
-            raise ConfigError(f"period {text!r} is not a quarter: write it as YYYYQn, e.g. 2025Q3")
+            raise PeriodError(f"period {text!r} is not a quarter: write it as YYYYQn, e.g. 2025Q3")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

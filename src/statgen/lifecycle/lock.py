@@ -13,11 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from statgen.errors import StatgenError
-
-
-class LockError(StatgenError):
-    """Another build or publish of the same publication holds the lock."""
+from statgen.errors import LockError
 
 
 @contextlib.contextmanager

@@ -17,14 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from statgen.config import Publication
-from statgen.errors import StatgenError
+from statgen.errors import StatgenError, VerifyError
 from statgen.periods import Quarter
 
 NAME = "manifest.json"
-
-
-class VerifyError(StatgenError):
-    """A release folder's files do not match its manifest."""
 
 
 def sha256(path: Path) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from statgen.config import load_publication
-from statgen.errors import StatgenError
+from statgen.errors import PublishError
 from statgen.lifecycle import drafts, lock, manifest, signoff, site
 from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
@@ -25,10 +25,6 @@ from statgen.pipeline import quarter_slug
 
 LONDON = ZoneInfo("Europe/London")
 NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
-
-
-class PublishError(StatgenError):
-    """A draft may not be published (yet): the message says what is missing."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import jinja2
 import polars as pl
 
 from statgen.config import Publication, Reconcile
-from statgen.errors import CheckError, StatgenError
+from statgen.errors import QAError, StatgenError
 from statgen.outputs.grid import format_number
 from statgen.outputs.page.commentary import Context, fill
 from statgen.periods import Periods, Quarter
@@ -63,7 +63,7 @@ class Report:
         for c in failed:
             lines.append(f"  - {c.name}: {c.summary}")
             lines.extend(f"      {d}" for d in c.details[:5])
-        raise CheckError("\n".join(lines))
+        raise QAError("\n".join(lines))
 
 
 def _where(table: StatTable, key: tuple[str, ...]) -> str:
