@@ -66,12 +66,12 @@ dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, lint
 release: $(VENV)/.installed $(NODE_MODULES) ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
 
-publish: $(VENV)/.installed ## Publish the latest signed-off draft to releases/ (PUB=slug PERIOD=2026Q3)
+publish: $(VENV)/.installed ## Publish a signed-off draft to releases/ (PUB=slug PERIOD=2026Q3 [DRAFT=n] [CORRECTION="text"] [OVERRIDE_EMBARGO=1])
 	@test -n "$(PUB)" -a -n "$(PERIOD)" || { echo "give PUB=slug PERIOD=2026Q3"; exit 1; }
-	$(STATGEN) publish $(PUB) $(PERIOD)
+	$(STATGEN) publish $(PUB) $(PERIOD) $(if $(DRAFT),--draft $(DRAFT)) $(if $(CORRECTION),--correction "$$CORRECTION") $(if $(OVERRIDE_EMBARGO),--override-embargo)
 
-diff: $(VENV)/.installed ## Compare builds for reviewers (PUB=slug [PERIOD=], or A=folder B=folder)
-	$(STATGEN) diff $(if $(A),$(A) $(B),--pub $(PUB) $(if $(PERIOD),--period $(PERIOD)))
+diff: $(VENV)/.installed ## Compare the latest draft with the last release (PUB=slug [PERIOD=] [AGAINST=draft|release|folder], or A=folder B=folder)
+	$(STATGEN) diff $(if $(A),$(A) $(B),--pub $(PUB) $(if $(PERIOD),--period $(PERIOD)) $(if $(AGAINST),--against $(AGAINST)))
 
 verify: $(VENV)/.installed ## Check a draft or release against its manifest (DIR=folder)
 	$(STATGEN) verify $(DIR)

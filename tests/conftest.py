@@ -154,6 +154,7 @@ def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | St
             draft = build(project, slug, today=TODAY)
             (project / "publications" / slug / "signoff.yaml").write_text(
                 f"approvals:\n  - period: {draft.period.code}\n    draft: {draft.draft}\n"
+                f"    outputs: {draft.outputs_short}\n"
                 "    approved_by: A. Reviewer\n    approved_on: 2026-11-25\n",
                 encoding="utf-8",
             )

@@ -133,14 +133,25 @@ def _build_one(
             wait=wait,
         )
     elapsed = time.perf_counter() - started
-    out.print(
-        f"\n[bold]{result.publication.title}, {result.period.long_label}[/]: draft {result.draft} "
-        f"(inputs {result.inputs_short}) built in {elapsed:.1f} s ({result.engine})"
+    heading = f"\n[bold]{result.publication.title}, {result.period.long_label}[/]: "
+    if result.unchanged:
+        out.print(
+            f"{heading}draft {result.draft} is unchanged (the same inputs, config, code and "
+            f"baseline as when it was built), so no new draft was made"
+        )
+    else:
+        out.print(
+            f"{heading}draft {result.draft} (inputs {result.inputs_short}) built in "
+            f"{elapsed:.1f} s ({result.engine})"
+        )
+        done = "computed" if "tables" in result.ran else "reused from the cache (inputs unchanged)"
+        out.print(f"  Tables: {done}")
+    compared = (
+        f"the release {result.baseline}" if result.baseline else "no release (none published yet)"
     )
-    done = (
-        "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
-    )
-    out.print(f"  Tables: {done}")
+    out.print(f"  Compared with: {compared}; figures revised: {result.revised}")
+    labels = {"pass": "pass", "warn": "warnings (see the QA report)", "fail": "fail"}
+    out.print(f"  QA: {labels.get(result.qa_status, result.qa_status)} ({result.folder / 'qa.html'})")
     out.print(f"  Page: {result.page}")
     reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
     out.print(f"  Reviewers' index: {reviewers}")
@@ -222,6 +233,10 @@ def publish(
         Optional[str],
         typer.Option(help="Publish a corrected version with this public correction notice."),
     ] = None,
+    draft: Annotated[
+        Optional[int],
+        typer.Option("--draft", help="The draft number to publish.", show_default="the latest"),
+    ] = None,
     out_dir: OUT = None,
     releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
@@ -241,6 +256,7 @@ def publish(
             work_dir=out_dir,
             releases_dir=releases_dir,
             wait=wait,
+            draft_number=draft,
         )
         note = " [bold red](embargo overridden)[/]" if result.embargo_overridden else ""
         out.print(
@@ -259,10 +275,17 @@ def diff(
         typer.Option(
             "--pub",
             help="Instead of two folders: compare this publication's latest draft with the "
-            "last release (or the draft before it).",
+            "latest published release (of its period, else the period before).",
         ),
     ] = None,
     period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
+    against: Annotated[
+        Optional[str],
+        typer.Option(
+            help="With --pub: compare with `release` (the default), `draft` (the draft before) "
+            "or a build folder.",
+        ),
+    ] = None,
     report_dir: Annotated[
         Optional[Path],
         typer.Option("--report", help="Report folder.", show_default="<out>/diff/<old>--<new>/"),
@@ -278,7 +301,9 @@ def diff(
     with _errors(debug):
         layout = Layout.at(root, out_dir, releases_dir)
         if pub:
-            old, new = diff_mod.default_pair(layout, pub, Quarter.parse(period) if period else None)
+            old, new = diff_mod.default_pair(
+                layout, pub, Quarter.parse(period) if period else None, against or "release"
+            )
         if old is None or new is None:
             raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
         report = diff_mod.write_report(old, new, report_dir or layout.diff_report(old, new))

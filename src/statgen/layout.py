@@ -7,7 +7,8 @@ reports are made and read back. Every other module asks a :class:`Layout`.
     <build>/<slug>/index.html                       the reviewers' index of its drafts
     <build>/<slug>/.lock  .cache/                   its build lock and table cache
     <build>/<slug>/<period>/draft-<n>/              one numbered draft
-    <build>/<slug>/<period>/qa.html  qa.json        the QA report of the latest draft
+    <build>/<slug>/<period>/draft-<n>/qa.html       its QA report (qa.json for machines)
+    <build>/<slug>/<period>/failed-qa/              the report of the last build that failed QA
     <build>/<slug>/preview/                         the live preview (never a numbered draft)
     <build>/diff/<old>--<new>/                      a diff report
     <build>/.site/                                  work folder of the site index
@@ -122,9 +123,13 @@ class Layout:
         )
         return sorted(q for p, q in found if q is not None and draft_numbers(p))
 
-    def qa_report(self, slug: str, period: Quarter) -> Path:
-        """The folder the QA report of a period's latest draft is written to."""
-        return self.period_drafts(slug, period)
+    def qa_report(self, slug: str, period: Quarter, number: int) -> Path:
+        """The folder a draft's QA report is written to: the draft's own folder."""
+        return self.draft(slug, period, number)
+
+    def failed_qa_report(self, slug: str, period: Quarter) -> Path:
+        """Where the QA report of a build that failed its checks goes (never into a draft)."""
+        return self.period_drafts(slug, period) / "failed-qa"
 
     def diff_report(self, old: Path, new: Path) -> Path:
         """``<build>/diff/<old>--<new>/``, named from the folders' last parts."""

@@ -11,6 +11,9 @@ Only ``statgen publish`` (:mod:`statgen.lifecycle.publish`) writes ``releases/``
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
+import json
 import datetime as dt
 import shutil
 import time
@@ -77,6 +80,16 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
+    unchanged: bool = False
+    """True when the inputs, config, code and baseline equal the latest draft's: no new draft."""
+    baseline: str | None = None
+    """The release the figures were compared with (its folder, relative to releases/)."""
+    revised: int = 0
+    """How many published figures were revised (or are now suppressed)."""
+    qa_status: str = ""
+    """The QA report's overall result: pass, warn or fail."""
+    outputs_short: str = ""
+    """The short hash of the draft's outputs (on its banner; a sign-off names it)."""
 
 
 def choose_period(
@@ -171,11 +184,18 @@ def _build(
         periods = Periods.ending(period, publication.series_quarters)
         # Revisions are judged against what was published, so they are never cached.
         previous = revisions.previous_release(publication, layout, period)
-        tables = protect.apply(publication, computed, period, previous)
+        baseline = revisions.baseline_record(layout, previous)
+        digest = manifest.inputs_digest(publication, hashes)
+        key = _build_key(publication, digest, baseline, requested, sample_data.is_sample(source_dir))
+        same = _same_as_latest(publication, layout, period, key)
+        if same is not None:
+            return same
+        public = protect.public_cells(computed, previous)
+        tables = protect.apply(publication, computed, period, previous, public)
+        revised = next((t.data.height for t in tables if t.id == "revisions"), 0)
     by_id = {t.id: t for t in tables}
     release_date = publication.release_date(period)
     next_release = publication.next_release_date(period)
-    digest = manifest.inputs_digest(publication, hashes)
 
     period_dir = layout.period_drafts(slug, period)
     remove_leftovers(period_dir)
@@ -207,6 +227,9 @@ def _build(
             context.charts = {c.id: c for c in drawn}
         with step(STAGES[5]):
             downloads = _downloads(staging, name, tables)
+            page.copy_assets(staging, with_charts=bool(drawn))
+            # What the reviewer signs off: every output but the stamped page and reports.
+            stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(staging)[:8])
             source = page.page_source(
                 publication,
                 context,
@@ -219,14 +242,18 @@ def _build(
             )
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=stamp.front_matter()), encoding="utf-8")
-            page.copy_assets(staging, with_charts=bool(drawn))
             engine = render(qmd, staging / "index.html")
             ran.append("page")
         with step(STAGES[6]):
-            # The QA report sits beside the drafts; a failed check stops the build here.
-            report = qa.run(publication, periods, computed, tables, context)
-            qa.write(report, layout.qa_report(slug, period))
-            report.stop_on_failure(layout.qa_report(slug, period))
+            # The QA report goes into the draft; a failed build's report goes to its own
+            # folder (never over a good draft's), and a failed check stops the build here.
+            report = qa.run(publication, periods, computed, tables, context, public)
+            if report.status == "fail":
+                failed = dataclasses.replace(report, inputs=digest[:8])
+                qa.write(failed, layout.failed_qa_report(slug, period))
+                failed.stop_on_failure(layout.failed_qa_report(slug, period))
+            report = dataclasses.replace(report, draft=number, inputs=digest[:8])
+            qa.write(report, staging)
             manifest.write_manifest(
                 staging,
                 publication,
@@ -242,7 +269,14 @@ def _build(
                 },
                 checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
                 tables={t.id: _table_meta(publication, t) for t in tables},
-                extra={"draft": number},
+                extra={
+                    "draft": number,
+                    "build_key": key,
+                    "baseline": baseline,
+                    "revised": revised,
+                    "qa_status": report.status,
+                    "outputs_sha256": manifest.outputs_digest(staging),
+                },
             )
             move_into_place(staging, dest)
             reviewers.write_index(layout, slug, publication.title)
@@ -253,6 +287,50 @@ def _build(
     return BuildResult(
         publication, period, dest, dest / "index.html", files, engine,
         timings, number, stamp.inputs_short, tuple(ran),
+        False, baseline["path"] if baseline else None, revised, report.status,
+        stamp.outputs_short,
+    )  # fmt: skip
+
+
+def _build_key(
+    publication: Publication,
+    digest: str,
+    baseline: dict[str, str] | None,
+    requested: Quarter | None,
+    sample: bool,
+) -> str:
+    """One hash of everything a draft is made from: inputs, config, code and baseline."""
+    parts = {
+        "inputs": digest,
+        "code": manifest.code_digest(),
+        "baseline": baseline,
+        "requested_period": requested.code if requested else None,
+        "series_quarters": publication.series_quarters,
+        "sample": sample,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _same_as_latest(
+    publication: Publication, layout: Layout, period: Quarter, key: str
+) -> BuildResult | None:
+    """The latest draft of ``period`` when it was built from exactly the same things (and is
+    intact): building again would only give the same draft a new number."""
+    latest = layout.latest_draft(publication.slug, period)
+    if latest is None:
+        return None
+    meta = manifest.read(latest)
+    if meta.get("build_key") != key or manifest.verify(latest):
+        return None
+    files = [latest / f["path"] for f in meta["files"]]
+    downloads = [f for f in files if f.suffix in (".xlsx", ".ods") or f.parent.name == "csv"]
+    baseline = meta.get("baseline")
+    return BuildResult(
+        publication, period, latest, latest / "index.html",
+        [f for f in downloads if f.suffix != ".json"], meta["parameters"].get("engine", ""),
+        {}, int(meta["draft"]), meta["inputs_sha256"][:8], (), True,
+        baseline["path"] if baseline else None, int(meta.get("revised", 0)),
+        str(meta.get("qa_status", "")), str(meta.get("outputs_sha256", ""))[:8],
     )  # fmt: skip
 
 

@@ -89,7 +89,8 @@ def test_a_build_killed_at_any_stage_leaves_the_drafts_untouched(project: Path, 
 def test_a_publish_killed_midway_leaves_no_release(project: Path) -> None:
     made = build(project, SLUG, today=TODAY)
     (project / "publications" / SLUG / "signoff.yaml").write_text(
-        f"approvals:\n  - {{period: 2026Q3, draft: {made.draft}, approved_by: R, "
+        f"approvals:\n  - {{period: 2026Q3, draft: {made.draft}, outputs: {made.outputs_short}, "
+        "approved_by: R, "
         "approved_on: 2026-12-08}\n"
     )
     proc = start_paused(project, "Publish", ["publish", SLUG, "2026Q3", "--override-embargo"])

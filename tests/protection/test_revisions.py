@@ -42,7 +42,8 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     first = load_publication(project / "publications" / SLUG).extracts_path(project)
     earlier = _build(project, first, "2026Q2")
     (project / "publications" / SLUG / "signoff.yaml").write_text(
-        f"approvals:\n  - {{period: 2026Q2, draft: {earlier.draft}, approved_by: A Reviewer, "
+        f"approvals:\n  - {{period: 2026Q2, draft: {earlier.draft}, "
+        f"outputs: {earlier.outputs_short}, approved_by: A Reviewer, "
         "approved_on: 2026-09-20}\n"
     )
     publish(project, SLUG, Quarter(2026, 2), override_embargo=True)
@@ -66,14 +67,22 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     )
 
 
-def test_previous_release_is_the_latest_earlier_one(tmp_path: Path, root: Path) -> None:
+def test_previous_release_is_the_latest_version_of_the_latest_earlier_or_same_period(
+    tmp_path: Path, root: Path
+) -> None:
     publication = load_publication(root / "publications" / SLUG)
     layout = Layout(root, tmp_path / "build", tmp_path / "releases")
-    for name in ["2025-q4", "2026-q1", "2026-q3", "notes"]:
+    for name in ["2025-q4", "2026-q1", "2026-q1-v2", "2026-q1-v3", "2026-q3", "notes"]:
         (layout.published(SLUG) / name / "csv").mkdir(parents=True)
+    # Defect 3: a correction (-vN) is the baseline, not the superseded first version.
+    found = revisions.previous_release(publication, layout, Quarter.parse("2026Q2"))
+    assert found == layout.published(SLUG) / "2026-q1-v3"
+    # A draft of a published period (a correction) compares with that period's latest version.
     found = revisions.previous_release(publication, layout, Quarter.parse("2026Q3"))
-    assert found == layout.published(SLUG) / "2026-q1"
-    assert revisions.previous_release(publication, layout, Quarter.parse("2025Q4")) is None
+    assert found == layout.published(SLUG) / "2026-q3"
+    found = revisions.previous_release(publication, layout, Quarter.parse("2026Q1"))
+    assert found == layout.published(SLUG) / "2026-q1-v3"
+    assert revisions.previous_release(publication, layout, Quarter.parse("2025Q3")) is None
     nowhere = Layout(root, tmp_path / "build", tmp_path / "absent")
     assert revisions.previous_release(publication, nowhere, Quarter(2026, 3)) is None
 
@@ -107,7 +116,13 @@ def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None
 def test_revisions_show_in_page_and_workbook(two_releases) -> None:  # noqa: ANN001
     _, later, _, _ = two_releases
     html = later.page.read_text(encoding="utf-8")
-    assert "Figures revised since the previous release (2026-q2)" in html
+    # No folder names: the baseline's release date (24 September, by the publication's
+    # release rule) and period in words.
+    assert (
+        "Figures revised since the previous release, compared with the release of "
+        "24 September 2026 for April to June 2026"
+    ) in html
+    assert "2026-q2" not in html
     assert " [r]</td>" in html
     book = openpyxl.load_workbook(next(p for p in later.downloads if p.suffix == ".xlsx"))
     assert "Revisions" in book.sheetnames

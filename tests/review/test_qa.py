@@ -20,8 +20,9 @@ from statgen.review import qa
 
 
 def test_report_written_with_the_build(em_release: BuildResult) -> None:
-    folder = em_release.folder.parent  # build/<slug>/<period>/, beside the drafts
+    folder = em_release.folder  # build/<slug>/<period>/draft-<n>/: the draft's own report
     report = json.loads((folder / "qa.json").read_text())
+    assert report["draft"] == em_release.draft and report["inputs"] == em_release.inputs_short
     statuses = {c["name"]: c["status"] for c in report["checks"]}
     assert statuses["Totals equal the sum of their parts"] == "pass"
     assert statuses["Series have no gaps"] == "pass"
@@ -30,6 +31,7 @@ def test_report_written_with_the_build(em_release: BuildResult) -> None:
     assert statuses["Disclosure control"] == "pass"
     html = (folder / "qa.html").read_text()
     assert '<html lang="en-GB">' in html and "<caption>Checks and their results</caption>" in html
+    assert f"Draft {em_release.draft}, inputs {em_release.inputs_short}." in html
 
 
 def test_totals_that_do_not_add_up_fail() -> None:
@@ -103,16 +105,20 @@ def project(tmp_path: Path, root: Path) -> Path:
 def test_typed_number_in_commentary_stops_the_release(
     project: Path, em_release: BuildResult
 ) -> None:
+    extracts = em_release.folder.parents[3] / "extracts" / "electronic-monitoring"
+    good = build(project, "electronic-monitoring", extracts_dir=extracts, today=TODAY)
+    good_report = (good.folder / "qa.json").read_bytes()
     commentary = project / "publications" / "electronic-monitoring" / "commentary.qmd"
     commentary.write_text(commentary.read_text() + "\nAbout 7,500 people were tagged.\n")
-    extracts = em_release.folder.parents[3] / "extracts" / "electronic-monitoring"
     with pytest.raises(CheckError) as err:
         build(project, "electronic-monitoring", extracts_dir=extracts, today=TODAY)
     message = str(err.value)
     assert "nothing was published" in message
     assert "the number '7,500' does not come from a table" in message
-    assert not list((project / "build" / "electronic-monitoring" / "2026-q3").glob("draft-*"))
-    report = json.loads(
-        (project / "build" / "electronic-monitoring" / "2026-q3" / "qa.json").read_text()
-    )
-    assert report["status"] == "fail"
+    period_dir = project / "build" / "electronic-monitoring" / "2026-q3"
+    assert [p.name for p in period_dir.glob("draft-*")] == ["draft-1"]
+    report = json.loads((period_dir / "failed-qa" / "qa.json").read_text())
+    assert report["status"] == "fail" and report["draft"] is None
+    # A failed build never overwrites the good draft's report.
+    assert (good.folder / "qa.json").read_bytes() == good_report
+    assert json.loads(good_report)["status"] != "fail"

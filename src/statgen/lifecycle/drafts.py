@@ -25,6 +25,9 @@ class Stamp:
     number: int
     inputs_short: str
     embargo: str
+    outputs_short: str = ""
+    """The short hash of the draft's outputs (:func:`statgen.lifecycle.manifest.outputs_digest`),
+    which a sign-off names."""
 
     def front_matter(self) -> dict[str, Any]:
         """Front-matter variables the page template shows as the draft banner."""
@@ -33,7 +36,8 @@ class Stamp:
             # ``statgen_draft``. Both are given so either shows the banner.
             "draft": True,
             "statgen_draft": True,
-            "draft_label": f"Draft {self.number}, inputs {self.inputs_short}",
+            "draft_label": f"Draft {self.number}, inputs {self.inputs_short}"
+            + (f", outputs {self.outputs_short}" if self.outputs_short else ""),
             "embargo": self.embargo,
             # Drafts live one folder deeper than releases: link to the reviewers' index instead.
             "draft_breadcrumbs": [

@@ -21,6 +21,8 @@ from statgen.errors import StatgenError, VerifyError
 from statgen.periods import Quarter
 
 NAME = "manifest.json"
+STAMPED = {NAME, "index.html", "publication.qmd", "qa.html", "qa.json"}
+"""Files of a draft that carry its stamp (number, hashes), so are left out of its outputs hash."""
 
 
 def sha256(path: Path) -> str:
@@ -53,6 +55,30 @@ def inputs_digest(publication: Publication, extract_hashes: dict[str, str]) -> s
         path = publication.folder / name
         if path.exists():
             parts[f"publication/{name}"] = sha256(path)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def outputs_digest(folder: Path) -> str:
+    """One hash of what a reviewer signs off: every file of a draft or release except the page
+    and reports that carry the draft's stamp (:data:`STAMPED`), by path and SHA-256."""
+    parts = {
+        p.relative_to(folder).as_posix(): sha256(p)
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() not in STAMPED
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """One hash of the statgen code and templates that made a build (so a changed library,
+    even uncommitted, gives a new draft)."""
+    package = Path(__file__).resolve().parents[1]
+    parts = {
+        p.relative_to(package).as_posix(): sha256(p)
+        for p in sorted(package.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

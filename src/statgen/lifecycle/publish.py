@@ -1,6 +1,8 @@
-"""Publish: promote the latest draft of a period to ``releases/<slug>/<period>/``.
+"""Publish: promote a draft of a period (the latest, or one named with ``--draft``) to
+``releases/<slug>/<period>/``.
 
-Only when its checks passed, its files still match its manifest, ``signoff.yaml`` names it, and
+Only when its checks passed, its files still match its manifest, ``signoff.yaml`` names it and
+the hash of its outputs, the release it compared its figures with is still the latest, and
 the release time has come (Europe/London) unless the embargo is overridden (recorded in the
 manifest). The page is rendered again without the draft banner; every other file is copied byte
 for byte. A published release is never overwritten: a correction becomes a new version
@@ -13,15 +15,17 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from statgen.config import load_publication
+from statgen.config import Publication, load_publication
 from statgen.errors import PublishError
 from statgen.layout import Layout
 from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
+from statgen.protection import revisions
 
 LONDON = ZoneInfo("Europe/London")
 NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
@@ -54,29 +58,41 @@ def publish(
     override_embargo: bool = False,
     correction: str | None = None,
     wait: float = 0.0,
+    draft_number: int | None = None,
 ) -> PublishResult:
-    """Publish the latest draft of ``period`` (see the module docstring for the conditions)."""
+    """Publish draft ``draft_number`` of ``period`` (default: the latest draft; see the module
+    docstring for the conditions)."""
     layout = Layout.at(root, work_dir, releases_dir)
     publication = load_publication(layout.publication(slug))
     slug_dir = layout.published(slug)
     with lock.hold(layout.lock(slug), f"publishing {slug} {period.code}", wait):
-        draft = layout.latest_draft(slug, period)
-        if draft is None:
-            raise PublishError(
-                f"{layout.period_drafts(slug, period)}: no draft of {period.code} to publish; "
-                f"build one first with `make release PUB={slug} PERIOD={period.code}`"
-            )
+        draft = _find_draft(layout, slug, period, draft_number)
         meta = manifest.read(draft)
         number = int(meta["draft"])
         _check_draft(draft, meta)
+        _check_baseline(layout, publication, period, draft, meta)
         approval = signoff.load(publication.folder).approval(period, number)
         where = publication.folder / signoff.FILE
+        outputs = manifest.outputs_digest(draft)
+        which = "the latest draft" if draft_number is None else "the draft named"
         if approval is None:
             raise PublishError(
-                f"{where}: no approval of {period.code} draft {number} (the latest draft, "
+                f"{where}: no approval of {period.code} draft {number} ({which}, "
                 f"{draft}); once a reviewer has checked it, add an entry with period: "
-                f"{period.code}, draft: {number}, inputs: {meta['inputs_sha256'][:8]}, "
-                "approved_by and approved_on"
+                f"{period.code}, draft: {number}, outputs: {outputs[:8]}, "
+                f"inputs: {meta['inputs_sha256'][:8]}, approved_by and approved_on"
+            )
+        if approval.outputs is None:
+            raise PublishError(
+                f"{where}: the approval of {period.code} draft {number} does not name the outputs "
+                f"reviewed; add outputs: {outputs[:8]} (shown on the draft's banner) once a "
+                "reviewer has checked exactly those files"
+            )
+        if not outputs.startswith(approval.outputs):
+            raise PublishError(
+                f"{where}: the approval of {period.code} draft {number} names outputs "
+                f"{approval.outputs} but the draft's files now hash to {outputs[:8]}: they were "
+                "changed after the review; build a new draft and have it checked again"
             )
         if approval.inputs and not meta["inputs_sha256"].startswith(approval.inputs):
             raise PublishError(
@@ -143,6 +159,46 @@ def publish(
         # The site's indexes list what is published, so they change only here.
         site.write_indexes(layout)
     return PublishResult(dest, version, number, moment < opens)
+
+
+def _find_draft(layout: Layout, slug: str, period: Quarter, number: int | None) -> Path:
+    """The named draft of a period, or its latest."""
+    numbers = layout.draft_numbers(slug, period)
+    if not numbers:
+        raise PublishError(
+            f"{layout.period_drafts(slug, period)}: no draft of {period.code} to publish; "
+            f"build one first with `make release PUB={slug} PERIOD={period.code}`"
+        )
+    if number is None:
+        return layout.draft(slug, period, numbers[-1])
+    if number not in numbers:
+        raise PublishError(
+            f"{layout.period_drafts(slug, period)}: there is no draft {number} of {period.code} "
+            f"(drafts: {', '.join(str(n) for n in numbers)})"
+        )
+    return layout.draft(slug, period, number)
+
+
+def _check_baseline(
+    layout: Layout, publication: Publication, period: Quarter, draft: Path, meta: dict[str, Any]
+) -> None:
+    """Refuse a draft whose revisions were judged against a release that is no longer the
+    latest published one of an earlier or the same period (corrections included)."""
+    now = revisions.baseline_record(
+        layout, revisions.previous_release(publication, layout, period)
+    )
+    recorded = meta.get("baseline")
+    if recorded == now:
+        return
+    was = recorded["path"] if recorded else "no release"
+    should = now["path"] if now else "no release"
+    changed = " (it was changed since)" if recorded and now and was == should else ""
+    raise PublishError(
+        f"{draft}: the draft's figures were compared with {was}{changed}, but the latest "
+        f"release to compare with is now {should}; its revisions would go unmarked, so it "
+        f"cannot be published. Rebuild the draft (make release PUB={publication.slug} "
+        f"PERIOD={period.code}), have it checked and signed off, then publish it"
+    )
 
 
 def _check_draft(draft: Path, meta: dict[str, object]) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from statgen.layout import Layout
 from statgen.outputs.assets import assets
 
+QA_LABELS = {"pass": "Pass", "warn": "Warnings", "fail": "Fail"}
+
 
 def write_index(layout: Layout, slug: str, title: str) -> Path:
     """Write the reviewers' index of one publication's drafts (:meth:`Layout.reviewers_index`)."""
@@ -27,11 +29,14 @@ def write_index(layout: Layout, slug: str, title: str) -> Path:
                 continue
             failed = [c["name"] for c in meta.get("checks", []) if not c.get("passed")]
             checks = "passed" if not failed else "failed: " + ", ".join(failed)
+            qa = QA_LABELS.get(str(meta.get("qa_status")), "not recorded")
             rows.append(
                 f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
                 f'<a class="govuk-link" href="{period_dir.name}/draft-{n}/index.html">Draft {n}</a>'
                 f'</th><td class="govuk-table__cell">{esc(meta.get("inputs_sha256", "")[:8])}</td>'
-                f'<td class="govuk-table__cell">{esc(checks)}</td></tr>'
+                f'<td class="govuk-table__cell">{esc(checks)}</td>'
+                f'<td class="govuk-table__cell"><a class="govuk-link" '
+                f'href="{period_dir.name}/draft-{n}/qa.html">{esc(qa)}</a></td></tr>'
             )
         name = esc(period_dir.name.upper().replace("-Q", " Q"))
         sections.append(
@@ -41,7 +46,8 @@ def write_index(layout: Layout, slug: str, title: str) -> Path:
             '<thead class="govuk-table__head"><tr class="govuk-table__row">'
             '<th scope="col" class="govuk-table__header">Draft</th>'
             '<th scope="col" class="govuk-table__header">Inputs</th>'
-            '<th scope="col" class="govuk-table__header">Checks</th></tr></thead>\n'
+            '<th scope="col" class="govuk-table__header">Checks</th>'
+            '<th scope="col" class="govuk-table__header">QA report</th></tr></thead>\n'
             f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table>'
         )
     page = f"""<!DOCTYPE html>

@@ -1,11 +1,13 @@
 """Sign-off: who approved which draft for publication, kept in ``publications/<slug>/signoff.yaml``.
 
-``statgen publish`` only promotes a draft that an approval here names by period and draft number
-(and, when given, by the short hash of its inputs shown on the draft banner)::
+``statgen publish`` only promotes a draft that an approval here names by period, draft number
+and the short hash of its outputs shown on the draft banner (what was reviewed), and, when given,
+by the short hash of its inputs::
 
     approvals:
       - period: 2026Q3
         draft: 2
+        outputs: 9f8e7d6c
         inputs: 1a2b3c4d
         approved_by: A. Statistician (head of profession)
         approved_on: 2026-12-08
@@ -35,6 +37,9 @@ class Approval(Strict):
     inputs: str | None = Field(default=None, pattern=r"^[0-9a-f]{4,64}$")
     """Optional: the short hash of the draft's inputs, as shown on its banner; when given it must
     match, so an approval cannot pass to a rebuilt draft with different inputs."""
+    outputs: str | None = Field(default=None, pattern=r"^[0-9a-f]{8,64}$")
+    """The short hash of the draft's outputs, as shown on its banner ("outputs 9f8e7d6c"): the
+    approval holds only for exactly the files reviewed (publish refuses an approval without it)."""
     approved_by: str = Field(min_length=1)
     """Who approved it (name and role)."""
     approved_on: dt.date
@@ -66,4 +71,4 @@ def load(folder: Path) -> SignOff:
     path = folder / FILE
     if not path.is_file():
         return SignOff()
-    return read_yaml(path, SignOff, "known: period, draft, inputs, approved_by, approved_on")
+    return read_yaml(path, SignOff, "known: period, draft, outputs, inputs, approved_by, approved_on")

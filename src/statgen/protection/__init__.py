@@ -11,18 +11,33 @@ from statgen.protection import disclosure, revisions
 from statgen.tables import StatTable
 
 
+Public = dict[str, dict[str, frozenset[tuple[str, ...]]]]
+"""By table and measure, the cells published before and unchanged."""
+
+
+def public_cells(tables: list[StatTable], previous: Path | None) -> Public:
+    """What the baseline release published that is unchanged in ``tables`` (before disclosure
+    control): public already, so disclosure control must not rely on it to hide anything."""
+    if previous is None:
+        return {}
+    return {t.id: revisions.unchanged_cells(t, previous) for t in tables}
+
+
 def apply(
     publication: Publication,
     tables: list[StatTable],
     period: Quarter | None = None,
     previous: Path | None = None,
+    public: Public | None = None,
 ) -> list[StatTable]:
     """Suppress ([c]) and round, mark provisional ([p]) and revised ([r]) figures.
 
     When figures were revised since ``previous`` (the last release's folder), a "Revisions"
     table listing them is added after the publication's own tables.
     """
-    tables = disclosure.apply(publication, tables)
+    if public is None:
+        public = public_cells(tables, previous)
+    tables = disclosure.apply(publication, tables, public)
     if period is not None:
         tables = revisions.mark_provisional(publication, tables, period)
     if previous is None:

@@ -10,6 +10,10 @@ out by subtraction, and optionally round what is published.
   the smallest value, and the first in table order: the same table always gives the same pattern.
 - **Rounding** (optional) to a base such as 5, after suppression, every cell independently.
 - **Derived measures** (medians, percentages) are suppressed wherever their count is.
+- **Across releases**: a figure the baseline release published and that is unchanged is public.
+  Secondary suppression never chooses it (hiding it again hides nothing), a line counts it as
+  known, and a last exact check (linear algebra over every line) adds cells until no primary
+  cell can be worked out from what is published now plus what was published before.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from statgen.config import Disclosure, Publication
@@ -84,14 +89,49 @@ def exposed(
     return [list(line) for line in lines_ if sum(k in suppressed for k in line) == 1]
 
 
+def derivable(
+    lines_: Sequence[Sequence[Key]], hidden: Iterable[Key], targets: Iterable[Key]
+) -> set[Key]:
+    """The ``targets`` among the ``hidden`` cells whose value follows exactly from the lines
+    (each line's total is the sum of its parts) when every other cell is known.
+
+    A hidden cell is determined when its unit vector lies in the row space of the lines'
+    equations over the hidden cells, i.e. when every solution of the homogeneous system is zero
+    there: its row of the null space is zero.
+    """
+    unknown = sorted(set(hidden))
+    index = {k: n for n, k in enumerate(unknown)}
+    wanted = [k for k in set(targets) if k in index]
+    if not wanted:
+        return set()
+    rows = []
+    for line in lines_:
+        # The total cell is the sum of the parts: total - parts = 0.
+        row = np.zeros(len(unknown))
+        for n, k in enumerate(line):
+            if k in index:
+                row[index[k]] = 1.0 if n == 0 else -1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()  # no line ties them to anything: hidden, and nothing gives them away
+    matrix = np.array(rows)
+    _, sing, vt = np.linalg.svd(matrix)
+    rank = int((sing > 1e-9).sum())
+    null = vt[rank:]  # an orthonormal basis of the null space, one row per dimension
+    return {k for k in wanted if null.shape[0] == 0 or np.abs(null[:, index[k]]).max() < 1e-9}
+
+
 def suppress(
     values: dict[Key, float | None],
     lines_: list[list[Key]],
     totals: dict[str, str],
     dims: Sequence[str],
     rules: Disclosure,
+    public: frozenset[Key] = frozenset(),
 ) -> Pattern:
-    """Choose the cells to suppress among ``values`` (keys in table order)."""
+    """Choose the cells to suppress among ``values`` (keys in table order); ``public`` cells
+    were published before, unchanged, so never hide anything."""
     primary = {k for k, v in values.items() if is_primary(v, rules)}
     chosen: set[Key] = set(primary)
     order = {k: n for n, k in enumerate(values)}
@@ -105,22 +145,33 @@ def suppress(
         for k in line:
             by_cell[k].append(n)
 
+    def hidden(k: Key) -> bool:
+        return k in chosen and k not in public
+
+    def cost(k: Key, counts: list[int]) -> tuple[int, bool, bool, float, int]:
+        fixes = sum(counts[n] == 1 for n in by_cell[k])
+        value = float(values[k] or 0)
+        return (-fixes, is_total(k), value == 0, value, order[k])
+
+    def free(line: Sequence[Key]) -> list[Key]:
+        return [k for k in line if k not in chosen and k not in public and values.get(k) is not None]
+
     while rules.secondary:
-        counts = [sum(k in chosen for k in line) for line in lines_]
+        counts = [sum(hidden(k) for k in line) for line in lines_]
         open_lines = [n for n, c in enumerate(counts) if c == 1]
-        if not open_lines:
-            break
-        line = lines_[open_lines[0]]
-        candidates = [k for k in line if k not in chosen and values.get(k) is not None]
-        if not candidates:  # nothing left to hide behind: suppress the whole line's total
-            break
-
-        def cost(k: Key, counts: list[int] = counts) -> tuple[int, bool, bool, float, int]:
-            fixes = sum(counts[n] == 1 for n in by_cell[k])
-            value = float(values[k] or 0)
-            return (-fixes, is_total(k), value == 0, value, order[k])
-
-        chosen.add(min(candidates, key=cost))
+        stuck = [n for n in open_lines if free(lines_[n])]
+        if not stuck:
+            # Every line is safe (or has nothing left to hide behind): check exactly.
+            targets = {k for k in primary if k not in public}
+            found = derivable(lines_, {k for k in chosen if k not in public}, targets)
+            widen = [free(line) for line in lines_ if found & set(line)]
+            widen = [c for c in widen if c]
+            if not found or not widen:
+                break
+            chosen.add(min(widen[0], key=lambda k: cost(k, counts)))
+            continue
+        candidates = free(lines_[stuck[0]])
+        chosen.add(min(candidates, key=lambda k, c=counts: cost(k, c)))  # type: ignore[misc]
     return Pattern(frozenset(primary), frozenset(chosen - primary))
 
 
@@ -144,8 +195,11 @@ def count_measures(table: StatTable, rules: Disclosure) -> list[str]:
     return [m.name for m in table.spec.measures if m.additive and m.name not in rules.derived]
 
 
-def patterns(table: StatTable, rules: Disclosure) -> dict[str, Pattern]:
-    """The suppression pattern of each protected count measure of a table."""
+def patterns(
+    table: StatTable, rules: Disclosure, public: dict[str, frozenset[Key]] | None = None
+) -> dict[str, Pattern]:
+    """The suppression pattern of each protected count measure of a table (``public``: by
+    measure, the cells published before and unchanged)."""
     dims = table.spec.dims
     totals = total_categories(table, rules)
     rows = table.data.select(*dims, *count_measures(table, rules)).rows(named=True)
@@ -154,16 +208,18 @@ def patterns(table: StatTable, rules: Disclosure) -> dict[str, Pattern]:
     out = {}
     for m in count_measures(table, rules):
         values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
-        out[m] = suppress(values, table_lines, totals, dims, rules)
+        out[m] = suppress(values, table_lines, totals, dims, rules, (public or {}).get(m, frozenset()))
     return out
 
 
-def protect_table(table: StatTable, rules: Disclosure) -> StatTable:
+def protect_table(
+    table: StatTable, rules: Disclosure, public: dict[str, frozenset[Key]] | None = None
+) -> StatTable:
     """The table with small counts (and what would give them away) suppressed, then rounded."""
     if not rules.enabled:
         return table
     dims = table.spec.dims
-    found = patterns(table, rules)
+    found = patterns(table, rules, public)
     key = pl.concat_list([pl.col(d) for d in dims]).list.join("\x1f")
     data = table.data
     for measure, pattern in found.items():
@@ -193,6 +249,12 @@ def protect_table(table: StatTable, rules: Disclosure) -> StatTable:
     return dataclasses.replace(table, data=data, notes_extra=notes)
 
 
-def apply(publication: Publication, tables: list[StatTable]) -> list[StatTable]:
-    """Protect every table by its configured rules."""
-    return [protect_table(t, publication.disclosure_for(t.spec)) for t in tables]
+def apply(
+    publication: Publication,
+    tables: list[StatTable],
+    public: dict[str, dict[str, frozenset[Key]]] | None = None,
+) -> list[StatTable]:
+    """Protect every table by its configured rules (``public``: by table and measure, the cells
+    the baseline release published that are unchanged)."""
+    public = public or {}
+    return [protect_table(t, publication.disclosure_for(t.spec), public.get(t.id)) for t in tables]

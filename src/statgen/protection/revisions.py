@@ -10,6 +10,9 @@ alone, so their figures from the last release are about a different date, not re
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +22,7 @@ import polars as pl
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError
 from statgen.layout import Layout
-from statgen.periods import Quarter
+from statgen.periods import Quarter, format_date
 from statgen.tables import QUARTER, StatTable, category_label, marker_column
 
 REVISED = "r"
@@ -34,12 +37,13 @@ class Revision:
     measure: Measure
     key: tuple[str, ...]
     previous: float
-    new: float
+    new: float | None
+    """The value now, or None when it is now suppressed ([c])."""
 
     @property
-    def difference(self) -> float:
-        """New value minus the previous one."""
-        return self.new - self.previous
+    def difference(self) -> float | None:
+        """New value minus the previous one (None when the figure is now suppressed)."""
+        return None if self.new is None else self.new - self.previous
 
     @property
     def label(self) -> str:
@@ -49,7 +53,8 @@ class Revision:
 
 
 def previous_release(publication: Publication, layout: Layout, period: Quarter) -> Path | None:
-    """The release to compare with: configured, or the latest earlier published one."""
+    """The release to compare with: configured, or the latest published version (corrections
+    ``-vN`` included) of the latest period up to and including ``period``."""
     configured = publication.revisions.previous_release
     if configured:
         path = Path(configured)
@@ -60,12 +65,25 @@ def previous_release(publication: Publication, layout: Layout, period: Quarter) 
                 f"{path} holds no csv/ folder of a release; point it at a release folder"
             )
         return path
-    found = [
-        r
-        for r in layout.releases_of(publication.slug)
-        if r.version == 1 and r.period < period and (r.folder / "csv").is_dir()
-    ]
-    return found[-1].folder if found else None
+    latest: dict[Quarter, Path] = {}
+    for r in layout.releases_of(publication.slug):  # by period then version: corrections last
+        if r.period <= period and (r.folder / "csv").is_dir():
+            latest[r.period] = r.folder
+    return latest[max(latest)] if latest else None
+
+
+def baseline_record(layout: Layout, previous: Path | None) -> dict[str, str] | None:
+    """How a draft's manifest names its baseline: the release folder (relative to the releases
+    folder where it lies there) and the SHA-256 of that release's manifest."""
+    if previous is None:
+        return None
+    try:
+        where = previous.resolve().relative_to(layout.releases.resolve()).as_posix()
+    except ValueError:
+        where = previous.as_posix()
+    manifest = previous / "manifest.json"
+    digest = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else ""
+    return {"path": where, "manifest_sha256": digest}
 
 
 def _labelled(table: StatTable) -> pl.DataFrame:
@@ -103,13 +121,44 @@ def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
             )
             joined = current.join(old, on=[f"__label_{d}" for d in dims], how="inner").filter(
                 pl.col("__previous").is_not_null()
-                & pl.col(m.name).is_not_null()
-                & (pl.col(m.name).cast(pl.Float64).round(_decimals(m)) != pl.col("__previous"))
+                & (
+                    pl.col(m.name).is_null()  # published before, suppressed now
+                    | (pl.col(m.name).cast(pl.Float64).round(_decimals(m)) != pl.col("__previous"))
+                )
             )
             for row in joined.iter_rows(named=True):
-                new = round(float(row[m.name]), _decimals(m))
+                value = row[m.name]
+                if value is None and row[marker_column(m.name)] != "c":
+                    continue  # not available now for another reason: not a revision
+                new = None if value is None else round(float(value), _decimals(m))
                 key = tuple(row[d] for d in dims)
                 out.append(Revision(table, m, key, row["__previous"], new))
+    return out
+
+
+def unchanged_cells(table: StatTable, previous: Path) -> dict[str, frozenset[tuple[str, ...]]]:
+    """By measure, the cells of ``table`` (before disclosure control) that ``previous``
+    published with the same value: they are public already. Only tables with a ``quarter``
+    dimension (the others describe a different date in each release)."""
+    dims = table.spec.dims
+    path = previous / "csv" / f"{table.id}.csv"
+    if QUARTER not in dims or not path.is_file():
+        return {}
+    before = pl.read_csv(path, infer_schema=False)
+    if not {*dims, "measure", "value"} <= set(before.columns):
+        return {}
+    current = _labelled(table)
+    out = {}
+    for m in table.spec.measures:
+        old = before.filter(pl.col("measure") == m.name).select(
+            *[pl.col(d).alias(f"__label_{d}") for d in dims],
+            pl.col("value").cast(pl.Float64, strict=False).alias("__previous"),
+        )
+        same = current.join(old, on=[f"__label_{d}" for d in dims], how="inner").filter(
+            pl.col("__previous").is_not_null()
+            & (pl.col(m.name).cast(pl.Float64).round(_decimals(m)) == pl.col("__previous"))
+        )
+        out[m.name] = frozenset(tuple(r) for r in same.select(dims).rows())
     return out
 
 
@@ -156,6 +205,18 @@ def mark_provisional(
     return out
 
 
+def release_words(release: Path) -> str:
+    """ "compared with the release of 11 September 2026 for April to June 2026", from the
+    release's manifest (no folder names)."""
+    try:
+        meta = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+        published = format_date(dt.date.fromisoformat(meta["release_date"]))
+        period = Quarter.parse(meta["period"]).long_label
+    except (OSError, ValueError, KeyError, ConfigError):
+        return "compared with the release it follows"
+    return f"compared with the release of {published} for {period}"
+
+
 def revisions_table(
     publication: Publication, revisions: list[Revision], previous: Path, number: int
 ) -> StatTable:
@@ -170,8 +231,9 @@ def revisions_table(
     ]
     spec = Table(
         id="revisions",
-        title=f"Figures revised since the previous release ({previous.name})",
-        summary="Each figure that changed since the previous release, with both values",
+        title=f"Figures revised since the previous release, {release_words(previous)}",
+        summary="Each figure that changed since the previous release, with both values; "
+        "[c] where a figure published before is now suppressed",
         transform="revisions",
         rows=["table", "revised_figure", "revised_measure"],
         measures=measures,
@@ -185,8 +247,16 @@ def revisions_table(
         "revised": [r.new for r in revisions],
         "difference": [r.difference for r in revisions],
     }
-    data = pl.DataFrame(rows).with_columns(
-        pl.lit(None, pl.String).alias(marker_column(m.name)) for m in measures
+    gone = pl.Series([r.new is None for r in revisions], dtype=pl.Boolean)
+    data = pl.DataFrame(rows, schema_overrides={m.name: pl.Float64 for m in measures})
+    data = data.with_columns(
+        pl.lit(None, pl.String).alias(marker_column("previous")),
+        *[
+            pl.when(gone).then(pl.lit("c")).otherwise(pl.lit(None, pl.String)).alias(
+                marker_column(m)
+            )
+            for m in ("revised", "difference")
+        ],
     )
     data = data.select(*spec.rows, *[c for m in measures for c in (m.name, marker_column(m.name))])
     categories = {d: list(dict.fromkeys(rows[d])) for d in spec.rows}

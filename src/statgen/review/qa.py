@@ -45,6 +45,10 @@ class Report:
     slug: str
     period: str
     checks: list[Check]
+    draft: int | None = None
+    """The draft number the report belongs to (None: not yet stamped)."""
+    inputs: str = ""
+    """The short hash of the draft's inputs."""
 
     @property
     def status(self) -> Status:
@@ -283,9 +287,13 @@ def commentary_traced(
 
 
 def disclosure_safe(
-    publication: Publication, computed: list[StatTable], published: list[StatTable]
+    publication: Publication,
+    computed: list[StatTable],
+    published: list[StatTable],
+    public: dict[str, dict[str, frozenset[tuple[str, ...]]]] | None = None,
 ) -> Check:
-    """No small count is published, and no suppressed cell can be worked out from a total."""
+    """No small count is published, and no suppressed cell can be worked out from what is
+    published now plus what the baseline release published unchanged (``public``)."""
     by_id = {t.id: t for t in published}
     problems, counts = [], []
     for raw in computed:
@@ -300,13 +308,20 @@ def disclosure_safe(
             before = dict(zip(keys, raw.data[m].to_list(), strict=True))
             after = dict(zip(keys, table.data[m].to_list(), strict=True))
             hidden = {k for k, v in after.items() if v is None and before[k] is not None}
+            known = (public or {}).get(raw.id, {}).get(m, frozenset())
             small = [k for k, v in before.items() if disclosure.is_primary(v, rules)]
             problems += [
                 f"{_where(raw, k)}: {m} {before[k]} is published" for k in small if k not in hidden
             ]
-            for line in disclosure.exposed(table_lines, hidden):
-                k = next(k for k in line if k in hidden)
+            secret = hidden - known  # a cell published before, unchanged, is public
+            for line in disclosure.exposed(table_lines, secret):
+                k = next(k for k in line if k in secret)
                 problems.append(f"{_where(raw, k)}: {m} can be worked out from its total")
+            flagged = set(problems)
+            for k in sorted(disclosure.derivable(table_lines, secret, set(small) & secret)):
+                line = f"{_where(raw, k)}: {m} can be worked out from its total"
+                if line not in flagged:
+                    problems.append(f"{_where(raw, k)}: {m} can be worked out from the totals")
             counts.append(
                 f"Table {raw.number} ({raw.id}), {m}: {len(hidden)} of {len(keys)} cells "
                 f"suppressed ({len(small)} primary, {len(hidden) - len(small)} secondary)"
@@ -326,6 +341,7 @@ def run(
     computed: list[StatTable],
     published: list[StatTable],
     context: Context,
+    public: dict[str, dict[str, frozenset[tuple[str, ...]]]] | None = None,
 ) -> Report:
     """Run every check on a build: ``computed`` before protection, ``published`` after."""
     checks = [
@@ -334,7 +350,7 @@ def run(
         changes_plausible(publication, computed),
         counts_reconcile(publication, computed, periods),
         commentary_traced(publication, context, published),
-        disclosure_safe(publication, computed, published),
+        disclosure_safe(publication, computed, published, public),
     ]
     return Report(publication.slug, periods.latest.code, checks)
 
@@ -356,6 +372,8 @@ main:focus{outline:none}</style>
 <body><a class="skip" href="#main-content">Skip to main content</a>
 <main id="main-content" tabindex="-1">
 <h1>QA report: {{ r.slug }}, {{ r.period }}</h1>
+<p>{% if r.draft %}Draft {{ r.draft }}, inputs {{ r.inputs }}.{% else %}This build failed its
+checks, so it is not a draft (inputs {{ r.inputs }}).{% endif %}</p>
 <p>Overall: <strong class="{{ r.status }}">{{ labels[r.status] }}</strong>.
 A failed check stops the release; warnings need a statistician's review.</p>
 <table><caption>Checks and their results</caption>
@@ -379,6 +397,7 @@ def write(report: Report, folder: Path) -> None:
     """Write ``qa.html`` (for people) and ``qa.json`` (for machines) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     data = {"slug": report.slug, "period": report.period, "status": report.status,
+            "draft": report.draft, "inputs": report.inputs,
             "checks": [dataclasses.asdict(c) for c in report.checks]}  # fmt: skip
     labels = {"pass": "Pass", "warn": "Warning", "fail": "Fail"}
     for name, text in [

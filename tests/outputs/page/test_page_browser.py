@@ -59,7 +59,7 @@ def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
             diff.write_report(site[slug].folder, site[slug].draft.folder, out)
         return out / "index.html", out
     if kind == "qa":
-        qa_page = site[slug].draft.folder.parent / "qa.html"
+        qa_page = site[slug].draft.folder / "qa.html"
         return qa_page, qa_page.parent
     return site[slug].page, site[slug].folder
 
