@@ -4,6 +4,7 @@ checked, signed-off draft is published, never before its release time, never ove
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -26,13 +27,26 @@ def draft(root: Path):  # type: ignore[no-untyped-def]
     return build(root, SLUG, today=TODAY)
 
 
-def sign(root: Path, *entries: tuple[int, str | None]) -> None:
+def banner_outputs(root: Path, number: int) -> str:
+    """The outputs hash a reviewer reads off the draft's banner ("outputs 9f8e7d6c")."""
+    page = root / "build" / SLUG / "2026-q3" / f"draft-{number}" / "index.html"
+    found = re.search(r"Draft \d+, inputs [0-9a-f]{8}, outputs ([0-9a-f]{8})", page.read_text())
+    assert found, "the draft banner shows no outputs hash"
+    return found[1]
+
+
+def sign(root: Path, *entries: tuple[int, str | None], outputs: str | None = "banner") -> None:
+    """Approve drafts by number (and inputs hash), naming the outputs hash on their banner."""
     lines = ["approvals:"]
     for number, inputs in entries:
         lines += ["  - period: 2026Q3", f"    draft: {number}",
                   "    approved_by: A. Reviewer (head of profession)", "    approved_on: 2026-12-08"]  # fmt: skip
         if inputs:
             lines.append(f"    inputs: {inputs}")
+        if outputs:
+            lines.append(
+                f"    outputs: {banner_outputs(root, number) if outputs == 'banner' else outputs}"
+            )
     text = "\n".join(lines) if entries else "approvals: []"
     (root / "publications" / SLUG / "signoff.yaml").write_text(text + "\n")
 
@@ -87,6 +101,14 @@ def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project
     ]
     assert changed
 
+    # Defect 5: the same inputs, config and code again give no new draft number.
+    again = draft(project)
+    assert again.unchanged and again.draft == 3 and again.folder == third.folder
+    assert not (project / "build" / SLUG / "2026-q3" / "draft-4").exists()
+    shown = third.page.read_text(encoding="utf-8")
+    assert "<dt>Release date:</dt><dd>10 December 2026 (embargoed)</dd>" in shown
+    assert "Published:" not in shown
+
 
 def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: Path) -> None:
     draft(project)  # an earlier draft, so that approving it can be shown not to count
@@ -97,6 +119,12 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
         publish(project, SLUG, Q3, now=AT_RELEASE)
     sign(project, (n - 1, None))  # an approval of an earlier draft does not count
     with pytest.raises(PublishError, match=f"no approval of 2026Q3 draft {n}"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    sign(project, (n, latest.inputs_short), outputs=None)
+    with pytest.raises(PublishError, match="does not name the outputs reviewed"):
+        publish(project, SLUG, Q3, now=AT_RELEASE)
+    sign(project, (n, latest.inputs_short), outputs="0123abcd")
+    with pytest.raises(PublishError, match="names outputs 0123abcd"):
         publish(project, SLUG, Q3, now=AT_RELEASE)
     sign(project, (n, "deadbeef"))
     with pytest.raises(PublishError, match="names inputs deadbeef"):
@@ -112,6 +140,7 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     assert done.folder == release and done.version == 1 and not done.embargo_overridden
     page = (release / "index.html").read_text(encoding="utf-8")
     assert "Draft: not for publication" not in page and "embargoed" not in page
+    assert "<dt>Published:</dt><dd>10 December 2026</dd>" in page
     assert "statgen-draft-banner" not in page and "noindex" not in page
     assert page.count("<table") == latest.page.read_text(encoding="utf-8").count("<table")
     assert not (release / "publication.qmd").exists()
@@ -132,11 +161,20 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
         publish(project, SLUG, Q3, now=AT_RELEASE, correction="Figures fixed.")
     assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
 
-    # A correction: a new draft, signed off, published as version 2 with a public notice.
+    # A correction: a new draft (its baseline is now the 2026Q3 release, so it is not the same
+    # build), signed off, published as version 2 with a public notice.
     corrected = draft(project)
+    assert corrected.draft == n + 1 and corrected.baseline == f"{SLUG}/2026-q3"
+    # A later draft exists, but the sign-off is of draft n + 1: `--draft` publishes that one.
+    commentary = project / "publications" / SLUG / "commentary.qmd"
+    commentary.write_text(commentary.read_text(encoding="utf-8") + "\nA later sentence.\n")
+    assert draft(project).draft == n + 2
     sign(project, (n, None), (corrected.draft, None))
-    v2 = publish(project, SLUG, Q3, now=AT_RELEASE + dt.timedelta(days=2),
+    with pytest.raises(PublishError, match=f"no approval of 2026Q3 draft {n + 2}"):
+        publish(project, SLUG, Q3, now=AT_RELEASE, correction="x")
+    v2 = publish(project, SLUG, Q3, now=AT_RELEASE + dt.timedelta(days=2), draft_number=n + 1,
                  correction="The number of orders ended in Wales was wrong.")  # fmt: skip
+    assert v2.draft == n + 1
     assert v2.folder == project / "releases" / SLUG / "2026-q3-v2" and v2.version == 2
     notice = (
         "Correction: The number of orders ended in Wales was wrong. This is version 2 of this "
@@ -180,6 +218,22 @@ def test_a_draft_that_failed_its_checks_or_was_changed_is_not_published(tmp_path
     assert not (root / "releases").exists()
 
 
+def test_a_signed_off_draft_edited_and_rehashed_is_refused(tmp_path: Path) -> None:
+    """The sign-off binds what was reviewed: a CSV changed inside a signed-off draft, with every
+    hash in its manifest recomputed so `statgen verify` passes, is not published."""
+    root = copy_project(tmp_path, SLUG, 0.01)
+    made = draft(root)
+    sign(root, (made.draft, None))
+    csv = made.folder / "csv" / "notifications.csv"
+    csv.write_text(csv.read_text().replace(",", ",9", 1))
+    data = manifest.read(made.folder)
+    manifest.write(made.folder, {k: v for k, v in data.items() if k != "files"})
+    assert manifest.verify(made.folder) == []  # the tampering is invisible to verify
+    with pytest.raises(PublishError, match="changed after the review"):
+        publish(root, SLUG, Q3, now=AT_RELEASE)
+    assert not (root / "releases").exists()
+
+
 def test_sign_off_file_is_strict(tmp_path: Path) -> None:
     (tmp_path / "signoff.yaml").write_text(
         "approvals:\n  - period: 2026Q3\n    draft: 0\n    approved_by: X\n"
@@ -190,6 +244,6 @@ def test_sign_off_file_is_strict(tmp_path: Path) -> None:
     assert str(err.value).splitlines() == [
         f"{tmp_path / 'signoff.yaml'}: approvals[0].draft: Input should be greater than or equal to 1",
         f"{tmp_path / 'signoff.yaml'}: approvals[0].aproved: unknown key (known: period, draft, "
-        "inputs, approved_by, approved_on)",
+        "outputs, inputs, approved_by, approved_on)",
     ]
     assert signoff.load(tmp_path / "nowhere").approvals == []

@@ -70,7 +70,6 @@ def publish(
         meta = manifest.read(draft)
         number = int(meta["draft"])
         _check_draft(draft, meta)
-        _check_baseline(layout, publication, period, draft, meta)
         approval = signoff.load(publication.folder).approval(period, number)
         where = publication.folder / signoff.FILE
         outputs = manifest.outputs_digest(draft)
@@ -123,6 +122,7 @@ def publish(
                     f"draft {number} of {period.code} is already published; build a corrected "
                     "draft (make release), have it signed off, then publish the correction"
                 )
+        _check_baseline(layout, publication, period, draft, meta)
         notice = (
             _notice(correction, version, layout, slug, period, published) if published else None
         )
