@@ -15,7 +15,7 @@ DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
 
 
 @dataclass(frozen=True)
-class Chart:
+class PageChart:
     """A chart as drawn on a page: its number, title, text alternative and Plotly JSON."""
 
     number: int
@@ -33,11 +33,11 @@ CHART = re.compile(
 )
 
 
-def page_charts(page: Path) -> dict[int, Chart]:
+def page_charts(page: Path) -> dict[int, PageChart]:
     """The charts of a rendered page, by figure number."""
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
-        int(m.group(1)): Chart(
+        int(m.group(1)): PageChart(
             int(m.group(1)), html.unescape(m.group(2)), html.unescape(m.group(3)), m.group(4)
         )
         for m in CHART.finditer(text)

@@ -12,7 +12,7 @@ from statgen.lifecycle import manifest
 from statgen.outputs.assets import plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
-from statgen.review.diff.charts import Chart, compare_files, page_charts
+from statgen.review.diff.charts import PageChart, compare_files, page_charts
 from statgen.review.diff.tables import TableDiff, compare_tables
 from statgen.review.diff.text import page_text, text_diff
 
@@ -248,7 +248,7 @@ def _text_html(paragraphs: list[str], changed: bool) -> list[str]:
     return out
 
 
-def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
+def _chart_figure(side: str, chart: PageChart | None, name: str) -> str:
     if chart is None:
         return f"<figure><figcaption>{esc(name.capitalize())}: no such figure</figcaption></figure>"
     fid = f"{side}-figure-{chart.number}"
@@ -268,8 +268,8 @@ def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
 
 
 def _charts_html(
-    old: dict[int, Chart],
-    new: dict[int, Chart],
+    old: dict[int, PageChart],
+    new: dict[int, PageChart],
     numbers: list[int],
     changed: list[int],
     names: tuple[str, str],
