@@ -25,5 +25,6 @@ def test_build_summary(tmp_path: Path, snapshot) -> None:  # noqa: ANN001
     assert normalise(first.output, root=tmp_path) == snapshot(name="first draft")
     again = runner.invoke(app, ["build", SLUG, "--root", str(tmp_path)])
     assert again.exit_code == 0, again.output
-    # The second build reuses the cached tables and says so.
+    # The same inputs, config and code again: no new draft number, and it says so.
     assert normalise(again.output, root=tmp_path) == snapshot(name="second draft")
+    assert "draft 1 is unchanged" in again.output
