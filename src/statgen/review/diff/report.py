@@ -7,16 +7,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from statgen.errors import DiffError
 from statgen.lifecycle import manifest
-from statgen.outputs.assets import plotly_bundle
+from statgen.outputs.assets import TEMPLATES, plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
 from statgen.review.diff.charts import PageChart, compare_files, page_charts
+from statgen.review.diff.panel import build_panel, links
 from statgen.review.diff.tables import TableDiff, compare_tables
 from statgen.review.diff.text import page_text, text_diff
 
 esc = html.escape
+PANEL = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES / "diff")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+).get_template("panel.html")
+"""The report's top panel and its sections (autoescaped: no figure or label becomes markup)."""
 
 
 @dataclass
@@ -81,6 +90,7 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
         charts_changed,
         [path for path, change, _, _ in files if change != "unchanged"],
     )
+    panel = build_panel(old, new, m_old, m_new, tables)
     names = (label(old, m_old), label(new, m_new))
     what = f"{m_new.get('publication', '')} {m_new.get('period', '')}"
     title = f"Changes from {names[0]} to {names[1]}: {what}"
@@ -91,7 +101,8 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
         _meta_row("Before", names[0], old, m_old),
         _meta_row("After", names[1], new, m_new),
         "</dl>",
-        *_tables_html(tables),
+        PANEL.render(p=panel, links=links(out, new, m_new)),
+        *_tables_html([t for t in tables if t.caption not in panel.single_date]),
         *_text_html(paragraphs, text_changed),
         *_charts_html(c_old, c_new, numbers, charts_changed, names),
         *_files_html(files),
@@ -122,6 +133,12 @@ STYLE = """
 .statgen-diff-sides { display: flex; flex-wrap: wrap; gap: 20px; }
 .statgen-diff-sides > figure { flex: 1 1 420px; min-width: 0; margin: 0; }
 .statgen-diff-text p { max-width: 40em; }
+.statgen-diff-panel { border-left: 10px solid #1d70b8; padding-left: 20px; margin-bottom: 40px; }
+.statgen-diff-tag { font-weight: 700; padding: 2px 6px; }
+.statgen-diff-tag--revised,
+.statgen-diff-tag--now-suppressed { background: #fcd6c3; color: #6e3619; }
+.statgen-diff-tag--new-period { background: #bbd4ea; color: #0c2d4a; }
+.statgen-diff-tag--unchanged { background: #e5e6e7; color: #383f43; }
 """
 
 
