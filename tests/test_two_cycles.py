@@ -1,0 +1,250 @@
+"""Two cycles of Electronic monitoring statistics, as a statistician and a reviewer live them.
+
+1. The extract as it stood on 31 July 2026 is built and 2026Q2 published.
+2. A September extract revises the past (2% of Q1-Q2 end dates recorded late, late-notified Q2
+   orders, some regions fixed) and 2026Q3 is built from it.
+3. [r] sits exactly on the changed figures in the CSV, and on as many cells of each table in the
+   HTML, XLSX and ODS.
+4. A draft whose baseline is no longer the latest release is refused at publish.
+5. A -v2 correction of 2026Q2 becomes the baseline.
+6. The diff's top panel shows the revised headline figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import polars as pl
+import pytest
+from conftest import TODAY, copy_project
+
+from statgen.config import load_publication
+from statgen.errors import PublishError
+from statgen.layout import Layout
+from statgen.lifecycle import manifest
+from statgen.lifecycle.publish import publish
+from statgen.outputs.spreadsheets.read_ods import _read_ods
+from statgen.periods import Quarter
+from statgen.pipeline import BuildResult, build
+from statgen.review import diff
+
+SLUG = "electronic-monitoring"
+Q2, Q3 = Quarter(2026, 2), Quarter(2026, 3)
+CUT = dt.date(2026, 7, 31)
+
+
+def july_extract(truth: pl.DataFrame) -> pl.DataFrame:
+    """The case management system as it stood on 31 July 2026: nothing after the cut, 2% of the
+    end dates of Q1-Q2 2026 not yet recorded, a quarter of Q2's notifications (at most 300) not
+    yet in, and 40 orders filed under the wrong region."""
+    n = pl.int_range(pl.len())
+    cut = truth.filter(pl.col("notification_date") <= CUT).with_columns(
+        pl.when(pl.col("end_date") > CUT).then(None).otherwise(pl.col("end_date")).alias("end_date"),
+        pl.when(pl.col("end_date") > CUT)
+        .then(None)
+        .otherwise(pl.col("end_reason"))
+        .alias("end_reason"),
+    )
+    ended_h1 = pl.col("end_date").is_between(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    late_end = ended_h1 & (n % 50 == 7)
+    cut = cut.with_columns(
+        pl.when(late_end).then(None).otherwise(pl.col("end_date")).alias("end_date"),
+        pl.when(late_end).then(None).otherwise(pl.col("end_reason")).alias("end_reason"),
+    )
+    q2 = cut.filter(pl.col("notification_date").is_between(dt.date(2026, 4, 1), CUT))
+    late = q2["order_id"].head(min(300, q2.height // 4))
+    cut = cut.filter(~pl.col("order_id").is_in(late.implode()))
+    regions = sorted(truth["region"].unique().to_list())
+    wrong = pl.col("order_id").is_in(cut["order_id"].gather_every(97).head(40).implode())
+    other = pl.col("region").replace_strict(
+        {r: regions[(i + 1) % len(regions)] for i, r in enumerate(regions)}
+    )
+    return cut.with_columns(pl.when(wrong).then(other).otherwise(pl.col("region")).alias("region"))
+
+
+def sign(project: Path, *drafts: BuildResult) -> None:
+    lines = ["approvals:"]
+    for d in drafts:
+        lines.append(
+            f"  - {{period: {d.period.code}, draft: {d.draft}, outputs: {d.outputs_short}, "
+            f"inputs: {d.inputs_short}, approved_by: A. Reviewer, approved_on: 2026-09-20}}"
+        )
+    (project / "publications" / SLUG / "signoff.yaml").write_text("\n".join(lines) + "\n")
+
+
+def _build(project: Path, extracts: Path, period: Quarter) -> BuildResult:
+    return build(project, SLUG, period=period, extracts_dir=extracts, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def cycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("cycles")
+    project = copy_project(tmp / "project", SLUG, 0.02)
+    source = load_publication(project / "publications" / SLUG).extracts_path(project)
+    truth = pl.read_parquet(source / "orders.parquet")
+    july, september = tmp / "july", tmp / "september"
+    for folder, frame in [(july, july_extract(truth)), (september, truth)]:
+        shutil.copytree(source, folder)
+        frame.write_parquet(folder / "orders.parquet")
+    out: dict[str, Any] = {"project": project, "july": july, "september": september}
+
+    out["q2"] = _build(project, july, Q2)
+    out["q3_early"] = _build(project, september, Q3)  # built before 2026Q2 was published
+    sign(project, out["q2"])
+    out["v1"] = publish(project, SLUG, Q2, override_embargo=True)
+    sign(project, out["q2"], out["q3_early"])
+    with pytest.raises(PublishError) as stale:
+        publish(project, SLUG, Q3, override_embargo=True)
+    out["stale_no_release"] = str(stale.value)
+
+    out["q3"] = _build(project, september, Q3)  # against 2026Q2 as published
+    # A correction of 2026Q2: the regions fixed.
+    fixed = tmp / "july-fixed"
+    shutil.copytree(july, fixed)
+    july_frame = pl.read_parquet(july / "orders.parquet")
+    regions = truth.select("order_id", pl.col("region").alias("true_region"))
+    july_frame.join(regions, on="order_id").with_columns(
+        pl.col("true_region").alias("region")
+    ).drop("true_region").write_parquet(fixed / "orders.parquet")
+    out["q2_fixed"] = _build(project, fixed, Q2)
+    sign(project, out["q2"], out["q3"], out["q2_fixed"])
+    out["v2"] = publish(
+        project, SLUG, Q2, override_embargo=True, correction="The regions of 40 orders were wrong."
+    )
+    with pytest.raises(PublishError) as stale:
+        publish(project, SLUG, Q3, override_embargo=True)
+    out["stale_v1"] = str(stale.value)
+    out["q3_final"] = _build(project, september, Q3)  # against the correction
+    layout = Layout.at(project)
+    old, new = diff.default_pair(layout, SLUG, None)
+    out["pair"] = (old, new)
+    out["report"] = diff.write_report(old, new, layout.diff_report(old, new))
+    return out
+
+
+def _values(folder: Path, table: str) -> pl.DataFrame:
+    return pl.read_csv(folder / "csv" / f"{table}.csv", infer_schema=False)
+
+
+def expected_revised(release: Path, draft: Path, table: str) -> set[tuple[str, ...]]:
+    """The figures whose value differs between the release's CSV and the draft's, worked out
+    from the two CSVs alone: keys of every column but value and marker."""
+    before, after = _values(release, table), _values(draft, table)
+    keys = [c for c in after.columns if c not in ("value", "marker")]
+    joined = after.join(before, on=keys, suffix="_before")
+    changed = joined.filter(
+        pl.col("value_before").is_not_null()
+        & pl.col("value").is_not_null()
+        & (pl.col("value").cast(pl.Float64) != pl.col("value_before").cast(pl.Float64))
+    )
+    return {tuple(r) for r in changed.select(keys).rows()}
+
+
+def test_a_draft_built_before_the_release_it_should_compare_with_is_refused(cycles) -> None:  # noqa: ANN001
+    # Defect 2: the 2026Q3 draft was compared with nothing; publish refuses it.
+    message = cycles["stale_no_release"]
+    assert "compared with no release" in message
+    assert f"{SLUG}/2026-q2" in message and "Rebuild the draft" in message
+    assert not (cycles["project"] / "releases" / SLUG / "2026-q3").exists()
+    # After the correction, the draft compared with the superseded v1 is refused too.
+    assert f"compared with {SLUG}/2026-q2," in cycles["stale_v1"]
+    assert f"is now {SLUG}/2026-q2-v2" in cycles["stale_v1"]
+
+
+def test_the_manifest_records_the_baseline_and_its_hash(cycles) -> None:  # noqa: ANN001
+    meta = manifest.read(cycles["q3"].folder)
+    release = cycles["v1"].folder
+    import hashlib
+
+    assert meta["baseline"] == {
+        "path": f"{SLUG}/2026-q2",
+        "manifest_sha256": hashlib.sha256((release / "manifest.json").read_bytes()).hexdigest(),
+    }
+    assert manifest.read(cycles["q3_early"].folder)["baseline"] is None
+    assert cycles["q3"].baseline == f"{SLUG}/2026-q2" and cycles["q3"].revised > 0
+
+
+def test_r_sits_exactly_on_the_changed_figures(cycles) -> None:  # noqa: ANN001
+    release, draft = cycles["v1"].folder, cycles["q3"].folder
+    meta = manifest.read(draft)
+    html = (draft / "index.html").read_text(encoding="utf-8")
+    book = openpyxl.load_workbook(next(draft.glob("*.xlsx")))
+    ods = _read_ods(next(draft.glob("*.ods")))
+    ods_sheets = {s.name: s for s in ods.sheets}
+    total = 0
+    for table_id, info in meta["tables"].items():
+        if table_id == "revisions" or "quarter" not in info["keys"]:
+            continue
+        want = expected_revised(release, draft, table_id)
+        total += len(want)
+        csv = _values(draft, table_id)
+        keys = [c for c in csv.columns if c not in ("value", "marker")]
+        marked = {tuple(r[:-1]) for r in csv.select(*keys, "marker").rows() if r[-1] == "r"}
+        assert marked == want, table_id  # CSV: exactly the changed cells
+        number = int(re.match(r"Table (\d+)", info["caption"])[1])  # type: ignore[index]
+        start = html.index(f'id="table-{number}"')
+        end = html.index("</table>", start)
+        assert html[start:end].count(" [r]</td>") == len(want), f"HTML {table_id}"
+        sheet = book[f"Table_{number}"]
+        in_xlsx = sum("[r]" in str(c.number_format) for row in sheet.iter_rows() for c in row)
+        assert in_xlsx == len(want), f"XLSX {table_id}"
+        cells = ods_sheets[f"Table_{number}"].cells.values()
+        in_ods = sum("[r]" in (c.fmt.literal or "") for c in cells)
+        assert in_ods == len(want), f"ODS {table_id}"
+    assert total > 0
+    # Unchanged figures carry no [r], and the newest quarter is never revised.
+    latest = _values(draft, "people-by-order-type").filter(pl.col("quarter") == Q3.label)
+    assert "r" not in latest["marker"].to_list()
+
+
+def test_a_correction_becomes_the_baseline(cycles) -> None:  # noqa: ANN001
+    v2 = cycles["v2"].folder
+    assert v2.name == "2026-q2-v2"
+    final = cycles["q3_final"]
+    assert final.baseline == f"{SLUG}/2026-q2-v2"
+    # Revisions are now judged against v2: the fixed regions are no revision.
+    meta = manifest.read(final.folder)
+    for table_id in meta["tables"]:
+        if table_id == "revisions" or "quarter" not in meta["tables"][table_id]["keys"]:
+            continue
+        csv = _values(final.folder, table_id)
+        keys = [c for c in csv.columns if c not in ("value", "marker")]
+        marked = {tuple(r[:-1]) for r in csv.select(*keys, "marker").rows() if r[-1] == "r"}
+        assert marked == expected_revised(v2, final.folder, table_id), table_id
+    # And it can be published.
+    sign(cycles["project"], cycles["q2_fixed"], final)
+    done = publish(cycles["project"], SLUG, Q3, override_embargo=True)
+    assert done.folder.name == "2026-q3"
+
+
+def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(cycles) -> None:  # noqa: ANN001
+    # Defect 1: with one draft of 2026Q3, the default comparison is with the last release.
+    old, new = cycles["pair"]
+    assert old == cycles["v2"].folder and new == cycles["q3_final"].folder
+    page = cycles["report"].path.read_text(encoding="utf-8")
+    panel = page[page.index('id="panel-heading"') : page.index("</section>")]
+    before = _values(old, "people-by-order-type")
+    after = _values(new, "people-by-order-type")
+    june = (pl.col("quarter") == Q2.label) & (pl.col("order_type") == "Total")
+    was = int(float(before.filter(june)["value"][0]))
+    now = int(float(after.filter(june)["value"][0]))
+    assert was != now  # the September extract revises 30 June
+    row = re.search(
+        r"Table 1 \(people\): Apr to Jun 2026, Total</th>\s*"
+        r'<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*'
+        r"<td[^>]*><strong[^>]*>([^<]*)</strong>",
+        panel,
+    )
+    assert row, panel[:2000]
+    sign = "+" if now > was else "\u2212"
+    assert row.groups()[:2] == (f"{was:,}", f"{now:,} [r]")  # as published, marked [r]
+    assert row[3].startswith(f"{sign}{abs(now - was):,} (")
+    assert row[4] == "revised"
+    assert "published figures revised" in panel or "published figure revised" in panel
+    assert 'href="../../electronic-monitoring/2026-q3/draft-' in panel
+    assert "qa.html" in panel
