@@ -164,8 +164,10 @@ def suppress(
             # Every line is safe (or has nothing left to hide behind): check exactly.
             targets = {k for k in primary if k not in public}
             found = derivable(lines_, {k for k in chosen if k not in public}, targets)
-            widen = [free(line) for line in lines_ if found & set(line)]
-            widen = [c for c in widen if c]
+            widen = [c for c in (free(line) for line in lines_ if found & set(line)) if c]
+            if found and not widen:  # its own lines are all public: widen where others hide
+                secret = {k for k in chosen if k not in public}
+                widen = [c for c in (free(line) for line in lines_ if secret & set(line)) if c]
             if not found or not widen:
                 break
             chosen.add(min(widen[0], key=lambda k: cost(k, counts)))

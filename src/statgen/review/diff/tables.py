@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,10 +111,13 @@ def compare_tables(
     meta = {**m_old.get("tables", {}), **m_new.get("tables", {})}
     ids = [p.stem for p in sorted((new / "csv").glob("*.csv"))]
     ids += [p.stem for p in sorted((old / "csv").glob("*.csv")) if p.stem not in ids]
-    order = list(m_new.get("tables", {})) + [
-        i for i in m_old.get("tables", {}) if i not in m_new.get("tables", {})
-    ]
-    ids = sorted(ids, key=lambda i: (order.index(i) if i in order else len(order), i))
+
+    # Publication order: the manifests list tables by id, so order by the captions' numbers.
+    def number(table_id: str) -> int:
+        found = re.match(r"Table (\d+)", str(meta.get(table_id, {}).get("caption", "")))
+        return int(found[1]) if found else 10**6
+
+    ids = sorted(ids, key=lambda i: (number(i), i))
     out = []
     for table_id in ids:
         a, b = old / "csv" / f"{table_id}.csv", new / "csv" / f"{table_id}.csv"
