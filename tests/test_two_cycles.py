@@ -44,7 +44,10 @@ def july_extract(truth: pl.DataFrame) -> pl.DataFrame:
     yet in, and 40 orders filed under the wrong region."""
     n = pl.int_range(pl.len())
     cut = truth.filter(pl.col("notification_date") <= CUT).with_columns(
-        pl.when(pl.col("end_date") > CUT).then(None).otherwise(pl.col("end_date")).alias("end_date"),
+        pl.when(pl.col("end_date") > CUT)
+        .then(None)
+        .otherwise(pl.col("end_date"))
+        .alias("end_date"),
         pl.when(pl.col("end_date") > CUT)
         .then(None)
         .otherwise(pl.col("end_reason"))
@@ -236,7 +239,7 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     assert was != now  # the September extract revises 30 June
     row = re.search(
         r"Table 1 \(people\): Apr to Jun 2026, Total</th>\s*"
-        r'<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*'
+        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*"
         r"<td[^>]*><strong[^>]*>([^<]*)</strong>",
         panel,
     )

@@ -151,7 +151,9 @@ def _build_one(
     )
     out.print(f"  Compared with: {compared}; figures revised: {result.revised}")
     labels = {"pass": "pass", "warn": "warnings (see the QA report)", "fail": "fail"}
-    out.print(f"  QA: {labels.get(result.qa_status, result.qa_status)} ({result.folder / 'qa.html'})")
+    out.print(
+        f"  QA: {labels.get(result.qa_status, result.qa_status)} ({result.folder / 'qa.html'})"
+    )
     out.print(f"  Page: {result.page}")
     reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
     out.print(f"  Reviewers' index: {reviewers}")

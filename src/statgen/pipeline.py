@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import json
-import datetime as dt
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -186,7 +186,9 @@ def _build(
         previous = revisions.previous_release(publication, layout, period)
         baseline = revisions.baseline_record(layout, previous)
         digest = manifest.inputs_digest(publication, hashes)
-        key = _build_key(publication, digest, baseline, requested, sample_data.is_sample(source_dir))
+        key = _build_key(
+            publication, digest, baseline, requested, sample_data.is_sample(source_dir)
+        )
         same = _same_as_latest(publication, layout, period, key)
         if same is not None:
             return same

@@ -184,9 +184,7 @@ def _check_baseline(
 ) -> None:
     """Refuse a draft whose revisions were judged against a release that is no longer the
     latest published one of an earlier or the same period (corrections included)."""
-    now = revisions.baseline_record(
-        layout, revisions.previous_release(publication, layout, period)
-    )
+    now = revisions.baseline_record(layout, revisions.previous_release(publication, layout, period))
     recorded = meta.get("baseline")
     if recorded == now:
         return

@@ -71,4 +71,6 @@ def load(folder: Path) -> SignOff:
     path = folder / FILE
     if not path.is_file():
         return SignOff()
-    return read_yaml(path, SignOff, "known: period, draft, outputs, inputs, approved_by, approved_on")
+    return read_yaml(
+        path, SignOff, "known: period, draft, outputs, inputs, approved_by, approved_on"
+    )

@@ -10,7 +10,6 @@ from statgen.periods import Quarter
 from statgen.protection import disclosure, revisions
 from statgen.tables import StatTable
 
-
 Public = dict[str, dict[str, frozenset[tuple[str, ...]]]]
 """By table and measure, the cells published before and unchanged."""
 

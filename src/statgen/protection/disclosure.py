@@ -154,7 +154,9 @@ def suppress(
         return (-fixes, is_total(k), value == 0, value, order[k])
 
     def free(line: Sequence[Key]) -> list[Key]:
-        return [k for k in line if k not in chosen and k not in public and values.get(k) is not None]
+        return [
+            k for k in line if k not in chosen and k not in public and values.get(k) is not None
+        ]
 
     while rules.secondary:
         counts = [sum(hidden(k) for k in line) for line in lines_]
@@ -210,7 +212,9 @@ def patterns(
     out = {}
     for m in count_measures(table, rules):
         values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
-        out[m] = suppress(values, table_lines, totals, dims, rules, (public or {}).get(m, frozenset()))
+        out[m] = suppress(
+            values, table_lines, totals, dims, rules, (public or {}).get(m, frozenset())
+        )
     return out
 
 

@@ -252,9 +252,10 @@ def revisions_table(
     data = data.with_columns(
         pl.lit(None, pl.String).alias(marker_column("previous")),
         *[
-            pl.when(gone).then(pl.lit("c")).otherwise(pl.lit(None, pl.String)).alias(
-                marker_column(m)
-            )
+            pl.when(gone)
+            .then(pl.lit("c"))
+            .otherwise(pl.lit(None, pl.String))
+            .alias(marker_column(m))
             for m in ("revised", "difference")
         ],
     )
