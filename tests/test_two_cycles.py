@@ -122,6 +122,16 @@ def cycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with pytest.raises(PublishError) as stale:
         publish(project, SLUG, Q3, override_embargo=True)
     out["stale_v1"] = str(stale.value)
+    # Commentary can speak of revisions (previously_published(), revision()).
+    commentary = project / "publications" / SLUG / "commentary.qmd"
+    cell = 'quarter=previous_quarter, order_type="Total"'
+    commentary.write_text(
+        commentary.read_text(encoding="utf-8")
+        + f"\nOn {{{{ previous_quarter.end_label }}}}, {{{{ value('people-by-order-type', {cell}) }}}}"
+        f" people were monitored, revised from {{{{ previously_published('people-by-order-type',"
+        f" {cell}) }}}} (a revision of {{{{ revision('people-by-order-type', {cell}) }}}}).\n",
+        encoding="utf-8",
+    )
     out["q3_final"] = _build(project, september, Q3)  # against the correction
     layout = Layout.at(project)
     old, new = diff.default_pair(layout, SLUG, None)
@@ -170,6 +180,16 @@ def test_the_manifest_records_the_baseline_and_its_hash(cycles) -> None:  # noqa
     }
     assert manifest.read(cycles["q3_early"].folder)["baseline"] is None
     assert cycles["q3"].baseline == f"{SLUG}/2026-q2" and cycles["q3"].revised > 0
+    # QA's revisions check: no quarter is provisional in this publication, so every revision
+    # is outside the provisional window and a warning names it; the largest is reported.
+    import json
+
+    report = json.loads((cycles["q3"].folder / "qa.json").read_text())
+    assert report["draft"] == cycles["q3"].draft
+    check = next(c for c in report["checks"] if c["name"] == "Revisions")
+    assert check["status"] == "warn"
+    assert check["summary"].startswith(f"{cycles['q3'].revised} published figures revised")
+    assert any("outside the provisional window" in d for d in check["details"])
 
 
 def test_r_sits_exactly_on_the_changed_figures(cycles) -> None:  # noqa: ANN001
@@ -229,6 +249,9 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     # Defect 1: with one draft of 2026Q3, the default comparison is with the last release.
     old, new = cycles["pair"]
     assert old == cycles["v2"].folder and new == cycles["q3_final"].folder
+    publication = load_publication(cycles["project"] / "publications" / SLUG)
+    listed = [t.id for t in cycles["report"].tables if t.id != "revisions"]
+    assert listed == [t.id for t in publication.tables]  # publication order
     page = cycles["report"].path.read_text(encoding="utf-8")
     panel = page[page.index('id="panel-heading"') : page.index("</section>")]
     before = _values(old, "people-by-order-type")
@@ -251,3 +274,22 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     assert "published figures revised" in panel or "published figure revised" in panel
     assert 'href="../../electronic-monitoring/2026-q3/draft-' in panel
     assert "qa.html" in panel
+
+
+def test_commentary_quotes_the_previously_published_figure_and_its_revision(cycles) -> None:  # noqa: ANN001
+    final = cycles["q3_final"].folder
+    before = _values(cycles["v2"].folder, "people-by-order-type")
+    after = _values(final, "people-by-order-type")
+    june = (pl.col("quarter") == Q2.label) & (pl.col("order_type") == "Total")
+    was = int(float(before.filter(june)["value"][0]))
+    now = int(float(after.filter(june)["value"][0]))
+    page = (final / "index.html").read_text(encoding="utf-8")
+    assert (
+        f"On 30 June 2026, {now:,} people were monitored, revised from {was:,} "
+        f"(a revision of {now - was:,})."
+    ) in " ".join(page.split())
+    import json
+
+    report = json.loads((final / "qa.json").read_text())
+    traced = next(c for c in report["checks"] if c["name"].startswith("Commentary figures"))
+    assert traced["status"] == "pass", traced["details"]

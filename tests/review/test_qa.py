@@ -59,6 +59,12 @@ def test_large_changes_warn_with_the_figure() -> None:
     assert check.details == [
         "Table 1 (t), Apr to Jun 2026, x: Count 180, up 80.0% from 100 the quarter before"
     ]
+    # Change checks look only at the new period: 2026Q3 is steady, so Q2's jump (history, as
+    # published before) is not flagged again.
+    counts = {**counts, ("2026Q3", "x"): 185, ("2026Q3", "y"): 21}
+    later = make_table(counts, ["quarter"], "k", [])
+    assert qa.changes_plausible(pub, [later], Quarter(2026, 3)).status == "pass"
+    assert qa.changes_plausible(pub, [later]).status == "warn"
 
 
 def test_gaps_in_a_series_fail() -> None:

@@ -239,7 +239,7 @@ class Reconcile(Strict):
 
 
 class Checks(Strict):
-    """The QA checks run on every build (see ``build/<slug>/<period>/qa.html``)."""
+    """The QA checks run on every build (see ``build/<slug>/<period>/draft-<n>/qa.html``)."""
 
     change_tolerance: float = Field(default=0.25, gt=0)
     """Largest plausible change from the previous quarter, as a fraction (0.25 = 25%); larger
@@ -247,6 +247,9 @@ class Checks(Strict):
     change_min_count: int = Field(default=30, ge=0)
     """Changes are only checked where both quarters' counts are at least this (small counts
     move a lot)."""
+    revision_tolerance: float = Field(default=0.05, gt=0)
+    """Largest expected revision of a published figure, as a fraction of its published value
+    (0.05 = 5%); larger revisions are warnings listing the figure."""
     reconcile: list[Reconcile] = []
     """Counts that must agree between tables."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import polars as pl
 from markupsafe import Markup
 
 from statgen.config import Measure, Publication
@@ -29,7 +30,7 @@ from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
 from statgen.periods import Periods, Quarter
-from statgen.tables import StatTable
+from statgen.tables import StatTable, category_label
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,53 @@ class Context:
         self.quoted.append(figure)
         return figure
 
+    def _revised(self, fn: str, table: str, measure: str | None, keys: dict[str, Any]) -> Any:
+        """The cell's row of the revisions table (None when the figure was not revised)."""
+        stat = self.table(table, fn)
+        m = self._measure(stat, measure, fn)
+        self._cell(stat, m.name, keys, fn)  # unknown names are errors, as in value()
+        missing = [d for d in stat.spec.dims if d not in keys]
+        if missing:
+            raise TemplateError(f"{fn}(): give every dimension of {table!r}: {', '.join(missing)}")
+        codes = {k: v.code if isinstance(v, Quarter) else str(v) for k, v in keys.items()}
+        label = ", ".join(category_label(d, codes[d]) for d in stat.spec.dims)
+        revisions = self.tables.get("revisions")
+        if revisions is None:
+            return None
+        where = {"table": f"Table {stat.number}", "revised_figure": label,
+                 "revised_measure": m.title}  # fmt: skip
+        hit = revisions.data.filter(*[pl.col(k) == v for k, v in where.items()])
+        return (hit.row(0, named=True), tuple(where.items()), m) if hit.height else None
+
+    def previously_published(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
+        """The figure as the baseline release published it ("revised up from 28,305"); the
+        figure itself when it was not revised. Traced to the revisions table like value()."""
+        found = self._revised("previously_published", table, measure, keys)
+        if found is None:
+            return self.value(table, measure, **keys)
+        row, where, m = found
+        figure = Figure(row["previous"], m.format, (Cited("revisions", "previous", where),))
+        self.quoted.append(figure)
+        return figure
+
+    def revision(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
+        """The revision of a published figure (new minus previously published; 0 when not
+        revised). Traced to the revisions table like value()."""
+        found = self._revised("revision", table, measure, keys)
+        if found is None:
+            current = self.value(table, measure, **keys)
+            figure = Figure(0, current.format, current.sources)
+        else:
+            row, where, m = found
+            if row["difference"] is None:
+                raise TemplateError(
+                    f"revision(): the figure of {table!r} is now suppressed, so its revision "
+                    "cannot be quoted"
+                )
+            figure = Figure(row["difference"], m.format, (Cited("revisions", "difference", where),))
+        self.quoted.append(figure)
+        return figure
+
     def published(self, table: str, measure: str | None = None, **keys: Any) -> bool:
         """Whether a cell has a published value (not suppressed, not "not applicable")."""
         stat = self.table(table, "published")
@@ -247,6 +295,8 @@ class Context:
             "year_earlier": period.shift(-4),
             "value": self.value,
             "published": self.published,
+            "previously_published": self.previously_published,
+            "revision": self.revision,
             "share": self.share,
             "change": self.change,
             "ranked": self.ranked,

@@ -90,8 +90,12 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
     ]
 
 
-def changes_plausible(publication: Publication, tables: list[StatTable]) -> Check:
-    """Each count's change from the previous quarter is within the configured tolerance."""
+def changes_plausible(
+    publication: Publication, tables: list[StatTable], latest: Quarter | None = None
+) -> Check:
+    """Each count's change from the previous quarter is within the configured tolerance; with
+    ``latest``, only the new period's changes (history that did not change was checked when it
+    was published; its revisions have their own check)."""
     limit = publication.checks.change_tolerance
     floor = publication.checks.change_min_count
     problems = []
@@ -109,6 +113,8 @@ def changes_plausible(publication: Publication, tables: list[StatTable]) -> Chec
             frame = frame.with_columns(
                 pl.col(m.name).shift(1).over(others or pl.lit(1)).alias("__before")
             )
+            if latest is not None:
+                frame = frame.filter(pl.col(QUARTER) == latest.code)
             frame = frame.filter(
                 (pl.col("__before") >= floor)
                 & (pl.col(m.name) >= floor)
@@ -219,6 +225,7 @@ def commentary_traced(
     # Numbers inside category names ("52 weeks and over") are definitions, not figures.
     labels = {c for t in published for cats in t.categories.values() for c in cats}
     allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
+    allowed |= {n.lstrip("-+\u2212") for n in allowed}  # "revised down by 41" quotes -41
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
@@ -231,6 +238,40 @@ def commentary_traced(
         f"All {len(traced.quoted)} figures quoted in the commentary trace to published cells.",
         "{n} numbers in the commentary cannot be traced to a published table cell.",
     )
+
+
+def revisions_expected(
+    publication: Publication, published: list[StatTable], latest: Quarter
+) -> Check:
+    """The revisions of published figures: the largest against the configured tolerance, and
+    any of a period outside the provisional window (figures said to be final)."""
+    found = next((t for t in published if t.id == "revisions"), None)
+    limit = publication.checks.revision_tolerance
+    if found is None or found.data.height == 0:
+        return Check("Revisions", "pass", "No published figure was revised.")
+    window = {latest.shift(-i).label for i in range(publication.revisions.provisional_quarters)}
+    problems, largest = [], (0.0, "")
+    for row in found.data.iter_rows(named=True):
+        where = f"{row['table']}, {row['revised_figure']} ({row['revised_measure']})"
+        before, after = row["previous"], row["revised"]
+        if after is None:
+            problems.append(f"{where}: published as {before:,.0f}, now suppressed")
+            continue
+        share = abs(after - before) / abs(before) if before else float("inf")
+        if share > largest[0]:
+            largest = (share, where)
+        if share > limit:
+            problems.append(
+                f"{where}: revised from {before:,.0f} to {after:,.0f} ({share:.1%}), more than "
+                f"the tolerance of {limit:.0%}"
+            )
+        if row["revised_figure"].split(", ")[0] not in window:
+            problems.append(f"{where}: revised, but its period is outside the provisional window")
+    summary = (
+        f"{found.data.height} published figures revised; the largest by {largest[0]:.1%} "
+        f"({largest[1]})."
+    )
+    return Check("Revisions", "warn" if problems else "pass", summary, problems[:MAX_DETAILS])
 
 
 def disclosure_safe(
@@ -293,7 +334,8 @@ def run(
     checks = [
         totals_add_up(publication, computed),
         *series_complete(computed, periods),
-        changes_plausible(publication, computed),
+        changes_plausible(publication, computed, periods.latest),
+        revisions_expected(publication, published, periods.latest),
         counts_reconcile(publication, computed, periods),
         commentary_traced(publication, context, published),
         disclosure_safe(publication, computed, published, public),
