@@ -173,15 +173,25 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     with pytest.raises(PublishError, match=f"no approval of 2026Q3 draft {n + 2}"):
         publish(project, SLUG, Q3, now=AT_RELEASE, correction="x")
     v2 = publish(project, SLUG, Q3, now=AT_RELEASE + dt.timedelta(days=2), draft_number=n + 1,
-                 correction="The number of orders ended in Wales was wrong.")  # fmt: skip
+                 correction="The number of orders ended in Wales was *wrong* <script>x()</script>.")  # fmt: skip
     assert v2.draft == n + 1
     assert v2.folder == project / "releases" / SLUG / "2026-q3-v2" and v2.version == 2
+    corrected_page = (v2.folder / "index.html").read_text(encoding="utf-8")
+    # Dated, plain text (no Markdown or HTML from the correction reaches the page), a real link.
     notice = (
-        "Correction: The number of orders ended in Wales was wrong. This is version 2 of this "
-        "release; the previous version remains available at ../2026-q3/index.html."
+        "Correction, 12 December 2026: The number of orders ended in Wales was *wrong* "
+        "&lt;script&gt;x()&lt;/script&gt;. This is version 2 of this release; the previous "
+        "version remains available."
     )
-    assert notice in (v2.folder / "index.html").read_text(encoding="utf-8")
-    assert notice not in page
+    assert notice in " ".join(corrected_page.split())
+    assert "<script>x()" not in corrected_page and "<em>wrong" not in corrected_page
+    assert '<a class="govuk-link" href="../2026-q3/index.html">The previous version' in (
+        corrected_page
+    )
+    assert "Correction" not in page
+    listing = (project / "releases" / SLUG / "index.html").read_text(encoding="utf-8")
+    assert "(superseded by version 2)" in listing
+    assert listing.count("superseded") == 1
     assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
     assert manifest.read(v2.folder)["published"]["previous_version"] == "2026-q3"
 

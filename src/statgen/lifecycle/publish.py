@@ -12,6 +12,7 @@ for byte. A published release is never overwritten: a correction becomes a new v
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,9 +124,8 @@ def publish(
                     "draft (make release), have it signed off, then publish the correction"
                 )
         _check_baseline(layout, publication, period, draft, meta)
-        notice = (
-            _notice(correction, version, layout, slug, period, published) if published else None
-        )
+        on = moment.astimezone(LONDON).date()
+        notice = _notice(correction, version, on) if published else None
         dest = layout.release(slug, period, version)
         remove_leftovers(slug_dir)
         staging = staging_for(dest)
@@ -133,7 +133,13 @@ def publish(
             _copy_outputs(draft, staging)
             pause_point("Publish")
             source = (draft / drafts.PAGE_SOURCE).read_text(encoding="utf-8")
-            add = {"correction": notice} if notice else {}
+            add = {}
+            if notice:
+                before = layout.release(slug, period, published[-1]).name
+                add = {
+                    "correction": plain_text(notice),
+                    "correction_previous": f"../{before}/index.html",
+                }
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
             render(qmd, staging / "index.html", meta["parameters"].get("engine"))
@@ -214,14 +220,19 @@ def _check_draft(draft: Path, meta: dict[str, object]) -> None:
         )
 
 
-def _notice(
-    text: str | None, version: int, layout: Layout, slug: str, period: Quarter, published: list[int]
-) -> str:
-    previous = layout.release(slug, period, published[-1]).name
+def _notice(text: str | None, version: int, on: dt.date) -> str:
+    """The public correction notice: dated, plain text (see :func:`plain_text`)."""
     return (
-        f"Correction: {(text or '').strip()} This is version {version} of this release; the "
-        f"previous version remains available at ../{previous}/index.html."
+        f"Correction, {format_date(on)}: {' '.join((text or '').split())} This is version "
+        f"{version} of this release; the previous version remains available."
     )
+
+
+def plain_text(text: str) -> str:
+    """``text`` as Pandoc Markdown that reads back as exactly that text: every ASCII punctuation
+    character backslash-escaped, so no Markdown, HTML or script in a correction reaches the page
+    as anything but characters."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def _copy_outputs(draft: Path, staging: Path) -> None:

@@ -98,10 +98,19 @@ def _config(layout: Layout, slug: str) -> Publication | None:
 
 
 def _release_list(collection: Collection, prefix: str) -> str:
+    latest: dict[Quarter, int] = {}
+    for r in collection.releases:
+        latest[r.period] = max(latest.get(r.period, 0), r.version)
+
+    def superseded(r: Release) -> str:
+        newer = latest[r.period]
+        return f" (superseded by version {newer})" if newer > r.version else ""
+
     items = "\n".join(
         f'<li><a class="govuk-link" href="{prefix}{r.folder}/index.html">'
         f"{html.escape(collection.title)}: {html.escape(r.period.long_label)}"
-        f"{f' (corrected, version {r.version})' if r.version > 1 else ''}</a> "
+        f"{f' (corrected, version {r.version})' if r.version > 1 else ''}</a>"
+        f"{superseded(r)} "
         f'<span class="statgen-file-meta">(published {format_date(r.release_date)})</span></li>'
         for r in collection.releases
     )
