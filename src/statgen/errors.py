@@ -55,6 +55,13 @@ class TransformError(StatgenError):
     code = "transform-failed"
 
 
+class NullKeyError(TransformError):
+    """A transform returned rows with an empty (null) dimension key: they would vanish from
+    every cell and total."""
+
+    code = "null-dimension"
+
+
 class RenderError(StatgenError):
     """The rendering engine (Quarto or Pandoc) failed."""
 
@@ -114,6 +121,24 @@ def known(names: Iterable[str], wrong: str, limit: int = 20) -> str:
     return f"{hint}(known: {shown})"
 
 
+VALUE_WIDTH = 80
+"""Values quoted in messages are cut to about this many characters."""
+
+
+def cut(text: str, width: int = VALUE_WIDTH) -> str:
+    """``text`` cut to about ``width`` characters, saying how long it was."""
+    if len(text) <= width:
+        return text
+    return f"{text[: width - 3]}... ({len(text):,} characters)"
+
+
+def listed(names: Iterable[str], limit: int = 10) -> str:
+    """ "a, b, c and 9,990 more": a list of names capped at ``limit``."""
+    names = list(names)
+    shown = ", ".join(cut(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One data problem found in an extract: where it is, what is wrong, and how many rows."""
@@ -128,7 +153,7 @@ class Problem:
 
     def describe(self) -> str:
         """Say the problem in one line a statistician can act on."""
-        where = "" if self.column == "-" else f"column '{self.column}': "
+        where = "" if self.column == "-" else f"column '{cut(self.column)}': "
         text = f"{self.file}: {where}{self.message}"
         if self.count:
             plural = self.unit if self.count == 1 else f"{self.unit}s"
@@ -139,7 +164,7 @@ class Problem:
                 text += f": {shown}{more}"
             text += ")"
         if self.values:
-            text += "; values: " + ", ".join(repr(v) for v in self.values)
+            text += "; values: " + ", ".join(repr(cut(v)) for v in self.values)
         return text
 
 
