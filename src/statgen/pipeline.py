@@ -163,6 +163,7 @@ def _build(
         cached = cache.load(base / ".cache", cache_key, publication)
         if cached is None:
             frames = extracts.load(source_dir, publication.extracts, today)
+            _check_unchanged(publication, source_dir, hashes)
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:
@@ -260,6 +261,26 @@ def _build(
         publication, period, dest, dest / "index.html", files, engine,
         timings, number, stamp.inputs_short, tuple(ran),
     )  # fmt: skip
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
 
 
 def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:

@@ -43,7 +43,10 @@ def sniff(path: Path) -> list[str]:
             "the file has old Mac line endings (carriage returns only); save it with Windows "
             "or Unix line endings (CSV UTF-8)",
         )
-    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+    with path.open("rb") as f:
+        line = f.readline(1 << 26)
+    line = line.removeprefix(b"\xef\xbb\xbf")
+    first = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
     if first.strip().strip('"').lower().startswith("sep=") and len(first.strip()) <= 8:
         raise _fatal(
             path,

@@ -42,7 +42,7 @@ class _Checker:
         values: tuple[str, ...] = ()
         if show_values and column in hits.columns:
             counts = hits[column].cast(pl.String).value_counts(sort=True).head(MAX_VALUES_SHOWN)
-            values = tuple("" if v is None else cut(str(v)) for v in counts[column].to_list())
+            values = tuple("" if v is None else str(v) for v in counts[column].to_list())
         unit = "line" if self.source.is_csv else "row"
         self.problems.append(
             Problem(str(self.source.path), column, message, rows, values, hits.height, unit)
@@ -89,7 +89,9 @@ def _unsupported(column: Column, dtype: pl.DataType) -> str | None:
     if dtype == pl.Null:
         return None
     if isinstance(dtype, pl.List | pl.Array | pl.Struct) or dtype in (pl.Binary, pl.Object):
-        kind = "binary (bytes)" if dtype == pl.Binary else f"{dtype} (nested values)"
+        kind = {pl.Binary: "binary (bytes)", pl.Object: "Python objects"}.get(
+            dtype.base_type(), f"{dtype.base_type().__name__.lower()} (nested values)"
+        )
         return (
             f"the column is stored as {kind}; each cell must be one plain value: store text as "
             "UTF-8 strings"
@@ -214,7 +216,7 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
             check.flag(
                 name,
                 pl.col(name).is_not_null() & pl.col(column.requires).is_null(),
-                f"values in rows where {column.requires} is empty (a {name} needs a "
+                f"values in rows where {column.requires} is empty ({name} requires "
                 f"{column.requires})",
             )
         for other_name, groups in (column.within or {}).items():
