@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from statgen.config import discover, load_publication
+from statgen.config import check_slug, discover, load_publication
 from statgen.errors import StatgenError
 from statgen.periods import Quarter
 
@@ -92,7 +92,7 @@ def _build_one(
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
-    publication = load_publication(root / "publications" / slug)
+    publication = load_publication(root / "publications" / check_slug(slug))
     folder = extracts or publication.extracts_path(root)
     if sample and extracts is None and not has_extracts(publication, folder):
         console.print(f"No extracts in {folder}: generating the sample extracts (seeded) ...")
@@ -128,6 +128,8 @@ def _build_one(
         "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
     )
     out.print(f"  Tables: {done}")
+    for warning in result.warnings:
+        out.print(f"  [bold yellow]Warning:[/] {escape(warning)}", highlight=False)
     out.print(f"  Page: {result.page}")
     out.print(f"  Reviewers' index: {result.folder.parents[1] / 'index.html'}")
     out.print("  Downloads:")
@@ -186,7 +188,7 @@ def release(
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
     with _errors(debug):
-        slugs = [pub] if pub else [p.name for p in discover(root)]
+        slugs = [check_slug(pub)] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
@@ -309,7 +311,7 @@ def sample_data(
     with _errors(debug):
         if fmt not in ("parquet", "csv"):
             raise StatgenError(f"--format {fmt!r}: use parquet or csv")
-        publication = load_publication(root / "publications" / slug)
+        publication = load_publication(root / "publications" / check_slug(slug))
         folder = out_dir or publication.extracts_path(root)
         for path in write_sample(publication, folder, scale=scale, seed=seed, fmt=fmt):  # type: ignore[arg-type]
             out.print(str(path))

@@ -25,6 +25,12 @@ class ConfigError(StatgenError):
     code = "config-invalid"
 
 
+class SlugError(ConfigError):
+    """A publication slug on the command line is not a name (``[a-z0-9-]+``): a path or worse."""
+
+    code = "slug-invalid"
+
+
 class PeriodError(ConfigError):
     """A period code (on the command line or in config) is not a period of the publication."""
 
@@ -35,6 +41,12 @@ class TemplateError(StatgenError):
     """A commentary or page template could not be filled or rendered."""
 
     code = "template-error"
+
+
+class UnsafeCommentaryError(TemplateError):
+    """Commentary holds a raw ``<script>`` element and the publication has not opted in."""
+
+    code = "commentary-script"
 
 
 class UnknownNameError(TemplateError):
@@ -84,6 +96,12 @@ class WorkbookError(StatgenError):
     """A spreadsheet given to ``statgen check`` cannot be opened or read."""
 
     code = "workbook-unreadable"
+
+
+class OptionError(StatgenError):
+    """A command-line option has a value statgen cannot use (e.g. ``--wait nan``)."""
+
+    code = "option-invalid"
 
 
 class LockError(StatgenError):

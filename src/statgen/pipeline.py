@@ -23,7 +23,7 @@ import polars as pl
 from statgen import extracts
 from statgen import protection as protect
 from statgen import tables as tables_mod
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.extracts import sample as sample_data
 from statgen.lifecycle import cache, drafts, lock, manifest
@@ -75,6 +75,7 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def quarter_slug(period: Quarter) -> str:
@@ -121,7 +122,7 @@ def build(
     ``releases_dir`` (default ``releases/``) is only read: the previous published release is
     the baseline for revisions.
     """
-    publication = load_publication(root / "publications" / slug)
+    publication = load_publication(root / "publications" / check_slug(slug))
     base = (work_dir or root / "build") / slug
     with lock.hold(base / ".lock", f"a build of {slug}", wait):
         return _build(
@@ -148,6 +149,7 @@ def _build(
 ) -> BuildResult:
     timings: dict[str, float] = {}
     ran: list[str] = []
+    warnings: list[str] = []
 
     @contextlib.contextmanager
     def step(name: str) -> Iterator[None]:
@@ -160,7 +162,7 @@ def _build(
     with step(STAGES[0]):
         hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
         cache_key = cache.key(publication, hashes, requested)
-        cached = cache.load(base / ".cache", cache_key, publication)
+        cached = cache.load(base / ".cache", cache_key, publication, warnings.append)
         if cached is None:
             frames = extracts.load(source_dir, publication.extracts, today)
             _check_unchanged(publication, source_dir, hashes)
@@ -259,7 +261,7 @@ def _build(
     files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(
         publication, period, dest, dest / "index.html", files, engine,
-        timings, number, stamp.inputs_short, tuple(ran),
+        timings, number, stamp.inputs_short, tuple(ran), tuple(warnings),
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from statgen.errors import ConfigError
+from statgen.errors import ConfigError, SlugError
 from statgen.periods import Quarter
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -314,6 +314,9 @@ class Publication(Strict):
     """How many quarters the quarterly series cover, ending with the release period."""
     commentary: str = "commentary.qmd"
     """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
+    commentary_scripts: bool = False
+    """Whether the commentary may hold raw ``<script>`` elements (off: a build with one is
+    refused, since commentary is text, tables and charts)."""
     extracts: dict[str, Extract]
     """The source extracts by name."""
     dimensions: dict[str, str] = {}
@@ -500,3 +503,13 @@ def discover(root: Path) -> list[Path]:
 def is_slug(text: str) -> bool:
     """Whether ``text`` is a valid publication slug."""
     return re.match(SLUG, text) is not None
+
+
+def check_slug(text: str) -> str:
+    """``text`` when it is a publication slug (a name, never a path); else a ConfigError."""
+    if not is_slug(text):
+        raise SlugError(
+            f"{text!r} is not a publication slug: a slug is a name made of lower-case letters, "
+            "digits and hyphens (such as electronic-monitoring), never a path"
+        )
+    return text
