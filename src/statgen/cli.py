@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from statgen.config import check_slug, discover, load_publication
 from statgen.errors import StatgenError
+from statgen.layout import Layout
 from statgen.periods import Quarter
 
 app = typer.Typer(
@@ -37,6 +38,16 @@ ROOT = Annotated[
     ),
 ]
 DEBUG = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+OUT = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--out", help="Folder drafts are written to and read from.", show_default="build/"
+    ),
+]
+RELEASES = Annotated[
+    Optional[Path],
+    typer.Option("--releases", help="Folder of published releases.", show_default="releases/"),
+]
 WAIT = Annotated[
     float,
     typer.Option(
@@ -86,6 +97,7 @@ def _build_one(
     period: str | None,
     extracts: Path | None,
     out_dir: Path | None,
+    releases_dir: Path | None,
     sample: bool,
     wait: float = 0.0,
 ) -> None:
@@ -116,6 +128,7 @@ def _build_one(
             period=Quarter.parse(period) if period else None,
             extracts_dir=extracts,
             work_dir=out_dir,
+            releases_dir=releases_dir,
             stage=stage,
             wait=wait,
         )
@@ -131,7 +144,8 @@ def _build_one(
     for warning in result.warnings:
         out.print(f"  [bold yellow]Warning:[/] {escape(warning)}", highlight=False)
     out.print(f"  Page: {result.page}")
-    out.print(f"  Reviewers' index: {result.folder.parents[1] / 'index.html'}")
+    reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
+    out.print(f"  Reviewers' index: {reviewers}")
     out.print("  Downloads:")
     for path in result.downloads:
         out.print(f"    {path}")
@@ -159,17 +173,15 @@ def build(
             help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
         ),
     ] = None,
-    out_dir: Annotated[
-        Optional[Path],
-        typer.Option("--out", help="Folder drafts are written to.", show_default="build/"),
-    ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
     """Build the next draft of one publication from its extracts (into build/, not releases/)."""
     with _errors(debug):
-        _build_one(root, slug, period, extracts, out_dir, sample=False, wait=wait)
+        _build_one(root, slug, period, extracts, out_dir, releases_dir, sample=False, wait=wait)
 
 
 @app.command()
@@ -181,6 +193,8 @@ def release(
     extracts: Annotated[
         Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
@@ -192,7 +206,7 @@ def release(
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
-            _build_one(root, slug, period, extracts, None, sample=True, wait=wait)
+            _build_one(root, slug, period, extracts, out_dir, releases_dir, sample=True, wait=wait)
 
 
 @app.command()
@@ -210,6 +224,8 @@ def publish(
         Optional[str],
         typer.Option(help="Publish a corrected version with this public correction notice."),
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
@@ -224,6 +240,8 @@ def publish(
             Quarter.parse(period),
             override_embargo=override_embargo,
             correction=correction,
+            work_dir=out_dir,
+            releases_dir=releases_dir,
             wait=wait,
         )
         note = " [bold red](embargo overridden)[/]" if result.embargo_overridden else ""
@@ -247,10 +265,12 @@ def diff(
         ),
     ] = None,
     period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
-    out_file: Annotated[
+    report_dir: Annotated[
         Optional[Path],
-        typer.Option("--out", help="Report folder.", show_default="build/diff/<old>--<new>/"),
+        typer.Option("--report", help="Report folder.", show_default="<out>/diff/<old>--<new>/"),
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
@@ -258,11 +278,12 @@ def diff(
     from statgen.review import diff as diff_mod
 
     with _errors(debug):
+        layout = Layout.at(root, out_dir, releases_dir)
         if pub:
-            old, new = diff_mod.default_pair(root, pub, Quarter.parse(period) if period else None)
+            old, new = diff_mod.default_pair(layout, pub, Quarter.parse(period) if period else None)
         if old is None or new is None:
             raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
-        report = diff_mod.write_report(old, new, out_file or diff_mod.default_out(root, old, new))
+        report = diff_mod.write_report(old, new, report_dir or layout.diff_report(old, new))
         out.print(f"{report.summary()}\n  Report: {report.path}")
 
 
