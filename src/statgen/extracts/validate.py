@@ -153,7 +153,8 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
         message = f"unexpected column{'s' if len(extra) > 1 else ''}: {listed(extra)}"
         if len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
             message = "the file does not use commas between columns (is it ;- or tab-separated?)"
-        check.problems.append(Problem(str(source.path), "-", message))
+        where = extra[0] if len(extra) == 1 else "-"
+        check.problems.append(Problem(str(source.path), where, message))
     unsupported = {
         name: why
         for name, column in spec.columns.items()
