@@ -7,6 +7,7 @@ Errors from statgen are shown as one clear message with exit code 1 (a traceback
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from statgen.config import check_slug, discover, load_publication
-from statgen.errors import StatgenError
+from statgen.errors import DiskFullError, StatgenError
 from statgen.layout import Layout
 from statgen.periods import Quarter
 
@@ -77,6 +78,17 @@ def _errors(debug: bool) -> Iterator[None]:
         yield
     except StatgenError as exc:
         _fail(exc, debug)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(
+            DiskFullError(
+                f"no space left on device{where}: nothing half-written was kept; free some "
+                "space (old drafts in build/ can go) and run the command again"
+            ),
+            debug,
+        )
 
 
 def _progress() -> Progress:

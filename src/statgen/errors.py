@@ -104,6 +104,12 @@ class OptionError(StatgenError):
     code = "option-invalid"
 
 
+class DiskFullError(StatgenError):
+    """The disk filled up while statgen was writing; nothing half-written was left."""
+
+    code = "disk-full"
+
+
 class LockError(StatgenError):
     """Another build or publish of the same publication is running."""
 
