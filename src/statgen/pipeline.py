@@ -26,7 +26,7 @@ import polars as pl
 from statgen import extracts
 from statgen import protection as protect
 from statgen import tables as tables_mod
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.extracts import sample as sample_data
 from statgen.layout import Layout, period_slug
@@ -80,6 +80,7 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     unchanged: bool = False
     """True when the inputs, config, code and baseline equal the latest draft's: no new draft."""
     baseline: str | None = None
@@ -132,7 +133,7 @@ def build(
     the baseline for revisions.
     """
     layout = Layout.at(root, work_dir, releases_dir)
-    publication = load_publication(layout.publication(slug))
+    publication = load_publication(layout.publication(check_slug(slug)))
     with lock.hold(layout.lock(slug), f"a build of {slug}", wait):
         return _build(
             publication,
@@ -155,6 +156,7 @@ def _build(
     slug = publication.slug
     timings: dict[str, float] = {}
     ran: list[str] = []
+    warnings: list[str] = []
 
     @contextlib.contextmanager
     def step(name: str) -> Iterator[None]:
@@ -167,9 +169,10 @@ def _build(
     with step(STAGES[0]):
         hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
         cache_key = cache.key(publication, hashes, requested)
-        cached = cache.load(layout.cache(slug), cache_key, publication)
+        cached = cache.load(layout.cache(slug), cache_key, publication, warnings.append)
         if cached is None:
             frames = extracts.load(source_dir, publication.extracts, today)
+            _check_unchanged(publication, source_dir, hashes)
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:
@@ -288,7 +291,7 @@ def _build(
     files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(
         publication, period, dest, dest / "index.html", files, engine,
-        timings, number, stamp.inputs_short, tuple(ran),
+        timings, number, stamp.inputs_short, tuple(ran), tuple(warnings),
         False, baseline["path"] if baseline else None, revised, report.status,
         stamp.outputs_short,
     )  # fmt: skip
@@ -330,10 +333,30 @@ def _same_as_latest(
     return BuildResult(
         publication, period, latest, latest / "index.html",
         [f for f in downloads if f.suffix != ".json"], meta["parameters"].get("engine", ""),
-        {}, int(meta["draft"]), meta["inputs_sha256"][:8], (), True,
+        {}, int(meta["draft"]), meta["inputs_sha256"][:8], (), (), True,
         baseline["path"] if baseline else None, int(meta.get("revised", 0)),
         str(meta.get("qa_status", "")), str(meta.get("outputs_sha256", ""))[:8],
     )  # fmt: skip
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
 
 
 def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import PublishError
 from statgen.layout import Layout
 from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
@@ -64,7 +64,7 @@ def publish(
     """Publish draft ``draft_number`` of ``period`` (default: the latest draft; see the module
     docstring for the conditions)."""
     layout = Layout.at(root, work_dir, releases_dir)
-    publication = load_publication(layout.publication(slug))
+    publication = load_publication(layout.publication(check_slug(slug)))
     slug_dir = layout.published(slug)
     with lock.hold(layout.lock(slug), f"publishing {slug} {period.code}", wait):
         draft = _find_draft(layout, slug, period, draft_number)
@@ -137,7 +137,7 @@ def publish(
             if notice:
                 before = layout.release(slug, period, published[-1]).name
                 add = {
-                    "correction": plain_text(notice),
+                    "correction": plain_markdown(notice),
                     "correction_previous": f"../{before}/index.html",
                 }
             qmd = staging / drafts.PAGE_SOURCE
@@ -221,18 +221,18 @@ def _check_draft(draft: Path, meta: dict[str, object]) -> None:
 
 
 def _notice(text: str | None, version: int, on: dt.date) -> str:
-    """The public correction notice: dated, plain text (see :func:`plain_text`)."""
+    """The public correction notice: dated, plain text (see :func:`plain_markdown`)."""
     return (
         f"Correction, {format_date(on)}: {' '.join((text or '').split())} This is version "
         f"{version} of this release; the previous version remains available."
     )
 
 
-def plain_text(text: str) -> str:
-    """``text`` as Pandoc Markdown that reads back as exactly that text: every ASCII punctuation
-    character backslash-escaped, so no Markdown, HTML or script in a correction reaches the page
-    as anything but characters."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+def plain_markdown(text: str) -> str:
+    """Untrusted text as Markdown that reads as exactly that text: every ASCII punctuation
+    character backslash-escaped, so no HTML, link or emphasis can come of it (Pandoc then
+    writes ``<`` as ``&lt;``)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(text.split()))
 
 
 def _copy_outputs(draft: Path, staging: Path) -> None:
