@@ -191,7 +191,10 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
         releases / "retired-series" / "index.html",
     ]
     index = (releases / "index.html").read_text(encoding="utf-8")
-    spans = re.findall(r"<li><a [^>]+>([^<]+)</a> <span [^>]+>\(([^)]+)\)", index)
+    spans = re.findall(
+        r"<li><a [^>]+>([^<]+)</a>(?: \(superseded[^)]*\))? <span [^>]+>\(([^)]+)\)", index
+    )
+    assert index.count("(superseded by version 2)") == 1
     assert spans == [
         ("Electronic monitoring statistics: July to September 2026", "published 10 December 2026"),
         (
