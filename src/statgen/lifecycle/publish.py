@@ -10,6 +10,7 @@ for byte. A published release is never overwritten: a correction becomes a new v
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
