@@ -22,8 +22,8 @@ from statgen.config import Measure, Publication
 from statgen.errors import (
     StatgenError,
     TemplateError,
-    UnsafeCommentaryError,
     UnknownNameError,
+    UnsafeCommentaryError,
     ZeroDenominatorError,
     known,
 )
