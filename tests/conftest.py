@@ -60,6 +60,15 @@ def copy_project(dest: Path, slug: str, scale: float) -> Path:
     return dest
 
 
+def edit_commentary(root: Path, slug: str) -> None:
+    """Change a publication's inputs without changing a figure (a Jinja comment in its
+    commentary), so the next build is a new draft rather than "draft N is unchanged"."""
+    path = root / "publications" / slug / "commentary.qmd"
+    count = path.read_text(encoding="utf-8").count("{## edit")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"\n{{## edit {count + 1} ##}}\n")
+
+
 def normalise(text: str, **paths: Path) -> str:
     """Text as people read it, with machine-specific parts named, for snapshots: each given
     path becomes ``<name>``, timings ``<s>``, and each line's trailing spaces go."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import TODAY, copy_project
+from conftest import TODAY, copy_project, edit_commentary
 
 from statgen import pipeline
 from statgen.config import load_publication
@@ -41,6 +41,7 @@ def test_an_edited_cache_entry_is_recomputed_with_a_warning(project: Path) -> No
     path = entry / "notifications.parquet"
     doubled = pl.read_parquet(path).with_columns(pl.col("orders") * 2)
     doubled.write_parquet(path)
+    edit_commentary(project, SLUG)  # a new draft, whose tables come from the cache
     second = build(project, SLUG, today=TODAY)
     assert "tables" in second.ran
     assert any("damaged" in w and "computing them again" in w for w in second.warnings)
@@ -51,11 +52,13 @@ def test_a_truncated_cache_file_is_recomputed(project: Path) -> None:
     first = build(project, SLUG, today=TODAY)
     path = _entry(project) / "notifications.parquet"
     path.write_bytes(path.read_bytes()[:100])
+    edit_commentary(project, SLUG)
     second = build(project, SLUG, today=TODAY)
     assert "tables" in second.ran and second.warnings
     assert _csv_total(second.folder) == _csv_total(first.folder)
     meta = _entry(project) / "tables.json"
     meta.write_text(meta.read_text()[:50])
+    edit_commentary(project, SLUG)
     third = build(project, SLUG, today=TODAY)
     assert "tables" in third.ran and third.warnings
     json.loads((_entry(project) / "tables.json").read_text())  # stored whole again

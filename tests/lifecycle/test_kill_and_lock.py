@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, copy_project
+from conftest import TODAY, copy_project, edit_commentary
 
 from statgen.lifecycle import manifest
 from statgen.lifecycle.lock import LockError
@@ -76,6 +76,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_build_killed_at_any_stage_leaves_the_drafts_untouched(project: Path, stage: str) -> None:
     period_dir = project / "build" / SLUG / "2026-q3"
     before = {name: snapshot(period_dir / name) for name in visible(period_dir)}
+    edit_commentary(project, SLUG)  # new inputs: the build makes a new draft
     proc = start_paused(project, stage, ["build", SLUG])
     kill(proc)
     assert visible(period_dir) == sorted(before)  # no partial draft visible
