@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from statgen.config import discover, load_publication
-from statgen.errors import StatgenError
+from statgen.errors import StatgenError, headline
 from statgen.layout import Layout
 from statgen.periods import Quarter
 
@@ -60,10 +60,9 @@ def _fail(exc: Exception, debug: bool) -> None:
     if debug:
         raise exc
     # Escaped: messages quote shorthand such as [c] and [note 1], which rich would take as markup.
-    message = escape(str(exc))
-    code = getattr(exc, "code", "statgen-error")
+    title, _, message = headline(exc).partition(": ")
     console.print(
-        f"[bold red]Error {escape(f'[{code}]')}:[/] {message}",
+        f"[bold red]{escape(title)}:[/] {escape(message)}",
         highlight=False,
         markup=True,
         soft_wrap=True,
@@ -351,6 +350,43 @@ def check(
             out.print(report.describe(), highlight=False, markup=False, soft_wrap=True)
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
+
+
+@app.command()
+def preview(
+    slug: Annotated[str, typer.Argument(help="Publication to preview.")],
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (the loopback address unless given).")
+    ] = "127.0.0.1",
+    period: Annotated[Optional[str], typer.Option(help="Quarter to preview, e.g. 2025Q3.")] = None,
+    extracts: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
+        ),
+    ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Build into build/<slug>/preview/ (not a numbered draft), serve it, and rebuild and reload
+    the page on every saved change to the commentary, config, transforms, extracts or templates."""
+    from statgen.preview import Builder, serve
+
+    with _errors(debug):
+        layout = Layout.at(root, out_dir, releases_dir)
+        load_publication(layout.publication(slug))  # a wrong slug fails here, before serving
+        builder = Builder(
+            layout, slug, period=Quarter.parse(period) if period else None, extracts_dir=extracts
+        )
+        serve(
+            builder,
+            host=host,
+            port=port,
+            say=lambda line: out.print(line, highlight=False, markup=False),
+        )
 
 
 @app.command("list")
