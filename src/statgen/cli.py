@@ -11,17 +11,20 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from statgen.config import discover, load_publication
 from statgen.errors import StatgenError, headline
 from statgen.layout import Layout
 from statgen.periods import Quarter
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# Each command imports what it needs: `statgen --help` loads no pydantic, Polars or Plotly.
 
 app = typer.Typer(
     help="statgen: build official statistics releases from source extracts.",
@@ -79,6 +82,8 @@ def _errors(debug: bool) -> Iterator[None]:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<30}"),
@@ -100,6 +105,7 @@ def _build_one(
     sample: bool,
     wait: float = 0.0,
 ) -> None:
+    from statgen.config import load_publication
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
@@ -198,6 +204,8 @@ def release(
 ) -> None:
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
+    from statgen.config import discover
+
     with _errors(debug):
         slugs = [pub] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
@@ -324,6 +332,7 @@ def sample_data(
     debug: DEBUG = False,
 ) -> None:
     """Generate realistic, seeded sample extracts for a publication."""
+    from statgen.config import load_publication
     from statgen.extracts.sample import write_sample
 
     with _errors(debug):
@@ -373,6 +382,7 @@ def preview(
 ) -> None:
     """Build into build/<slug>/preview/ (not a numbered draft), serve it, and rebuild and reload
     the page on every saved change to the commentary, config, transforms, extracts or templates."""
+    from statgen.config import load_publication
     from statgen.preview import Builder, serve
 
     with _errors(debug):
@@ -392,6 +402,8 @@ def preview(
 @app.command("list")
 def list_publications(root: ROOT = Path("."), debug: DEBUG = False) -> None:
     """List the publications statgen knows."""
+    from statgen.config import discover, load_publication
+
     with _errors(debug):
         for folder in discover(root):
             publication = load_publication(folder)

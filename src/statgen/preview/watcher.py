@@ -29,8 +29,11 @@ def classify(builder: Builder, changes: Iterable[tuple[Change, str]]) -> str | N
             wanted.add(EXTRACTS)
         elif path.parent == publication and path.name in TABLE_FILES:
             wanted.add(TABLES)
-        elif path.parent == publication and path.name == builder.commentary_name() or path.is_relative_to(templates) and "preview" not in path.parts:
-            wanted.add(PAGE)
+        else:
+            commentary = path.parent == publication and path.name == builder.commentary_name()
+            template = path.is_relative_to(templates) and "preview" not in path.parts
+            if commentary or template:
+                wanted.add(PAGE)
     return max(wanted, key=KINDS.index) if wanted else None
 
 
