@@ -152,11 +152,18 @@ class Builder:
 
     def _full(self, reread: bool) -> tuple[str, ...]:
         """Every stage but the manifest, into a new folder swapped in for the preview."""
+        previous = self.run
+        try:
+            return self._full_build(previous, reread)
+        except BaseException:
+            self.run, self._stale = previous, True  # the page on show is still the old run's
+            raise
+
+    def _full_build(self, previous: pipeline.Run | None, reread: bool) -> tuple[str, ...]:
         publication = load_publication(self.publication_folder)
         source = self.extracts_dir or publication.extracts_path(self.layout.root)
         today = self.today or dt.date.today()
         run = pipeline.Run(publication, self.layout, self.period, source, today)
-        previous = self.run
         if previous is not None and not reread:
             run.frames, run.frames_key = previous.frames, previous.frames_key
         remove_leftovers(self.folder.parent)
@@ -172,7 +179,6 @@ class Builder:
             _swap(staging, self.folder)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
-            self.run, self._stale = previous, True  # the page on show is still the old run's
             raise
         self.publication, self._stale = publication, False
         return tuple(run.ran)
