@@ -369,6 +369,7 @@ def _build(run: Run, stage: Stage) -> BuildResult:
         with step(STAGES[6]):
             # The QA report sits beside the drafts; a failed check stops the build here.
             check_and_write(run, staging, number)
+            files = [dest / p.relative_to(staging) for p in downloads(staging, run)]
             move_into_place(staging, dest)
             from statgen.lifecycle import reviewers
 
@@ -376,7 +377,6 @@ def _build(run: Run, stage: Stage) -> BuildResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = [dest / p.relative_to(staging) for p in downloads(staging, run)]
     return BuildResult(
         publication, period, dest, dest / "index.html", files, run.engine,
         timings, number, stamp.inputs_short, tuple(run.ran), tuple(run.reused),
