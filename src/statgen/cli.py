@@ -7,6 +7,7 @@ Errors from statgen are shown as one clear message with exit code 1 (a traceback
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from statgen.errors import StatgenError, headline
+from statgen.errors import DiskFullError, StatgenError, headline
 from statgen.layout import Layout
 from statgen.periods import Quarter
 
@@ -79,6 +80,17 @@ def _errors(debug: bool) -> Iterator[None]:
         yield
     except StatgenError as exc:
         _fail(exc, debug)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(
+            DiskFullError(
+                f"no space left on device{where}: nothing half-written was kept; free some "
+                "space (old drafts in build/ can go) and run the command again"
+            ),
+            debug,
+        )
 
 
 def _progress() -> Progress:
@@ -105,11 +117,11 @@ def _build_one(
     sample: bool,
     wait: float = 0.0,
 ) -> None:
-    from statgen.config import load_publication
+    from statgen.config import check_slug, load_publication
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
-    publication = load_publication(root / "publications" / slug)
+    publication = load_publication(root / "publications" / check_slug(slug))
     folder = extracts or publication.extracts_path(root)
     if sample and extracts is None and not has_extracts(publication, folder):
         console.print(f"No extracts in {folder}: generating the sample extracts (seeded) ...")
@@ -146,6 +158,8 @@ def _build_one(
         "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
     )
     out.print(f"  Tables: {done}")
+    for warning in result.warnings:
+        out.print(f"  [bold yellow]Warning:[/] {escape(warning)}", highlight=False)
     out.print(f"  Page: {result.page}")
     reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
     out.print(f"  Reviewers' index: {reviewers}")
@@ -204,10 +218,10 @@ def release(
 ) -> None:
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
-    from statgen.config import discover
+    from statgen.config import check_slug, discover
 
     with _errors(debug):
-        slugs = [pub] if pub else [p.name for p in discover(root)]
+        slugs = [check_slug(pub)] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
@@ -332,13 +346,13 @@ def sample_data(
     debug: DEBUG = False,
 ) -> None:
     """Generate realistic, seeded sample extracts for a publication."""
-    from statgen.config import load_publication
+    from statgen.config import check_slug, load_publication
     from statgen.extracts.sample import write_sample
 
     with _errors(debug):
         if fmt not in ("parquet", "csv"):
             raise StatgenError(f"--format {fmt!r}: use parquet or csv")
-        publication = load_publication(root / "publications" / slug)
+        publication = load_publication(root / "publications" / check_slug(slug))
         folder = out_dir or publication.extracts_path(root)
         for path in write_sample(publication, folder, scale=scale, seed=seed, fmt=fmt):  # type: ignore[arg-type]
             out.print(str(path))
@@ -382,12 +396,12 @@ def preview(
 ) -> None:
     """Build into build/<slug>/preview/ (not a numbered draft), serve it, and rebuild and reload
     the page on every saved change to the commentary, config, transforms, extracts or templates."""
-    from statgen.config import load_publication
+    from statgen.config import check_slug, load_publication
     from statgen.preview import Builder, serve
 
     with _errors(debug):
         layout = Layout.at(root, out_dir, releases_dir)
-        load_publication(layout.publication(slug))  # a wrong slug fails here, before serving
+        load_publication(layout.publication(check_slug(slug)))  # a wrong slug fails here
         builder = Builder(
             layout, slug, period=Quarter.parse(period) if period else None, extracts_dir=extracts
         )

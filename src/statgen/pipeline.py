@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.layout import Layout, period_slug
 from statgen.lifecycle import drafts, lock, manifest
@@ -77,6 +77,7 @@ class BuildResult:
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
     reused: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Run:
     outputs_key: str = ""
     ran: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     engine: str = ""
 
     @property
@@ -156,7 +158,8 @@ def read_extracts(run: Run) -> None:
     source = run.source_dir
     run.hashes = manifest.input_hashes(publication, source) if source.is_dir() else {}
     run.cache_key = cache.key(publication, run.hashes, run.requested)
-    run.cached = cache.load(run.layout.cache(publication.slug), run.cache_key, publication)
+    folder = run.layout.cache(publication.slug)
+    run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
     if run.cached is not None:
         return
     definitions = publication.model_dump_json(include={"extracts"})
@@ -164,6 +167,7 @@ def read_extracts(run: Run) -> None:
     if run.frames is not None and run.frames_key == frames_key:
         return
     run.frames = extracts.load(source, publication.extracts, run.today)
+    _check_unchanged(publication, source, run.hashes)
     run.frames_key = frames_key
     run.ran.append("extracts")
 
@@ -323,7 +327,7 @@ def build(
     the baseline for revisions.
     """
     layout = Layout.at(root, work_dir, releases_dir)
-    publication = load_publication(layout.publication(slug))
+    publication = load_publication(layout.publication(check_slug(slug)))
     source = extracts_dir or publication.extracts_path(root)
     run = Run(publication, layout, period, source, today or dt.date.today())
     with lock.hold(layout.lock(slug), f"a build of {slug}", wait):
@@ -380,7 +384,28 @@ def _build(run: Run, stage: Stage) -> BuildResult:
     return BuildResult(
         publication, period, dest, dest / "index.html", files, run.engine,
         timings, number, stamp.inputs_short, tuple(run.ran), tuple(run.reused),
+        tuple(run.warnings),
     )  # fmt: skip
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
 
 
 def _outputs_key(run: Run, previous: Any) -> str:
