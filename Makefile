@@ -21,11 +21,13 @@ NODE_MODULES := $(if $(NPM),$(VENDOR)/.copied)
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
+PORT ?= 8000
+
 A ?=
 B ?=
 DIR ?=
 
-.PHONY: vendor help release publish diff verify test lint format docs clean distclean install dev bench
+.PHONY: vendor help preview release publish diff verify test lint format docs clean distclean install dev bench
 
 help: ## Show this list of targets
 	@echo "statgen: reproducible statistics publications"
@@ -65,6 +67,10 @@ dev: $(VENV)/.dev-installed ## Install the development dependencies (tests, lint
 
 release: $(VENV)/.installed $(NODE_MODULES) ## Build drafts into build/ (all publications, or PUB=slug; PERIOD=2025Q3; EXTRACTS=dir)
 	$(STATGEN) release $(RELEASE_ARGS)
+
+preview: $(VENV)/.installed $(NODE_MODULES) ## Serve a live preview that rebuilds on every save (PUB=slug [PORT=8000]; Ctrl-C stops)
+	@test -n "$(PUB)" || { echo "give PUB=slug"; exit 1; }
+	$(STATGEN) preview $(PUB) --port $(PORT) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
 
 publish: $(VENV)/.installed ## Publish a signed-off draft to releases/ (PUB=slug PERIOD=2026Q3 [DRAFT=n] [CORRECTION="text"] [OVERRIDE_EMBARGO=1])
 	@test -n "$(PUB)" -a -n "$(PERIOD)" || { echo "give PUB=slug PERIOD=2026Q3"; exit 1; }

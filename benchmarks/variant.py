@@ -1,9 +1,11 @@
 """One timed variant, run in a subprocess of its own so its peak memory is its own.
 
 ``python -m benchmarks.variant build SLUG EXTRACTS WORK``: a full build (WORK emptied first, so
-no cached tables); ``rebuild``: a build into WORK keeping its table cache (what a
-commentary-only change costs); ``floor``: Polars reading just the columns the publication
-declares from the same Parquet files. Prints one line of JSON.
+no cached tables); ``rebuild``: a build into WORK keeping its table cache and the previous
+draft's outputs (what a commentary-only change costs); ``floor``: Polars reading just the
+columns the publication declares from the same Parquet files; ``preview``: a warm preview
+(:class:`statgen.preview.Builder`) of a copy of the publication, timing the page re-render after
+each of several edits to its commentary. Prints one line of JSON.
 """
 
 from __future__ import annotations
@@ -42,11 +44,45 @@ def floor(slug: str, extracts: Path) -> dict[str, object]:
     return {"rows": rows, "inside": time.perf_counter() - started}
 
 
+def preview(slug: str, extracts: Path, work: Path, edits: int = 5) -> dict[str, object]:
+    import datetime as dt
+    import statistics
+
+    from statgen.layout import Layout
+    from statgen.preview.builder import PAGE, TABLES, Builder
+
+    root = work / "root"
+    shutil.rmtree(root / "publications", ignore_errors=True)
+    shutil.copytree(ROOT / "publications" / slug, root / "publications" / slug)
+    builder = Builder(Layout.at(root, work / "build"), slug, extracts_dir=extracts)
+    first = builder.rebuild(TABLES)
+    if first.error:
+        raise SystemExit(first.error)
+    commentary = root / "publications" / slug / builder.commentary_name()
+    text = commentary.read_text(encoding="utf-8")
+    seconds = []
+    for n in range(edits):
+        commentary.write_text(text + f"\nEdit {n} of the commentary.\n", encoding="utf-8")
+        status = builder.rebuild(PAGE)
+        if status.error or status.did != (PAGE,):
+            raise SystemExit(f"re-render {n}: {status.error or status.did}")
+        seconds.append(status.seconds)
+    builder.remove()
+    return {
+        "inside": statistics.median(seconds),
+        "renders": seconds,
+        "first_build": first.seconds,
+        "today": dt.date.today().isoformat(),
+    }
+
+
 def main(argv: list[str]) -> None:
     started = time.perf_counter()
     kind, slug, extracts = argv[0], argv[1], Path(argv[2])
     if kind in ("build", "rebuild"):
         out = build(slug, extracts, Path(argv[3]), fresh=kind == "build")
+    elif kind == "preview":
+        out = preview(slug, extracts, Path(argv[3]))
     elif kind == "floor":
         out = floor(slug, extracts)
     else:

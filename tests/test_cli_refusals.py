@@ -10,8 +10,8 @@ import pytest
 from conftest import copy_project
 from typer.testing import CliRunner
 
-from statgen import pipeline
 from statgen.cli import app
+from statgen.outputs import csvw
 
 SLUG = "electronic-monitoring"
 
@@ -55,7 +55,7 @@ def test_a_full_disk_is_said_and_nothing_half_written_is_left(
     def full(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device", "csv/orders-ended.csv")
 
-    monkeypatch.setattr(pipeline, "write_csvw", full)
+    monkeypatch.setattr(csvw, "write_csvw", full)
     message = _run(project, "build", SLUG)
     assert "[disk-full]" in message and "no space left on device" in message
     assert not list((project / "build" / SLUG).glob("*/draft-*"))

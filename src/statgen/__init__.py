@@ -2,14 +2,37 @@
 
 The public API is small: build a release, load a publication's config, and the helpers that
 publication transforms use. Everything else is internal.
+
+Names are imported when first used (module ``__getattr__``), so ``import statgen`` (and
+``statgen --help``) loads neither Polars nor pydantic.
 """
 
-from statgen.config import Publication, load_publication
-from statgen.errors import ConfigError, ExtractError, StatgenError, TemplateError
-from statgen.periods import Periods, Quarter
-from statgen.tables import group_by_quarter, quarter_code, quarter_ends
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from statgen.config import Publication, load_publication
+    from statgen.errors import ConfigError, ExtractError, StatgenError, TemplateError
+    from statgen.periods import Periods, Quarter
+    from statgen.tables import group_by_quarter, quarter_code, quarter_ends
 
 __version__ = "0.1.0"
+
+_WHERE = {
+    "ConfigError": "statgen.errors",
+    "ExtractError": "statgen.errors",
+    "StatgenError": "statgen.errors",
+    "TemplateError": "statgen.errors",
+    "Periods": "statgen.periods",
+    "Quarter": "statgen.periods",
+    "Publication": "statgen.config",
+    "load_publication": "statgen.config",
+    "group_by_quarter": "statgen.tables",
+    "quarter_code": "statgen.tables",
+    "quarter_ends": "statgen.tables",
+}
 
 __all__ = [
     "ConfigError",
@@ -26,6 +49,19 @@ __all__ = [
     "quarter_code",
     "quarter_ends",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'statgen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
 
 
 def build(*args, **kwargs):  # type: ignore[no-untyped-def]

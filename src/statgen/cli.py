@@ -12,17 +12,20 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from statgen.config import check_slug, discover, load_publication
-from statgen.errors import DiskFullError, StatgenError
+from statgen.errors import DiskFullError, StatgenError, headline
 from statgen.layout import Layout
 from statgen.periods import Quarter
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# Each command imports what it needs: `statgen --help` loads no pydantic, Polars or Plotly.
 
 app = typer.Typer(
     help="statgen: build official statistics releases from source extracts.",
@@ -61,10 +64,9 @@ def _fail(exc: Exception, debug: bool) -> None:
     if debug:
         raise exc
     # Escaped: messages quote shorthand such as [c] and [note 1], which rich would take as markup.
-    message = escape(str(exc))
-    code = getattr(exc, "code", "statgen-error")
+    title, _, message = headline(exc).partition(": ")
     console.print(
-        f"[bold red]Error {escape(f'[{code}]')}:[/] {message}",
+        f"[bold red]{escape(title)}:[/] {escape(message)}",
         highlight=False,
         markup=True,
         soft_wrap=True,
@@ -92,6 +94,8 @@ def _errors(debug: bool) -> Iterator[None]:
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<30}"),
@@ -113,6 +117,7 @@ def _build_one(
     sample: bool,
     wait: float = 0.0,
 ) -> None:
+    from statgen.config import check_slug, load_publication
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
@@ -226,6 +231,8 @@ def release(
 ) -> None:
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
+    from statgen.config import check_slug, discover
+
     with _errors(debug):
         slugs = [check_slug(pub)] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
@@ -366,6 +373,7 @@ def sample_data(
     debug: DEBUG = False,
 ) -> None:
     """Generate realistic, seeded sample extracts for a publication."""
+    from statgen.config import check_slug, load_publication
     from statgen.extracts.sample import write_sample
 
     with _errors(debug):
@@ -394,9 +402,49 @@ def check(
             raise typer.Exit(1)
 
 
+@app.command()
+def preview(
+    slug: Annotated[str, typer.Argument(help="Publication to preview.")],
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (the loopback address unless given).")
+    ] = "127.0.0.1",
+    period: Annotated[Optional[str], typer.Option(help="Quarter to preview, e.g. 2025Q3.")] = None,
+    extracts: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
+        ),
+    ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Build into build/<slug>/preview/ (not a numbered draft), serve it, and rebuild and reload
+    the page on every saved change to the commentary, config, transforms, extracts or templates."""
+    from statgen.config import check_slug, load_publication
+    from statgen.preview import Builder, serve
+
+    with _errors(debug):
+        layout = Layout.at(root, out_dir, releases_dir)
+        load_publication(layout.publication(check_slug(slug)))  # a wrong slug fails here
+        builder = Builder(
+            layout, slug, period=Quarter.parse(period) if period else None, extracts_dir=extracts
+        )
+        serve(
+            builder,
+            host=host,
+            port=port,
+            say=lambda line: out.print(line, highlight=False, markup=False),
+        )
+
+
 @app.command("list")
 def list_publications(root: ROOT = Path("."), debug: DEBUG = False) -> None:
     """List the publications statgen knows."""
+    from statgen.config import discover, load_publication
+
     with _errors(debug):
         for folder in discover(root):
             publication = load_publication(folder)

@@ -217,3 +217,12 @@ def all_errors() -> list[type[StatgenError]]:
     for cls in found:
         found.extend(sorted(cls.__subclasses__(), key=lambda c: c.__name__))
     return found
+
+
+def headline(exc: BaseException) -> str:
+    """The one line the command line shows for an error: ``Error [code]: message``.
+
+    ``statgen preview`` shows the same line in its error banner.
+    """
+    code = getattr(exc, "code", "statgen-error")
+    return f"Error [{code}]: {exc}"

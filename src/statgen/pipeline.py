@@ -6,6 +6,11 @@ manifest -> move into place as ``build/<slug>/<period>/draft-<n>/``.
 Everything is written to a hidden temporary folder beside the destination and renamed into place
 only when every stage succeeded, so a failed or killed build never leaves a half-written draft.
 Only ``statgen publish`` (:mod:`statgen.lifecycle.publish`) writes ``releases/``.
+
+Each stage is a function of a :class:`Run` (the build's state so far) and the folder it writes
+to, so ``statgen preview`` (:mod:`statgen.preview`) keeps a run warm and calls only the stages a
+change needs. Heavy libraries (Polars, Plotly, openpyxl, odfpy) are imported by the stage that
+uses them, never when this module is imported.
 """
 
 from __future__ import annotations
@@ -20,28 +25,21 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from statgen import extracts
-from statgen import protection as protect
-from statgen import tables as tables_mod
 from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
-from statgen.extracts import sample as sample_data
 from statgen.layout import Layout, period_slug
-from statgen.lifecycle import cache, checks, drafts, lock, manifest, reviewers
+from statgen.lifecycle import drafts, lock, manifest
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
-from statgen.outputs import charts as charts_mod
-from statgen.outputs.csvw import write_csvw
-from statgen.outputs.grid import tidy
-from statgen.outputs.page import assemble as page
-from statgen.outputs.page.commentary import Context, render_text
-from statgen.outputs.page.render import render
-from statgen.outputs.spreadsheets import build_model, write_workbooks
 from statgen.periods import Periods, Quarter, latest_complete
-from statgen.protection import revisions
-from statgen.review import qa
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from statgen.outputs.charts import DrawnChart
+    from statgen.outputs.page.commentary import Context
+    from statgen.tables import StatTable
 
 Stage = Callable[[str], contextlib.AbstractContextManager[None]]
 
@@ -67,7 +65,8 @@ class BuildResult:
     """What a build produced: the draft folder, its page and the public downloads.
 
     ``ran`` names the stages that did work ("extracts", "tables", "page"): on a cache hit the
-    extracts are not read and the tables are not computed.
+    extracts are not read and the tables are not computed. ``reused`` lists the outputs taken
+    unchanged from the previous draft (see :mod:`statgen.lifecycle.reuse`).
     """
 
     publication: Publication
@@ -80,6 +79,7 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     unchanged: bool = False
     """True when the inputs, config, code and baseline equal the latest draft's: no new draft."""
@@ -93,10 +93,60 @@ class BuildResult:
     """The short hash of the draft's outputs (on its banner; a sign-off names it)."""
 
 
+@dataclass
+class Run:
+    """One build's state, filled in stage by stage (the preview keeps one warm)."""
+
+    publication: Publication
+    layout: Layout
+    requested: Quarter | None
+    source_dir: Path
+    today: dt.date
+    hashes: dict[str, str] = field(default_factory=dict)
+    cache_key: str = ""
+    frames: dict[str, pl.DataFrame] | None = None
+    frames_key: str = ""
+    cached: tuple[Quarter, list[StatTable]] | None = None
+    period: Quarter | None = None
+    computed: list[StatTable] = field(default_factory=list)
+    tables: list[StatTable] = field(default_factory=list)
+    context: Context | None = None
+    drawn: list[DrawnChart] = field(default_factory=list)
+    outputs_key: str = ""
+    ran: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    engine: str = ""
+    baseline: dict[str, str] | None = None
+    """The release the figures are compared with: its path and manifest hash (or None)."""
+    public: Any = None
+    """The baseline's published, unchanged cells (disclosure control treats them as public)."""
+    revised: int = 0
+
+    @property
+    def quarter(self) -> Quarter:
+        """The period built (known once the tables are computed)."""
+        if self.period is None:
+            raise StatgenError("the period is not known before the tables are computed")
+        return self.period
+
+    @property
+    def periods(self) -> Periods:
+        """The quarters the tables cover, ending at the period built."""
+        return Periods.ending(self.quarter, self.publication.series_quarters)
+
+    @property
+    def name(self) -> str:
+        """The stem of the workbooks' file names: ``<slug>-<period>``."""
+        return f"{self.publication.slug}-{period_slug(self.quarter)}"
+
+
 def choose_period(
     frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path
 ) -> Quarter:
     """The requested period, or the latest complete quarter in the extracts."""
+    from statgen import extracts
+
     newest = extracts.newest_date(frames)
     if newest is None:
         raise ExtractError(
@@ -111,6 +161,198 @@ def choose_period(
             f"{newest.isoformat()}; the latest complete quarter is {latest.code})"
         )
     return requested
+
+
+# --- The stages ------------------------------------------------------------------------------
+
+
+def read_extracts(run: Run) -> None:
+    """Hash the extracts and look for cached tables; read and validate the extracts only when
+    there are none (and they were not already read, unchanged, by a warm preview)."""
+    from statgen import extracts
+    from statgen.lifecycle import cache
+
+    publication = run.publication
+    source = run.source_dir
+    run.hashes = manifest.input_hashes(publication, source) if source.is_dir() else {}
+    run.cache_key = cache.key(publication, run.hashes, run.requested)
+    folder = run.layout.cache(publication.slug)
+    run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
+    if run.cached is not None:
+        return
+    definitions = publication.model_dump_json(include={"extracts"})
+    frames_key = repr((sorted(run.hashes.items()), definitions, run.today))
+    if run.frames is not None and run.frames_key == frames_key:
+        return
+    run.frames = extracts.load(source, publication.extracts, run.today)
+    _check_unchanged(publication, source, run.hashes)
+    run.frames_key = frames_key
+    run.ran.append("extracts")
+
+
+def compute_tables(run: Run) -> None:
+    """Run the transforms (or take the cached tables), then protect them (never cached:
+    revisions are judged against what was published)."""
+    from statgen import protection, tables
+    from statgen.lifecycle import cache
+    from statgen.protection import revisions
+
+    publication = run.publication
+    if run.cached is None:
+        assert run.frames is not None, "read_extracts() reads the extracts"
+        period = choose_period(run.frames, run.requested, run.source_dir)
+        computed = tables.compute(
+            publication, run.frames, Periods.ending(period, publication.series_quarters)
+        )
+        cache.store(run.layout.cache(publication.slug), run.cache_key, period, computed)
+        run.ran.append("tables")
+    else:
+        period, computed = run.cached
+    run.period, run.computed = period, computed
+    previous = revisions.previous_release(publication, run.layout, period)
+    run.baseline = revisions.baseline_record(run.layout, previous)
+    run.public = protection.public_cells(computed, previous)
+    run.tables = protection.apply(publication, computed, period, previous, run.public)
+    run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
+    run.outputs_key = _outputs_key(run, previous)
+
+
+def write_csvs(run: Run, out: Path, previous: Path | None = None) -> None:
+    """The tidy CSV of each table and its CSVW metadata, in ``out/csv/`` (taken unchanged from
+    the ``previous`` draft when its outputs were made from the same inputs)."""
+    from statgen.lifecycle import reuse
+    from statgen.outputs.csvw import write_csvw
+    from statgen.outputs.grid import tidy
+
+    csv_dir = out / "csv"
+    csv_dir.mkdir(exist_ok=True)
+    if reuse.take(previous, run.outputs_key, out, lambda p: p.startswith("csv/")):
+        run.reused.append("csv")
+        return
+    release_date = run.publication.release_date(run.quarter)
+    for t in run.tables:
+        tidy(run.publication, t).write_csv(csv_dir / f"{t.id}.csv")
+        write_csvw(run.publication, t, csv_dir, release_date)
+
+
+def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> None:
+    """The ODS and XLSX workbooks, checked against the accessibility checklist (or taken
+    unchanged from the ``previous`` draft)."""
+    from statgen.lifecycle import reuse
+    from statgen.outputs.spreadsheets import build_model, write_workbooks
+
+    stems = {f"{run.name}.ods", f"{run.name}.xlsx"}
+    if reuse.take(previous, run.outputs_key, out, stems.__contains__):
+        run.reused.append("spreadsheets")
+        return
+    publication = run.publication
+    model = build_model(
+        publication,
+        run.quarter,
+        run.tables,
+        publication.release_date(run.quarter),
+        publication.next_release_date(run.quarter),
+    )
+    write_workbooks(model, out / run.name)  # ODS + XLSX, checked; CheckError if not
+
+
+def draw_charts(run: Run, out: Path) -> None:
+    """The commentary's context (figures, CSV sizes) and every configured chart."""
+    from statgen.outputs import charts
+    from statgen.outputs.page.commentary import Context, render_text
+
+    by_id = {t.id: t for t in run.tables}
+    csv_dir = out / "csv"
+    sizes = {t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in run.tables}
+    run.context = Context(run.publication, run.periods, by_id, csv_sizes=sizes)
+    run.drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
+    run.context.charts = {c.id: c for c in run.drawn}
+
+
+def render_page(
+    run: Run, out: Path, stamp: drafts.Stamp | dict[str, Any], page: str = "index.html"
+) -> drafts.Stamp | dict[str, Any]:
+    """Fill the commentary, stamp the page source and render it to ``out/<page>``.
+
+    A draft's :class:`~statgen.lifecycle.drafts.Stamp` gains the hash of the outputs beside
+    the page (what a reviewer signs off), which its banner shows; it is returned. The preview
+    passes its own front matter instead.
+    """
+    from statgen.extracts import sample
+    from statgen.outputs.page import assemble
+    from statgen.outputs.page.render import render
+
+    publication = run.publication
+    assert run.context is not None, "draw_charts() makes the commentary's context"
+    source = assemble.page_source(
+        publication,
+        run.context,
+        run.quarter,
+        publication.release_date(run.quarter),
+        publication.next_release_date(run.quarter),
+        downloads(out, run),
+        run.drawn,
+        sample.is_sample(run.source_dir),
+    )
+    assemble.copy_assets(out, with_charts=bool(run.drawn))
+    if isinstance(stamp, drafts.Stamp):
+        # What the reviewer signs off: every output but the stamped page and reports.
+        stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(out)[:8])
+    front = stamp.front_matter() if isinstance(stamp, drafts.Stamp) else stamp
+    qmd = out / drafts.PAGE_SOURCE
+    qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
+    run.engine = render(qmd, out / page)
+    run.ran.append("page")
+    return stamp
+
+
+def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str) -> str:
+    """Run the QA checks (a failure stops the build) and write the QA report and the manifest
+    into the draft; returns the QA status (pass or warn)."""
+    from statgen.extracts import sample
+    from statgen.lifecycle import checks
+    from statgen.review import qa
+
+    assert run.context is not None
+    publication, period = run.publication, run.quarter
+    slug = publication.slug
+    report = qa.run(publication, run.periods, run.computed, run.tables, run.context, run.public)
+    if report.status == "fail":
+        # A failed build's report goes to a folder of its own, never over a good draft's.
+        failed = dataclasses.replace(report, inputs=digest[:8])
+        qa.write(failed, run.layout.failed_qa_report(slug, period))
+        failed.stop_on_failure(run.layout.failed_qa_report(slug, period))
+    report = dataclasses.replace(report, draft=number, inputs=digest[:8])
+    qa.write(report, staging)
+    manifest.write_manifest(
+        staging,
+        publication,
+        period,
+        run.hashes,
+        publication.release_date(period),
+        parameters={
+            "requested_period": run.requested.code if run.requested else None,
+            "series_quarters": publication.series_quarters,
+            "draft": number,
+            "engine": run.engine,
+            "sample_extracts": sample.is_sample(run.source_dir),
+        },
+        checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
+        tables={t.id: _table_meta(t) for t in run.tables},
+        extra={
+            "draft": number,
+            "build_key": key,
+            "baseline": run.baseline,
+            "revised": run.revised,
+            "qa_status": report.status,
+            "outputs_sha256": manifest.outputs_digest(staging),
+            "outputs_key": run.outputs_key,
+        },
+    )
+    return report.status
+
+
+# --- The build -------------------------------------------------------------------------------
 
 
 def build(
@@ -134,29 +376,14 @@ def build(
     """
     layout = Layout.at(root, work_dir, releases_dir)
     publication = load_publication(layout.publication(check_slug(slug)))
+    source = extracts_dir or publication.extracts_path(root)
+    run = Run(publication, layout, period, source, today or dt.date.today())
     with lock.hold(layout.lock(slug), f"a build of {slug}", wait):
-        return _build(
-            publication,
-            layout,
-            period,
-            extracts_dir or publication.extracts_path(root),
-            today or dt.date.today(),
-            stage,
-        )
+        return _build(run, stage)
 
 
-def _build(
-    publication: Publication,
-    layout: Layout,
-    requested: Quarter | None,
-    source_dir: Path,
-    today: dt.date,
-    stage: Stage,
-) -> BuildResult:
-    slug = publication.slug
+def _build(run: Run, stage: Stage) -> BuildResult:
     timings: dict[str, float] = {}
-    ran: list[str] = []
-    warnings: list[str] = []
 
     @contextlib.contextmanager
     def step(name: str) -> Iterator[None]:
@@ -166,152 +393,68 @@ def _build(
             yield
         timings[name] = time.perf_counter() - started
 
+    publication, layout = run.publication, run.layout
+    slug = publication.slug
     with step(STAGES[0]):
-        hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
-        cache_key = cache.key(publication, hashes, requested)
-        cached = cache.load(layout.cache(slug), cache_key, publication, warnings.append)
-        if cached is None:
-            frames = extracts.load(source_dir, publication.extracts, today)
-            _check_unchanged(publication, source_dir, hashes)
-            ran.append("extracts")
+        read_extracts(run)
     with step(STAGES[1]):
-        if cached is None:
-            period = choose_period(frames, requested, source_dir)
-            computed = tables_mod.compute(
-                publication, frames, Periods.ending(period, publication.series_quarters)
-            )
-            cache.store(layout.cache(slug), cache_key, period, computed)
-            ran.append("tables")
-        else:
-            period, computed = cached
-        periods = Periods.ending(period, publication.series_quarters)
-        # Revisions are judged against what was published, so they are never cached.
-        previous = revisions.previous_release(publication, layout, period)
-        baseline = revisions.baseline_record(layout, previous)
-        digest = manifest.inputs_digest(publication, hashes)
-        key = _build_key(
-            publication, digest, baseline, requested, sample_data.is_sample(source_dir)
-        )
+        compute_tables(run)
+        period = run.quarter
+        digest = manifest.inputs_digest(publication, run.hashes)
+        key = _build_key(publication, digest, run)
         same = _same_as_latest(publication, layout, period, key)
         if same is not None:
             return same
-        public = protect.public_cells(computed, previous)
-        tables = protect.apply(publication, computed, period, previous, public)
-        revised = next((t.data.height for t in tables if t.id == "revisions"), 0)
-    by_id = {t.id: t for t in tables}
-    release_date = publication.release_date(period)
-    next_release = publication.next_release_date(period)
-
     period_dir = layout.period_drafts(slug, period)
     remove_leftovers(period_dir)
+    previous = layout.latest_draft(slug, period)
     number = (layout.draft_numbers(slug, period) or [0])[-1] + 1
     dest = layout.draft(slug, period, number)
-    stamp = drafts.Stamp(
-        number, digest[:8], drafts.embargo_notice(release_date, publication.release_time)
-    )
+    embargo = drafts.embargo_notice(publication.release_date(period), publication.release_time)
+    stamp = drafts.Stamp(number, digest[:8], embargo)
     staging = staging_for(dest)
     try:
-        name = f"{slug}-{period_slug(period)}"
         with step(STAGES[2]):
-            csv_dir = staging / "csv"
-            csv_dir.mkdir()
-            for t in tables:
-                tidy(publication, t).write_csv(csv_dir / f"{t.id}.csv")
-                write_csvw(publication, t, csv_dir, release_date)
+            write_csvs(run, staging, previous)
         with step(STAGES[3]):
-            model = build_model(publication, period, tables, release_date, next_release)
-            write_workbooks(model, staging / name)  # ODS + XLSX, checked; CheckError if not
-        context = Context(
-            publication,
-            periods,
-            by_id,
-            csv_sizes={t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in tables},
-        )
+            write_spreadsheets(run, staging, previous)
         with step(STAGES[4]):
-            drawn = charts_mod.draw(publication, by_id, context.names(), render_text)
-            context.charts = {c.id: c for c in drawn}
+            draw_charts(run, staging)
         with step(STAGES[5]):
-            downloads = _downloads(staging, name, tables)
-            page.copy_assets(staging, with_charts=bool(drawn))
-            # What the reviewer signs off: every output but the stamped page and reports.
-            stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(staging)[:8])
-            source = page.page_source(
-                publication,
-                context,
-                period,
-                release_date,
-                next_release,
-                downloads,
-                drawn,
-                sample_data.is_sample(source_dir),
-            )
-            qmd = staging / drafts.PAGE_SOURCE
-            qmd.write_text(drafts.restamp(source, add=stamp.front_matter()), encoding="utf-8")
-            engine = render(qmd, staging / "index.html")
-            ran.append("page")
+            stamped = render_page(run, staging, stamp)
+            assert isinstance(stamped, drafts.Stamp)
+            stamp = stamped
         with step(STAGES[6]):
             # The QA report goes into the draft; a failed build's report goes to its own
             # folder (never over a good draft's), and a failed check stops the build here.
-            report = qa.run(publication, periods, computed, tables, context, public)
-            if report.status == "fail":
-                failed = dataclasses.replace(report, inputs=digest[:8])
-                qa.write(failed, layout.failed_qa_report(slug, period))
-                failed.stop_on_failure(layout.failed_qa_report(slug, period))
-            report = dataclasses.replace(report, draft=number, inputs=digest[:8])
-            qa.write(report, staging)
-            manifest.write_manifest(
-                staging,
-                publication,
-                period,
-                hashes,
-                release_date,
-                parameters={
-                    "requested_period": requested.code if requested else None,
-                    "series_quarters": publication.series_quarters,
-                    "draft": number,
-                    "engine": engine,
-                    "sample_extracts": sample_data.is_sample(source_dir),
-                },
-                checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
-                tables={t.id: _table_meta(publication, t) for t in tables},
-                extra={
-                    "draft": number,
-                    "build_key": key,
-                    "baseline": baseline,
-                    "revised": revised,
-                    "qa_status": report.status,
-                    "outputs_sha256": manifest.outputs_digest(staging),
-                },
-            )
+            status = check_and_write(run, staging, number, digest, key)
+            files = [dest / p.relative_to(staging) for p in downloads(staging, run)]
             move_into_place(staging, dest)
+            from statgen.lifecycle import reviewers
+
             reviewers.write_index(layout, slug, publication.title)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(
-        publication, period, dest, dest / "index.html", files, engine,
-        timings, number, stamp.inputs_short, tuple(ran), tuple(warnings),
-        False, baseline["path"] if baseline else None, revised, report.status,
-        stamp.outputs_short,
+        publication, period, dest, dest / "index.html", files, run.engine,
+        timings, number, stamp.inputs_short, tuple(run.ran), tuple(run.reused),
+        tuple(run.warnings), False, run.baseline["path"] if run.baseline else None,
+        run.revised, status, stamp.outputs_short,
     )  # fmt: skip
 
 
-def _build_key(
-    publication: Publication,
-    digest: str,
-    baseline: dict[str, str] | None,
-    requested: Quarter | None,
-    sample: bool,
-) -> str:
+def _build_key(publication: Publication, digest: str, run: Run) -> str:
     """One hash of everything a draft is made from: inputs, config, code and baseline."""
+    from statgen.extracts import sample
+
     parts = {
         "inputs": digest,
         "code": manifest.code_digest(),
-        "baseline": baseline,
-        "requested_period": requested.code if requested else None,
+        "baseline": run.baseline,
+        "requested_period": run.requested.code if run.requested else None,
         "series_quarters": publication.series_quarters,
-        "sample": sample,
+        "sample": sample.is_sample(run.source_dir),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -333,7 +476,7 @@ def _same_as_latest(
     return BuildResult(
         publication, period, latest, latest / "index.html",
         [f for f in downloads if f.suffix != ".json"], meta["parameters"].get("engine", ""),
-        {}, int(meta["draft"]), meta["inputs_sha256"][:8], (), (), True,
+        {}, int(meta["draft"]), meta["inputs_sha256"][:8], (), (), (), True,
         baseline["path"] if baseline else None, int(meta.get("revised", 0)),
         str(meta.get("qa_status", "")), str(meta.get("outputs_sha256", ""))[:8],
     )  # fmt: skip
@@ -359,7 +502,15 @@ def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[st
         )
 
 
-def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:
+def _outputs_key(run: Run, previous: Any) -> str:
+    """What the data outputs (CSVs, CSVW, workbooks) are made from, as one hash."""
+    from statgen.lifecycle import reuse
+
+    baseline = getattr(previous, "folder", previous)
+    return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline)
+
+
+def _table_meta(table: StatTable) -> dict[str, object]:
     """How a table's CSV is keyed, for ``statgen diff``: its caption and dimension columns."""
     return {
         "caption": table.caption,
@@ -369,7 +520,8 @@ def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[s
     }
 
 
-def _downloads(staging: Path, name: str, tables: list[tables_mod.StatTable]) -> list[Path]:
-    files = [staging / f"{name}.xlsx", staging / f"{name}.ods"]
-    files += [staging / "csv" / f"{t.id}.csv" for t in tables]
+def downloads(folder: Path, run: Run) -> list[Path]:
+    """The public downloads in ``folder``: the workbooks, then each table's CSV."""
+    files = [folder / f"{run.name}.xlsx", folder / f"{run.name}.ods"]
+    files += [folder / "csv" / f"{t.id}.csv" for t in run.tables]
     return [f for f in files if f.exists()]

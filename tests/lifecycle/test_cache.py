@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from conftest import TODAY, copy_project, edit_commentary
 
-from statgen import pipeline
+from statgen import extracts
 from statgen.config import load_publication
 from statgen.errors import ExtractError, QAError
 from statgen.layout import Layout
@@ -83,7 +83,7 @@ def test_an_extract_replaced_while_the_build_reads_it_is_refused(
 ) -> None:
     publication = load_publication(project / "publications" / SLUG)
     path = publication.extracts_path(project) / "orders.parquet"
-    real_load = pipeline.extracts.load
+    real_load = extracts.load
 
     def swapped(*args, **kwargs):  # type: ignore[no-untyped-def]
         # Another export replaces the file after statgen hashed it, as it reads it.
@@ -91,7 +91,7 @@ def test_an_extract_replaced_while_the_build_reads_it_is_refused(
         frame.head(frame.height - 1).write_parquet(path)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline.extracts, "load", swapped)
+    monkeypatch.setattr(extracts, "load", swapped)
     with pytest.raises(ExtractError, match="changed while the build was reading it"):
         build(project, SLUG, today=TODAY)
     assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))  # nothing written

@@ -73,8 +73,15 @@ def render(qmd: Path, out: Path, which: str | None = None) -> str:
             if produced != out:
                 shutil.move(produced, out)
         else:
+            # verify_format=False: pypandoc would otherwise run pandoc twice more on every
+            # render to list its formats (most of a preview re-render's time).
             pypandoc.convert_file(
-                str(qmd), "html5", format="markdown", outputfile=str(out), extra_args=pandoc_args()
+                str(qmd),
+                "html5",
+                format="markdown",
+                outputfile=str(out),
+                extra_args=pandoc_args(),
+                verify_format=False,
             )
     except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
         detail = getattr(exc, "stderr", None) or str(exc)

@@ -1,0 +1,84 @@
+"""A commentary-only build reuses the previous draft's data outputs (CSVs, CSVW, workbooks): the
+same files, hard-linked after checking them against that draft's manifest; any change to what
+they are made from, or a file that no longer matches its manifest, writes them again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, copy_project
+
+from statgen.lifecycle import manifest
+from statgen.pipeline import BuildResult, build
+
+SLUG = "electronic-monitoring"
+DATA = ("csv/", ".xlsx", ".ods")
+
+
+def draft(root: Path) -> BuildResult:
+    return build(root, SLUG, today=TODAY)
+
+
+def data_files(folder: Path) -> list[Path]:
+    files = [folder / e["path"] for e in manifest.read(folder)["files"]]
+    return [f for f in files if any(part in f.as_posix() for part in DATA)]
+
+
+def inode(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def reword(root: Path, old: str, new: str) -> None:
+    commentary = root / "publications" / SLUG / "commentary.qmd"
+    text = commentary.read_text(encoding="utf-8")
+    assert old in text
+    commentary.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("reuse"), SLUG, 0.02)
+
+
+def test_commentary_only_build_links_the_data_outputs(project: Path) -> None:
+    first = draft(project)
+    assert first.reused == ()
+    files = data_files(first.folder)
+    assert any(f.suffix == ".xlsx" for f in files) and any(f.suffix == ".json" for f in files)
+
+    reword(project, "after release from prison.", "after their release from prison.")
+    second = draft(project)
+    assert second.reused == ("csv", "spreadsheets")
+    for old in files:
+        new = second.folder / old.relative_to(first.folder)
+        assert inode(new) == inode(old), f"{new.name} was written again"
+    assert "after their release from prison." in second.page.read_text(encoding="utf-8")
+    assert manifest.verify(second.folder) == []
+    assert data_files(second.folder) == [second.folder / f.relative_to(first.folder) for f in files]
+
+    # A file changed after the build is never reused: every data output is written afresh.
+    tampered = next(f for f in data_files(second.folder) if f.suffix == ".csv")
+    os.unlink(tampered)  # break the hard link first: draft 1 keeps its own copy
+    tampered.write_bytes(b"changed after the build\n")
+    reword(project, "after their release from prison.", "after release from prison.")
+    third = draft(project)
+    assert "csv" not in third.reused
+    assert "spreadsheets" in third.reused
+    rewritten = third.folder / tampered.relative_to(second.folder)
+    assert (
+        rewritten.read_bytes() == (first.folder / tampered.relative_to(second.folder)).read_bytes()
+    )
+    assert inode(rewritten) != inode(first.folder / tampered.relative_to(second.folder))
+
+
+def test_a_config_change_writes_the_outputs_again(project: Path) -> None:
+    before = draft(project)
+    config = project / "publications" / SLUG / "publication.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    after = draft(project)
+    assert after.reused == ()
+    for old in data_files(before.folder):
+        assert inode(after.folder / old.relative_to(before.folder)) != inode(old)
