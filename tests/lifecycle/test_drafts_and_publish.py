@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import TODAY, copy_project
+from conftest import TODAY, copy_project, edit_commentary
 
 from statgen.errors import ConfigError
 from statgen.lifecycle import manifest, signoff
@@ -111,7 +111,9 @@ def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project
 
 
 def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: Path) -> None:
+    edit_commentary(project, SLUG)
     draft(project)  # an earlier draft, so that approving it can be shown not to count
+    edit_commentary(project, SLUG)
     latest = draft(project)
     n = latest.draft
     sign(project)

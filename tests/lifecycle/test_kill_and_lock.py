@@ -109,6 +109,7 @@ def test_a_publish_killed_midway_leaves_no_release(project: Path) -> None:
 
 
 def test_a_second_build_refuses_or_waits_for_the_lock(project: Path) -> None:
+    edit_commentary(project, SLUG)  # new inputs, so the paused build goes on to write a draft
     proc = start_paused(project, STAGES[2], ["build", SLUG])
     try:
         with pytest.raises(LockError) as refused:
