@@ -28,6 +28,7 @@ from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.extracts import sample as sample_data
 from statgen.lifecycle import cache, drafts, lock, manifest
 from statgen.outputs import charts as charts_mod
+from statgen.outputs import govuk
 from statgen.outputs.csvw import write_csvw
 from statgen.outputs.grid import tidy
 from statgen.outputs.page import assemble as page
@@ -210,6 +211,7 @@ def _build(
         )
         with step(STAGES[4]):
             drawn = charts_mod.draw(publication, by_id, context.names(), render_text)
+            drawn, chart_renderer = charts_mod.write_images(publication, drawn, staging)
             context.charts = {c.id: c for c in drawn}
         with step(STAGES[5]):
             downloads = _downloads(staging, name, tables)
@@ -225,8 +227,21 @@ def _build(
             )
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=stamp.front_matter()), encoding="utf-8")
-            page.copy_assets(staging, with_charts=bool(drawn))
+            page.copy_assets(
+                staging, with_charts=bool(drawn), interactive=any(not c.static for c in drawn)
+            )
             engine = render(qmd, staging / "index.html")
+            govuk.write_bundle(
+                staging,
+                qmd,
+                page.download_links(publication, context, period, downloads),
+                drawn,
+                {
+                    "title": f"{publication.title}: {period.long_label}",
+                    "summary": publication.summary,
+                    "release": f"{publication.release_time} on {release_date.isoformat()}",
+                },
+            )
             ran.append("page")
         with step(STAGES[6]):
             # The QA report sits beside the drafts; a failed check stops the build here.
@@ -244,6 +259,7 @@ def _build(
                     "series_quarters": publication.series_quarters,
                     "draft": number,
                     "engine": engine,
+                    "chart_renderer": chart_renderer if drawn else None,
                     "sample_extracts": sample_data.is_sample(source_dir),
                 },
                 checks=[*drafts.run_checks(staging), qa.as_draft_check(report)],

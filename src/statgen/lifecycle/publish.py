@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from statgen.config import load_publication
 from statgen.errors import PublishError
 from statgen.lifecycle import drafts, lock, manifest, signoff, site
+from statgen.outputs import govuk
 from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
 from statgen.pipeline import quarter_slug
@@ -137,6 +138,7 @@ def publish(
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
             render(qmd, staging / "index.html", meta["parameters"].get("engine"))
+            govuk.write_govspeak(qmd, staging / govuk.FOLDER)  # without the draft notice
             qmd.unlink()
             record = {k: v for k, v in meta.items() if k not in ("files", "draft")}
             record["published"] = {

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from statgen.config import Publication
 from statgen.errors import StatgenError, TemplateError
 from statgen.outputs.assets import TEMPLATES
+from statgen.outputs import chart_images
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
@@ -185,7 +186,12 @@ class Context:
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))
+        static = drawn.static
         fragment = FRAGMENTS.get_template("figure.html").render(
+            image=f"charts/{drawn.id}.svg" if static else None,
+            narrow_image=f"charts/{drawn.id}-narrow.svg",
+            width=chart_images.WIDTH,
+            height=chart_images.height(drawn.figure, narrow=False),
             fid=fid,
             n=n,
             title=drawn.title,
