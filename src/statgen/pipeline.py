@@ -267,7 +267,7 @@ def _build(
                 extra={"draft": number},
             )
             drafts.move_into_place(staging, dest)
-            drafts.write_index(base, publication.title)
+            drafts.write_index(base, publication.title, publication.organisation)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

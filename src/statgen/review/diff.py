@@ -14,6 +14,7 @@ captions and header scopes, language and title set).
 from __future__ import annotations
 
 import difflib
+import json
 import html
 import re
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from markupsafe import Markup
 
 from statgen.errors import StatgenError
 from statgen.lifecycle import drafts, manifest
 from statgen.outputs.assets import plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
+from statgen.outputs.page.shell import render_page
 from statgen.periods import Quarter
 
 DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
@@ -276,7 +279,22 @@ CHART = re.compile(
 
 
 def page_charts(page: Path) -> dict[int, Chart]:
-    """The charts of a rendered page, by figure number."""
+    """The charts of a build, by figure number: from ``charts/charts.json`` (the figures stored
+    with each build), or, for builds made before it was written, from the page's HTML."""
+    stored = page.parent / "charts" / "charts.json"
+    if stored.is_file():
+        specs = json.loads(stored.read_text(encoding="utf-8"))
+        return {
+            s["number"]: Chart(
+                s["number"],
+                s["title"],
+                s["description"],
+                json.dumps(s["figure"], separators=(",", ":"), sort_keys=True).replace(
+                    "</", "<\\/"
+                ),
+            )
+            for s in specs
+        }
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
         int(m.group(1)): Chart(
@@ -391,12 +409,7 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     ]
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out, with_charts=bool(numbers))
-    scripts = ""
-    if numbers:
-        scripts = "".join(
-            f'<script defer src="{js}"></script>\n'
-            for js in (plotly_bundle().name, "statgen-charts.js")
-        )
+    scripts = [plotly_bundle().name, "statgen-charts.js"] if numbers else []
     report.path.write_text(_page(title, "\n".join(body), scripts), encoding="utf-8")
     return report
 
@@ -409,41 +422,18 @@ def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
     )
 
 
-STYLE = """
-.statgen-diff-ins { background: #cce2d8; color: #005a30; text-decoration: underline; }
-.statgen-diff-del { background: #f4cdc6; color: #942514; text-decoration: line-through; }
-.statgen-diff-sides { display: flex; flex-wrap: wrap; gap: 20px; }
-.statgen-diff-sides > figure { flex: 1 1 420px; min-width: 0; margin: 0; }
-.statgen-diff-text p { max-width: 40em; }
-"""
 
 
-def _page(title: str, body: str, scripts: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en-GB" class="no-js">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>{esc(title)} - review</title>
-<link rel="stylesheet" href="statgen.css">
-<style>{STYLE}</style>
-{scripts}</head>
-<body class="statgen-page">
-<a href="#main-content" class="statgen-skip-link">Skip to main content</a>
-<header class="statgen-header">
-<div class="statgen-width-container statgen-header__container">
-<span class="statgen-header__organisation">Reviewers' comparison: not for publication</span>
-</div>
-</header>
-<div class="statgen-width-container">
-<main class="statgen-main" id="main-content" tabindex="-1">
-{body}
-</main>
-</div>
-</body>
-</html>
-"""
+def _page(title: str, body: str, scripts: list[str]) -> str:
+    """The report in the one shell (``templates/base.html``); ``body`` is already escaped."""
+    return render_page(
+        "pages/diff.html",
+        title=f"{title} - review",
+        organisation="Reviewers' comparison: not for publication",
+        noindex=True,
+        scripts=scripts,
+        body=Markup(body),
+    )
 
 
 def _grid(
