@@ -396,9 +396,9 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     what = f"{m_new.get('publication', '')} {m_new.get('period', '')}"
     title = f"Changes from {names[0]} to {names[1]}: {what}"
     body = [
-        f'<h1 class="statgen-heading-xl">{esc(title)}</h1>',
-        f'<p class="statgen-lead">{esc(report.summary())}</p>',
-        '<dl class="statgen-metadata">',
+        f'<h1 class="govuk-heading-xl">{esc(title)}</h1>',
+        f'<p class="govuk-body-l">{esc(report.summary())}</p>',
+        '<dl class="govuk-summary-list">',
         _meta_row("Before", names[0], old, m_old),
         _meta_row("After", names[1], new, m_new),
         "</dl>",
@@ -417,8 +417,8 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
 def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
     inputs = str(meta.get("inputs_sha256", ""))[:8]
     return (
-        f'<div class="statgen-metadata__row"><dt>{term}:</dt>'
-        f"<dd>{esc(name)} ({esc(folder.as_posix())}, inputs {esc(inputs)})</dd></div>"
+        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{term}</dt>'
+        f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, inputs {esc(inputs)})</dd></div>"
     )
 
 
