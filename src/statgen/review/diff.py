@@ -418,7 +418,8 @@ def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
     inputs = str(meta.get("inputs_sha256", ""))[:8]
     return (
         f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{term}</dt>'
-        f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, inputs {esc(inputs)})</dd></div>"
+        f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, '
+        f"inputs {esc(inputs)})</dd></div>"
     )
 
 
