@@ -117,8 +117,15 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     assert not (release / "publication.qmd").exists()
     for path in latest.folder.rglob("*"):
         rel = path.relative_to(latest.folder).as_posix()
-        if path.is_file() and rel not in ("index.html", "manifest.json", "publication.qmd"):
+        # The page and the govspeak are written again from the source, without the draft stamp.
+        again = ("index.html", "manifest.json", "publication.qmd", "govuk/publication.govspeak.md")
+        if path.is_file() and rel not in again:
             assert path.read_bytes() == (release / rel).read_bytes(), rel
+    govspeak = (release / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
+    assert "Draft, not for publication" not in govspeak
+    assert "Draft, not for publication" in (
+        latest.folder / "govuk" / "publication.govspeak.md"
+    ).read_text(encoding="utf-8")
     assert manifest.verify(release) == []
     record = manifest.read(release)["published"]
     assert record["from_draft"] == n and record["version"] == 1

@@ -84,6 +84,8 @@ def static_layout(figure: dict[str, Any], narrow: bool) -> dict[str, Any]:
     layout["height"] = height(figure, narrow)
     layout.setdefault("font", {})["size"] = FONT_SIZE if not narrow else 16
     layout["margin"] = {"l": 10, "r": 20, "t": 20, "b": 10}
+    for i, trace in enumerate(fig.get("data", [])):
+        trace["uid"] = f"t{i}"  # plotly.js gives traces random ids otherwise
     if narrow:
         legend = layout.setdefault("legend", {})
         legend.update({"x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})

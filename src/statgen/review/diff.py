@@ -308,12 +308,17 @@ def page_charts(page: Path) -> dict[int, Chart]:
 # Downloads
 
 
+def _download(path: str) -> bool:
+    """Whether a build's file is one of the public downloads (not a chart or the GOV.UK bundle)."""
+    return path.endswith(DOWNLOADS) and not path.startswith(("charts/", "govuk/"))
+
+
 def compare_files(
     m_old: dict[str, Any], m_new: dict[str, Any]
 ) -> list[tuple[str, str, int | None, int | None]]:
     """(path, change, old bytes, new bytes) for every download of either build."""
-    a = {f["path"]: f for f in m_old.get("files", []) if f["path"].endswith(DOWNLOADS)}
-    b = {f["path"]: f for f in m_new.get("files", []) if f["path"].endswith(DOWNLOADS)}
+    a = {f["path"]: f for f in m_old.get("files", []) if _download(f["path"])}
+    b = {f["path"]: f for f in m_new.get("files", []) if _download(f["path"])}
     out = []
     for path in sorted(a.keys() | b.keys()):
         if path not in a:
