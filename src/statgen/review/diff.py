@@ -14,8 +14,8 @@ captions and header scopes, language and title set).
 from __future__ import annotations
 
 import difflib
-import json
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -426,8 +426,6 @@ def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
         f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, '
         f"inputs {esc(inputs)})</dd></div>"
     )
-
-
 
 
 def _page(title: str, body: str, scripts: list[str]) -> str:

@@ -16,9 +16,9 @@ from conftest import Pilot
 from statgen.lifecycle import site
 from statgen.outputs import assets as assets_mod
 from statgen.outputs.assets import plotly_bundle
-from statgen.outputs.page.shell import GOVUK_FRONTEND_CSS, stylesheet
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter, render
+from statgen.outputs.page.shell import GOVUK_FRONTEND_CSS, stylesheet
 from statgen.pipeline import BuildResult
 
 
@@ -295,6 +295,4 @@ def test_the_page_has_one_h1_headings_in_order_and_landmarks(pilot_site: dict) -
         assert levels[0] == 1 and levels.count(1) == 1, path
         assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
         assert {"header", "nav", "main", "footer"} <= set(tags), path
-        assert parse(path).tags[0] == (
-            "html", {"lang": "en-GB", "class": "govuk-template no-js"}
-        )
+        assert parse(path).tags[0] == ("html", {"lang": "en-GB", "class": "govuk-template no-js"})

@@ -20,7 +20,6 @@ from statgen.outputs.page.render import front_matter
 from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
 from statgen.periods import Quarter, format_date
 
-
 SAMPLE_NOTICE = (
     "This release was built from a sample extract generated for testing. The figures are "
     "realistic in scale but they are not real data and must not be used."
@@ -76,9 +75,7 @@ def page_source(
         "publication_index_href": publication.previous_releases_url or "../index.html",
         "stylesheets": [STYLESHEET],
         # The plotly.js bundle (about 1 MB) loads only on pages with an interactive chart.
-        "scripts": (
-            [plotly_bundle().name] if any(not c.static for c in drawn) else []
-        )
+        "scripts": ([plotly_bundle().name] if any(not c.static for c in drawn) else [])
         + (["statgen-charts.js"] if drawn else []),
         "og": {"title": title, "description": publication.summary, "type": "article"},
         "format": {"html": {"minimal": True, "embed-resources": False}},

@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from statgen.config import Publication
 from statgen.errors import StatgenError, TemplateError
-from statgen.outputs.assets import TEMPLATES
 from statgen.outputs import chart_images
+from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
