@@ -7,6 +7,7 @@ Errors from statgen are shown as one clear message with exit code 1 (a traceback
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -18,8 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from statgen.config import discover, load_publication
-from statgen.errors import StatgenError
+from statgen.config import check_slug, discover, load_publication
+from statgen.errors import DiskFullError, StatgenError
+from statgen.layout import Layout
 from statgen.periods import Quarter
 
 app = typer.Typer(
@@ -37,6 +39,16 @@ ROOT = Annotated[
     ),
 ]
 DEBUG = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+OUT = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--out", help="Folder drafts are written to and read from.", show_default="build/"
+    ),
+]
+RELEASES = Annotated[
+    Optional[Path],
+    typer.Option("--releases", help="Folder of published releases.", show_default="releases/"),
+]
 WAIT = Annotated[
     float,
     typer.Option(
@@ -66,6 +78,17 @@ def _errors(debug: bool) -> Iterator[None]:
         yield
     except StatgenError as exc:
         _fail(exc, debug)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(
+            DiskFullError(
+                f"no space left on device{where}: nothing half-written was kept; free some "
+                "space (old drafts in build/ can go) and run the command again"
+            ),
+            debug,
+        )
 
 
 def _progress() -> Progress:
@@ -86,13 +109,14 @@ def _build_one(
     period: str | None,
     extracts: Path | None,
     out_dir: Path | None,
+    releases_dir: Path | None,
     sample: bool,
     wait: float = 0.0,
 ) -> None:
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
-    publication = load_publication(root / "publications" / slug)
+    publication = load_publication(root / "publications" / check_slug(slug))
     folder = extracts or publication.extracts_path(root)
     if sample and extracts is None and not has_extracts(publication, folder):
         console.print(f"No extracts in {folder}: generating the sample extracts (seeded) ...")
@@ -116,6 +140,7 @@ def _build_one(
             period=Quarter.parse(period) if period else None,
             extracts_dir=extracts,
             work_dir=out_dir,
+            releases_dir=releases_dir,
             stage=stage,
             wait=wait,
         )
@@ -128,8 +153,11 @@ def _build_one(
         "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
     )
     out.print(f"  Tables: {done}")
+    for warning in result.warnings:
+        out.print(f"  [bold yellow]Warning:[/] {escape(warning)}", highlight=False)
     out.print(f"  Page: {result.page}")
-    out.print(f"  Reviewers' index: {result.folder.parents[1] / 'index.html'}")
+    reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
+    out.print(f"  Reviewers' index: {reviewers}")
     out.print("  Downloads:")
     for path in result.downloads:
         out.print(f"    {path}")
@@ -157,17 +185,15 @@ def build(
             help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
         ),
     ] = None,
-    out_dir: Annotated[
-        Optional[Path],
-        typer.Option("--out", help="Folder drafts are written to.", show_default="build/"),
-    ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
     """Build the next draft of one publication from its extracts (into build/, not releases/)."""
     with _errors(debug):
-        _build_one(root, slug, period, extracts, out_dir, sample=False, wait=wait)
+        _build_one(root, slug, period, extracts, out_dir, releases_dir, sample=False, wait=wait)
 
 
 @app.command()
@@ -179,6 +205,8 @@ def release(
     extracts: Annotated[
         Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
@@ -186,11 +214,11 @@ def release(
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
     with _errors(debug):
-        slugs = [pub] if pub else [p.name for p in discover(root)]
+        slugs = [check_slug(pub)] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
-            _build_one(root, slug, period, extracts, None, sample=True, wait=wait)
+            _build_one(root, slug, period, extracts, out_dir, releases_dir, sample=True, wait=wait)
 
 
 @app.command()
@@ -208,6 +236,8 @@ def publish(
         Optional[str],
         typer.Option(help="Publish a corrected version with this public correction notice."),
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
     root: ROOT = Path("."),
     debug: DEBUG = False,
@@ -222,6 +252,8 @@ def publish(
             Quarter.parse(period),
             override_embargo=override_embargo,
             correction=correction,
+            work_dir=out_dir,
+            releases_dir=releases_dir,
             wait=wait,
         )
         note = " [bold red](embargo overridden)[/]" if result.embargo_overridden else ""
@@ -245,10 +277,12 @@ def diff(
         ),
     ] = None,
     period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
-    out_file: Annotated[
+    report_dir: Annotated[
         Optional[Path],
-        typer.Option("--out", help="Report folder.", show_default="build/diff/<old>--<new>/"),
+        typer.Option("--report", help="Report folder.", show_default="<out>/diff/<old>--<new>/"),
     ] = None,
+    out_dir: OUT = None,
+    releases_dir: RELEASES = None,
     root: ROOT = Path("."),
     debug: DEBUG = False,
 ) -> None:
@@ -256,11 +290,12 @@ def diff(
     from statgen.review import diff as diff_mod
 
     with _errors(debug):
+        layout = Layout.at(root, out_dir, releases_dir)
         if pub:
-            old, new = diff_mod.default_pair(root, pub, Quarter.parse(period) if period else None)
+            old, new = diff_mod.default_pair(layout, pub, Quarter.parse(period) if period else None)
         if old is None or new is None:
             raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
-        report = diff_mod.write_report(old, new, out_file or diff_mod.default_out(root, old, new))
+        report = diff_mod.write_report(old, new, report_dir or layout.diff_report(old, new))
         out.print(f"{report.summary()}\n  Report: {report.path}")
 
 
@@ -309,7 +344,7 @@ def sample_data(
     with _errors(debug):
         if fmt not in ("parquet", "csv"):
             raise StatgenError(f"--format {fmt!r}: use parquet or csv")
-        publication = load_publication(root / "publications" / slug)
+        publication = load_publication(root / "publications" / check_slug(slug))
         folder = out_dir or publication.extracts_path(root)
         for path in write_sample(publication, folder, scale=scale, seed=seed, fmt=fmt):  # type: ignore[arg-type]
             out.print(str(path))

@@ -23,10 +23,12 @@ import polars as pl
 from statgen import extracts
 from statgen import protection as protect
 from statgen import tables as tables_mod
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.extracts import sample as sample_data
-from statgen.lifecycle import cache, drafts, lock, manifest
+from statgen.layout import Layout, period_slug
+from statgen.lifecycle import cache, checks, drafts, lock, manifest, reviewers
+from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs import charts as charts_mod
 from statgen.outputs import govuk
 from statgen.outputs.csvw import write_csvw
@@ -76,11 +78,7 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
-
-
-def quarter_slug(period: Quarter) -> str:
-    """Period as used in folder and file names: lower case, hyphenated (``2026-q3``)."""
-    return f"{period.year}-q{period.q}"
+    warnings: tuple[str, ...] = ()
 
 
 def choose_period(
@@ -122,37 +120,35 @@ def build(
     ``releases_dir`` (default ``releases/``) is only read: the previous published release is
     the baseline for revisions.
     """
-    publication = load_publication(root / "publications" / slug)
-    base = (work_dir or root / "build") / slug
-    with lock.hold(base / ".lock", f"a build of {slug}", wait):
+    layout = Layout.at(root, work_dir, releases_dir)
+    publication = load_publication(layout.publication(check_slug(slug)))
+    with lock.hold(layout.lock(slug), f"a build of {slug}", wait):
         return _build(
             publication,
-            base,
+            layout,
             period,
             extracts_dir or publication.extracts_path(root),
             today or dt.date.today(),
             stage,
-            (releases_dir or root / "releases") / slug,
-            root,
         )
 
 
 def _build(
     publication: Publication,
-    base: Path,
+    layout: Layout,
     requested: Quarter | None,
     source_dir: Path,
     today: dt.date,
     stage: Stage,
-    releases: Path,
-    root: Path,
 ) -> BuildResult:
+    slug = publication.slug
     timings: dict[str, float] = {}
     ran: list[str] = []
+    warnings: list[str] = []
 
     @contextlib.contextmanager
     def step(name: str) -> Iterator[None]:
-        drafts.pause_point(name)
+        pause_point(name)
         started = time.perf_counter()
         with stage(name):
             yield
@@ -161,9 +157,10 @@ def _build(
     with step(STAGES[0]):
         hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
         cache_key = cache.key(publication, hashes, requested)
-        cached = cache.load(base / ".cache", cache_key, publication)
+        cached = cache.load(layout.cache(slug), cache_key, publication, warnings.append)
         if cached is None:
             frames = extracts.load(source_dir, publication.extracts, today)
+            _check_unchanged(publication, source_dir, hashes)
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:
@@ -171,29 +168,29 @@ def _build(
             computed = tables_mod.compute(
                 publication, frames, Periods.ending(period, publication.series_quarters)
             )
-            cache.store(base / ".cache", cache_key, period, computed)
+            cache.store(layout.cache(slug), cache_key, period, computed)
             ran.append("tables")
         else:
             period, computed = cached
         periods = Periods.ending(period, publication.series_quarters)
         # Revisions are judged against what was published, so they are never cached.
-        previous = revisions.previous_release(publication, releases, period, root)
+        previous = revisions.previous_release(publication, layout, period)
         tables = protect.apply(publication, computed, period, previous)
     by_id = {t.id: t for t in tables}
     release_date = publication.release_date(period)
     next_release = publication.next_release_date(period)
     digest = manifest.inputs_digest(publication, hashes)
 
-    period_dir = base / quarter_slug(period)
-    drafts.remove_leftovers(period_dir)
-    number = (drafts.numbers(period_dir) or [0])[-1] + 1
-    dest = period_dir / f"draft-{number}"
+    period_dir = layout.period_drafts(slug, period)
+    remove_leftovers(period_dir)
+    number = (layout.draft_numbers(slug, period) or [0])[-1] + 1
+    dest = layout.draft(slug, period, number)
     stamp = drafts.Stamp(
         number, digest[:8], drafts.embargo_notice(release_date, publication.release_time)
     )
-    staging = drafts.staging_for(dest)
+    staging = staging_for(dest)
     try:
-        name = f"{publication.slug}-{quarter_slug(period)}"
+        name = f"{slug}-{period_slug(period)}"
         with step(STAGES[2]):
             csv_dir = staging / "csv"
             csv_dir.mkdir()
@@ -246,8 +243,8 @@ def _build(
         with step(STAGES[6]):
             # The QA report sits beside the drafts; a failed check stops the build here.
             report = qa.run(publication, periods, computed, tables, context)
-            qa.write(report, period_dir)
-            report.stop_on_failure(period_dir)
+            qa.write(report, layout.qa_report(slug, period))
+            report.stop_on_failure(layout.qa_report(slug, period))
             manifest.write_manifest(
                 staging,
                 publication,
@@ -262,20 +259,40 @@ def _build(
                     "chart_renderer": chart_renderer if drawn else None,
                     "sample_extracts": sample_data.is_sample(source_dir),
                 },
-                checks=[*drafts.run_checks(staging), qa.as_draft_check(report)],
+                checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
                 tables={t.id: _table_meta(publication, t) for t in tables},
                 extra={"draft": number},
             )
-            drafts.move_into_place(staging, dest)
-            drafts.write_index(base, publication.title, publication.organisation)
+            move_into_place(staging, dest)
+            reviewers.write_index(layout, slug, publication.title, publication.organisation)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(
         publication, period, dest, dest / "index.html", files, engine,
-        timings, number, stamp.inputs_short, tuple(ran),
+        timings, number, stamp.inputs_short, tuple(ran), tuple(warnings),
     )  # fmt: skip
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
 
 
 def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:

@@ -12,6 +12,7 @@ import pytest
 from conftest import copy_project
 
 from statgen.config import load_publication
+from statgen.layout import Layout
 from statgen.lifecycle.publish import publish
 from statgen.periods import Quarter
 from statgen.pipeline import BuildResult, build
@@ -67,14 +68,14 @@ def two_releases(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 def test_previous_release_is_the_latest_earlier_one(tmp_path: Path, root: Path) -> None:
     publication = load_publication(root / "publications" / SLUG)
+    layout = Layout(root, tmp_path / "build", tmp_path / "releases")
     for name in ["2025-q4", "2026-q1", "2026-q3", "notes"]:
-        (tmp_path / name / "csv").mkdir(parents=True)
-    found = revisions.previous_release(publication, tmp_path, Quarter.parse("2026Q3"), root)
-    assert found == tmp_path / "2026-q1"
-    assert revisions.previous_release(publication, tmp_path, Quarter.parse("2025Q4"), root) is None
-    assert (
-        revisions.previous_release(publication, tmp_path / "absent", Quarter(2026, 3), root) is None
-    )
+        (layout.published(SLUG) / name / "csv").mkdir(parents=True)
+    found = revisions.previous_release(publication, layout, Quarter.parse("2026Q3"))
+    assert found == layout.published(SLUG) / "2026-q1"
+    assert revisions.previous_release(publication, layout, Quarter.parse("2025Q4")) is None
+    nowhere = Layout(root, tmp_path / "build", tmp_path / "absent")
+    assert revisions.previous_release(publication, nowhere, Quarter(2026, 3)) is None
 
 
 def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None:  # noqa: ANN001

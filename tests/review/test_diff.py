@@ -105,7 +105,7 @@ def structure(page: Path) -> Structure:
 
 def test_a_build_against_itself_reports_no_change(em_release: BuildResult, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        app, ["diff", str(em_release.folder), str(em_release.folder), "--out", str(tmp_path)]
+        app, ["diff", str(em_release.folder), str(em_release.folder), "--report", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     assert "No change: the tables, commentary, charts and downloads are the same." in result.output

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from statgen.config import load_publication
+from statgen.config import check_slug, load_publication
 from statgen.errors import PublishError
-from statgen.lifecycle import drafts, lock, manifest, signoff, site
+from statgen.layout import Layout
+from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
+from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs import govuk
 from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
-from statgen.pipeline import quarter_slug
 
 LONDON = ZoneInfo("Europe/London")
 NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
@@ -44,24 +45,6 @@ def release_at(release_date: dt.date, release_time: str) -> dt.datetime:
     return dt.datetime.combine(release_date, dt.time(hour, minute), tzinfo=LONDON)
 
 
-def versions(slug_dir: Path, period: Quarter) -> list[int]:
-    """The published versions of one period: 1 is ``<period>/``, k is ``<period>-v<k>/``."""
-    name = quarter_slug(period)
-    pattern = re.compile(rf"^{re.escape(name)}(?:-v(\d+))?$")
-    found = []
-    if slug_dir.is_dir():
-        for path in slug_dir.iterdir():
-            if path.is_dir() and (m := pattern.match(path.name)):
-                found.append(int(m.group(1) or 1))
-    return sorted(found)
-
-
-def version_folder(slug_dir: Path, period: Quarter, version: int) -> Path:
-    """The folder of one published version."""
-    name = quarter_slug(period)
-    return slug_dir / (name if version == 1 else f"{name}-v{version}")
-
-
 def publish(
     root: Path,
     slug: str,
@@ -75,14 +58,14 @@ def publish(
     wait: float = 0.0,
 ) -> PublishResult:
     """Publish the latest draft of ``period`` (see the module docstring for the conditions)."""
-    publication = load_publication(root / "publications" / slug)
-    base = (work_dir or root / "build") / slug
-    slug_dir = (releases_dir or root / "releases") / slug
-    with lock.hold(base / ".lock", f"publishing {slug} {period.code}", wait):
-        draft = drafts.latest(base / quarter_slug(period))
+    layout = Layout.at(root, work_dir, releases_dir)
+    publication = load_publication(layout.publication(check_slug(slug)))
+    slug_dir = layout.published(slug)
+    with lock.hold(layout.lock(slug), f"publishing {slug} {period.code}", wait):
+        draft = layout.latest_draft(slug, period)
         if draft is None:
             raise PublishError(
-                f"{base / quarter_slug(period)}: no draft of {period.code} to publish; "
+                f"{layout.period_drafts(slug, period)}: no draft of {period.code} to publish; "
                 f"build one first with `make release PUB={slug} PERIOD={period.code}`"
             )
         meta = manifest.read(draft)
@@ -111,30 +94,32 @@ def publish(
                 f"{format_date(opens.date())} (UK time); it cannot be published before then. "
                 "(--override-embargo exists for testing and is recorded in the manifest.)"
             )
-        published = versions(slug_dir, period)
+        published = layout.release_versions(slug, period)
         version = (published[-1] + 1) if published else 1
         if published and correction is None:
             raise PublishError(
-                f"{version_folder(slug_dir, period, published[-1])}: {period.code} is already "
+                f"{layout.release(slug, period, published[-1])}: {period.code} is already "
                 "published and a release is never overwritten; to publish a correction, build "
                 "a corrected draft, have it signed off and run publish with --correction TEXT"
             )
         if published:
-            previous = manifest.read(version_folder(slug_dir, period, published[-1]))
+            previous = manifest.read(layout.release(slug, period, published[-1]))
             if previous.get("published", {}).get("from_draft") == number:
                 raise PublishError(
                     f"draft {number} of {period.code} is already published; build a corrected "
                     "draft (make release), have it signed off, then publish the correction"
                 )
-        notice = _notice(correction, version, slug_dir, period, published) if published else None
-        dest = version_folder(slug_dir, period, version)
-        drafts.remove_leftovers(slug_dir)
-        staging = drafts.staging_for(dest)
+        notice = (
+            _notice(correction, version, layout, slug, period, published) if published else None
+        )
+        dest = layout.release(slug, period, version)
+        remove_leftovers(slug_dir)
+        staging = staging_for(dest)
         try:
             _copy_outputs(draft, staging)
-            drafts.pause_point("Publish")
+            pause_point("Publish")
             source = (draft / drafts.PAGE_SOURCE).read_text(encoding="utf-8")
-            add = {"correction": notice} if notice else {}
+            add = {"correction": plain_markdown(notice)} if notice else {}
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
             render(qmd, staging / "index.html", meta["parameters"].get("engine"))
@@ -150,16 +135,16 @@ def publish(
                 "embargo_overridden": moment < opens,
                 "correction": notice,
                 "previous_version": (
-                    version_folder(slug_dir, period, published[-1]).name if published else None
+                    layout.release(slug, period, published[-1]).name if published else None
                 ),
             }
             manifest.write(staging, record)
-            drafts.move_into_place(staging, dest)
+            move_into_place(staging, dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         # The site's indexes list what is published, so they change only here.
-        site.write_indexes(root, slug_dir.parent, (work_dir or root / "build") / ".site")
+        site.write_indexes(layout)
     return PublishResult(dest, version, number, moment < opens)
 
 
@@ -170,7 +155,7 @@ def _check_draft(draft: Path, meta: dict[str, object]) -> None:
             f"{draft}: its files no longer match its manifest, so it cannot be published; "
             "build a new draft:\n  - " + "\n  - ".join(changed)
         )
-    failed = drafts.failed_checks(meta)  # type: ignore[arg-type]
+    failed = checks.failed_checks(meta)  # type: ignore[arg-type]
     if failed:
         raise PublishError(
             f"{draft}: the draft failed its checks, so it cannot be published; fix the problems "
@@ -179,13 +164,20 @@ def _check_draft(draft: Path, meta: dict[str, object]) -> None:
 
 
 def _notice(
-    text: str | None, version: int, slug_dir: Path, period: Quarter, published: list[int]
+    text: str | None, version: int, layout: Layout, slug: str, period: Quarter, published: list[int]
 ) -> str:
-    previous = version_folder(slug_dir, period, published[-1]).name
+    previous = layout.release(slug, period, published[-1]).name
     return (
         f"Correction: {(text or '').strip()} This is version {version} of this release; the "
         f"previous version remains available at ../{previous}/index.html."
     )
+
+
+def plain_markdown(text: str) -> str:
+    """Untrusted text as Markdown that reads as exactly that text: every ASCII punctuation
+    character backslash-escaped, so no HTML, link or emphasis can come of it (Pandoc then
+    writes ``<`` as ``&lt;``)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(text.split()))
 
 
 def _copy_outputs(draft: Path, staging: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from statgen.config import Publication, load_publication
 from statgen.errors import StatgenError
+from statgen.layout import Layout
 from statgen.outputs.page.shell import write_page
 from statgen.periods import Quarter, format_date
 
@@ -47,19 +48,21 @@ class Collection:
     releases: list[Release]
 
 
-def releases_on_disk(releases: Path, root: Path) -> list[Collection]:
-    """Every publication under ``releases`` with its releases, newest first; sorted by title."""
+def releases_on_disk(layout: Layout) -> list[Collection]:
+    """Every publication with published releases, newest first; sorted by title."""
     collections = []
-    for pub_dir in sorted(p for p in releases.iterdir() if p.is_dir() and p.name[0] != "."):
+    base = layout.releases
+    for pub_dir in sorted(p for p in base.iterdir() if p.is_dir() and p.name[0] != "."):
         found = []
-        for manifest in pub_dir.glob("*/manifest.json"):
-            if manifest.parent.name.startswith("."):
-                continue  # a build in progress or an old release being swapped out
+        for release in layout.releases_of(pub_dir.name):
+            manifest = release.folder / "manifest.json"
+            if not manifest.is_file():
+                continue
             data = json.loads(manifest.read_text(encoding="utf-8"))
             found.append(
                 Release(
                     pub_dir.name,
-                    manifest.parent.name,
+                    release.folder.name,
                     Quarter.parse(data["period"]),
                     dt.date.fromisoformat(data["release_date"]),
                     int((data.get("published") or {}).get("version") or 1),
@@ -68,7 +71,7 @@ def releases_on_disk(releases: Path, root: Path) -> list[Collection]:
         if not found:
             continue
         found.sort(key=lambda r: (r.period.year, r.period.q, r.version), reverse=True)
-        config = _config(root, pub_dir.name)
+        config = _config(layout, pub_dir.name)
         collections.append(
             Collection(
                 pub_dir.name,
@@ -81,8 +84,8 @@ def releases_on_disk(releases: Path, root: Path) -> list[Collection]:
     return sorted(collections, key=lambda c: c.title)
 
 
-def _config(root: Path, slug: str) -> Publication | None:
-    folder = root / "publications" / slug
+def _config(layout: Layout, slug: str) -> Publication | None:
+    folder = layout.publication(slug)
     if not (folder / "publication.yaml").is_file():
         return None  # an old release of a publication no longer configured: list it by its slug
     try:
@@ -129,12 +132,12 @@ def _shown(collection: Collection) -> dict[str, Any]:
     return {**dataclasses.asdict(collection), "releases": releases}
 
 
-def write_indexes(root: Path, releases: Path, work: Path) -> list[Path]:
-    """Rewrite ``releases/index.html`` and each publication's index; returns the pages written.
+def write_indexes(layout: Layout) -> list[Path]:
+    """Rewrite the site index and each publication's list of releases; returns the pages.
 
-    ``work`` is kept for callers; the pages are rendered with Jinja2 from the shell, so nothing
-    is written there."""
-    collections = releases_on_disk(releases, root)
+    Rendered with Jinja2 from the one shell, each written whole then renamed over the old one."""
+    releases = layout.releases
+    collections = releases_on_disk(layout)
     written = [write_page(releases / "index.html", "pages/site.html", **_page(collections))]
     for c in collections:
         written.append(

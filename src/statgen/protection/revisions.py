@@ -10,7 +10,6 @@ alone, so their figures from the last release are about a different date, not re
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -19,12 +18,12 @@ import polars as pl
 
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError
+from statgen.layout import Layout
 from statgen.periods import Quarter
 from statgen.tables import QUARTER, StatTable, category_label, marker_column
 
 REVISED = "r"
 PROVISIONAL = "p"
-RELEASE_FOLDER = re.compile(r"^(\d{4})-q([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -49,31 +48,24 @@ class Revision:
         return ", ".join(category_label(d, v) for d, v in zip(dims, self.key, strict=True))
 
 
-def previous_release(
-    publication: Publication, releases: Path, period: Quarter, root: Path
-) -> Path | None:
-    """The release to compare with: configured, or the latest earlier one in ``releases``.
-
-    ``releases`` is the folder holding one folder per published period (``<year>-q<n>``).
-    """
+def previous_release(publication: Publication, layout: Layout, period: Quarter) -> Path | None:
+    """The release to compare with: configured, or the latest earlier published one."""
     configured = publication.revisions.previous_release
     if configured:
         path = Path(configured)
-        path = path if path.is_absolute() else root / path
+        path = path if path.is_absolute() else layout.root / path
         if not (path / "csv").is_dir():
             raise ConfigError(
                 f"{publication.folder / 'publication.yaml'}: revisions.previous_release: "
                 f"{path} holds no csv/ folder of a release; point it at a release folder"
             )
         return path
-    found = []
-    for folder in releases.glob("*/") if releases.is_dir() else []:
-        match = RELEASE_FOLDER.match(folder.name)
-        if match and (folder / "csv").is_dir():
-            quarter = Quarter(int(match[1]), int(match[2]))
-            if quarter < period:
-                found.append((quarter, folder))
-    return max(found)[1] if found else None
+    found = [
+        r
+        for r in layout.releases_of(publication.slug)
+        if r.version == 1 and r.period < period and (r.folder / "csv").is_dir()
+    ]
+    return found[-1].folder if found else None
 
 
 def _labelled(table: StatTable) -> pl.DataFrame:

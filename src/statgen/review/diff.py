@@ -25,8 +25,9 @@ from typing import Any
 import polars as pl
 from markupsafe import Markup
 
-from statgen.errors import StatgenError
-from statgen.lifecycle import drafts, manifest
+from statgen.errors import DiffError
+from statgen.layout import Layout
+from statgen.lifecycle import manifest
 from statgen.outputs.assets import plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
@@ -260,7 +261,7 @@ def text_diff(old: list[str], new: list[str]) -> tuple[list[str], bool]:
 
 
 @dataclass(frozen=True)
-class Chart:
+class PageChart:
     """A chart as drawn on a page: its number, title, text alternative and Plotly JSON."""
 
     number: int
@@ -278,14 +279,14 @@ CHART = re.compile(
 )
 
 
-def page_charts(page: Path) -> dict[int, Chart]:
+def page_charts(page: Path) -> dict[int, PageChart]:
     """The charts of a build, by figure number: from ``charts/charts.json`` (the figures stored
     with each build), or, for builds made before it was written, from the page's HTML."""
     stored = page.parent / "charts" / "charts.json"
     if stored.is_file():
         specs = json.loads(stored.read_text(encoding="utf-8"))
         return {
-            s["number"]: Chart(
+            s["number"]: PageChart(
                 s["number"],
                 s["title"],
                 s["description"],
@@ -297,7 +298,7 @@ def page_charts(page: Path) -> dict[int, Chart]:
         }
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
-        int(m.group(1)): Chart(
+        int(m.group(1)): PageChart(
             int(m.group(1)), html.unescape(m.group(2)), html.unescape(m.group(3)), m.group(4)
         )
         for m in CHART.finditer(text)
@@ -380,7 +381,7 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     """Compare ``old`` with ``new`` and write the report to ``out/index.html``."""
     for folder in (old, new):
         if not (folder / "index.html").exists():
-            raise StatgenError(f"{folder}: not a build folder (it has no index.html)")
+            raise DiffError(f"{folder}: not a build folder (it has no index.html)")
     m_old, m_new = manifest.read(old), manifest.read(new)
     tables = compare_tables(old, new, m_old, m_new)
     paragraphs, text_changed = text_diff(
@@ -535,7 +536,7 @@ def _text_html(paragraphs: list[str], changed: bool) -> list[str]:
     return out
 
 
-def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
+def _chart_figure(side: str, chart: PageChart | None, name: str) -> str:
     if chart is None:
         return f"<figure><figcaption>{esc(name.capitalize())}: no such figure</figcaption></figure>"
     fid = f"{side}-figure-{chart.number}"
@@ -555,8 +556,8 @@ def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
 
 
 def _charts_html(
-    old: dict[int, Chart],
-    new: dict[int, Chart],
+    old: dict[int, PageChart],
+    new: dict[int, PageChart],
     numbers: list[int],
     changed: list[int],
     names: tuple[str, str],
@@ -604,45 +605,26 @@ def _files_html(files: list[tuple[str, str, int | None, int | None]]) -> list[st
 # Which builds to compare by default
 
 
-def default_pair(root: Path, slug: str, period: Quarter | None) -> tuple[Path, Path]:
+def default_pair(layout: Layout, slug: str, period: Quarter | None) -> tuple[Path, Path]:
     """The latest draft, and the last published release of its period (else the draft before)."""
-    from statgen.lifecycle.publish import version_folder, versions
-    from statgen.pipeline import quarter_slug
-
-    base = root / "build" / slug
     if period is None:
-        found = (
-            sorted(p for p in base.iterdir() if p.is_dir() and drafts.latest(p))
-            if base.is_dir()
-            else []
-        )
+        found = layout.draft_periods(slug)
         if not found:
-            raise StatgenError(
-                f"{base}: no drafts to compare; build one with `make release PUB={slug}`"
+            raise DiffError(
+                f"{layout.drafts(slug)}: no drafts to compare; build one with "
+                f"`make release PUB={slug}`"
             )
-        period_dir = found[-1]
-        period = Quarter.parse(period_dir.name.replace("-q", "Q"))
-    else:
-        period_dir = base / quarter_slug(period)
-    numbers = drafts.numbers(period_dir)
+        period = found[-1]
+    period_dir = layout.period_drafts(slug, period)
+    numbers = layout.draft_numbers(slug, period)
     if not numbers:
-        raise StatgenError(
+        raise DiffError(
             f"{period_dir}: no drafts to compare; build one with `make release PUB={slug}`"
         )
-    new = period_dir / f"draft-{numbers[-1]}"
-    published = versions(root / "releases" / slug, period)
+    new = layout.draft(slug, period, numbers[-1])
+    published = layout.latest_release(slug, period)
     if published:
-        return version_folder(root / "releases" / slug, period, published[-1]), new
+        return published.folder, new
     if len(numbers) < 2:
-        raise StatgenError(f"{period_dir}: only one draft and no release to compare it with")
-    return period_dir / f"draft-{numbers[-2]}", new
-
-
-def default_out(root: Path, old: Path, new: Path) -> Path:
-    """``build/diff/<old>--<new>/`` named from the folders' last parts."""
-
-    def name(folder: Path) -> str:
-        parts = folder.resolve().parts[-3:]
-        return "-".join(p for p in parts if p not in ("build", "releases"))
-
-    return root / "build" / "diff" / f"{name(old)}--{name(new)}"
+        raise DiffError(f"{period_dir}: only one draft and no release to compare it with")
+    return layout.draft(slug, period, numbers[-2]), new

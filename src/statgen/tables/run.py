@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from statgen.config import Publication, Table
-from statgen.errors import ConfigError, StatgenError
+from statgen.errors import ConfigError, NullKeyError, TransformError
 from statgen.periods import Periods, Quarter
 from statgen.tables.model import QUARTER, TOTAL, StatTable, marker_column
 
@@ -45,10 +45,25 @@ def _call(
             f"{path}: {func.__name__}() asks for {unknown}; transforms may take "
             f"{sorted(inputs)} (extract names and 'periods')"
         )
-    result = func(**{p: inputs[p] for p in params})
+    try:
+        result = func(**{p: inputs[p] for p in params})
+    except Exception as exc:  # the publication's own code: say whose, keep its message
+        raise _failed(path, func.__name__, table, exc) from exc
     if not isinstance(result, pl.LazyFrame | pl.DataFrame):
-        raise ConfigError(f"{path}: {func.__name__}() must return a polars LazyFrame")
+        raise TransformError(
+            f"{path}: {func.__name__}() (table {table.id!r}) must return a polars LazyFrame, "
+            f"not {type(result).__name__}"
+        )
     return result.lazy()
+
+
+def _failed(path: Path, transform: str, table: Table, exc: BaseException) -> TransformError:
+    """The error for an exception raised by a transform (or by running its query)."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return TransformError(
+        f"{path}: {transform}() failed while computing table {table.id!r}: "
+        f"{type(exc).__name__}: {message[:500]} (run with --debug for the traceback)"
+    )
 
 
 def plan(
@@ -75,19 +90,43 @@ def compute(
 ) -> list[StatTable]:
     """Run every table's transform (sharing one pass over the data) and finish the tables."""
     plans = plan(publication, {k: v.lazy() for k, v in frames.items()}, periods)
-    collected = pl.collect_all(list(plans.values()))
+    try:
+        collected = pl.collect_all(list(plans.values()))
+    except pl.exceptions.PolarsError:
+        # One query failed: run them one by one to name the transform and table that did.
+        path = publication.folder / "transforms.py"
+        collected = []
+        for table in publication.tables:
+            try:
+                collected.append(plans[table.id].collect())
+            except pl.exceptions.PolarsError as exc:
+                raise _failed(path, table.transform, table, exc) from exc
     return [
         finish(publication, table, frame, number, periods)
         for number, (table, frame) in enumerate(zip(publication.tables, collected, strict=True), 1)
     ]
 
 
-def _categories(frame: pl.DataFrame, dim: str) -> list[str]:
+def missing_labels(publication: Publication) -> set[str]:
+    """The labels empty cells of nullable category columns are counted under (``missing``)."""
+    return {
+        column.missing
+        for extract in publication.extracts.values()
+        for column in extract.columns.values()
+        if column.type == "category" and column.nullable and column.missing not in (column.values or [])
+    }
+
+
+def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Display order of a dimension: Enum order, else sorted (quarters come from the periods)."""
     dtype = frame.schema[dim]
     if isinstance(dtype, pl.Enum):
-        # Every allowed category is shown, with zeros where there is nothing to count.
-        return [str(c) for c in dtype.categories.to_list()]
+        # Every allowed category is shown, with zeros where there is nothing to count; the
+        # label of empty cells ("Not recorded") only when something was not recorded.
+        present = set(frame[dim].drop_nulls().cast(pl.String).unique().to_list())
+        return [
+            str(c) for c in dtype.categories.to_list() if c not in hidden or c in present
+        ]
     return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
 
 
@@ -108,18 +147,32 @@ def finish(
     measures = [m.name for m in table.measures]
     missing = [c for c in [*table.dims, *measures] if c not in frame.columns]
     if missing:
-        raise ConfigError(f"{where} returned no column {missing} (it returned {frame.columns})")
+        raise TransformError(
+            f"{where} (table {table.id!r}) returned no column {missing} "
+            f"(it returned {frame.columns})"
+        )
     if any(not m.additive for m in table.measures) and table.totals:
         raise ConfigError(
             f"{publication.folder / 'publication.yaml'}: tables: {table.id!r}: totals can only "
             "be added up from additive measures; let the transform compute its own 'Total' rows"
         )
     frame = frame.select(*table.dims, *measures)
+    for d in table.dims:
+        empty = frame[d].null_count()
+        if empty:
+            raise NullKeyError(
+                f"{where} returned {empty:,} row{'s' if empty != 1 else ''} of table {table.id!r} "
+                f"with an empty (null) {d!r}: every row needs a category. Count missing values "
+                f"under a label (nullable category columns already arrive as their 'missing' "
+                f"label, default \"Not recorded\"), or filter the rows out on purpose"
+            )
     if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
-        raise StatgenError(
-            f"{where} returned more than one row for some combination of {table.dims}"
+        raise TransformError(
+            f"{where} (table {table.id!r}) returned more than one row for some combination of "
+            f"{table.dims}"
         )
-    categories = {d: _categories(frame, d) for d in table.dims if d != QUARTER}
+    hidden = missing_labels(publication)
+    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != QUARTER}
     absent: tuple[str, ...] = ()
     if QUARTER in table.dims:
         # The table covers exactly its quarters: a quarter with no rows at all is shown as

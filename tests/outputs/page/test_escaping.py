@@ -169,8 +169,10 @@ def test_previous_release_missing_is_refused(tmp_path: Path) -> None:
           previous_release: ../nowhere
     """)
     folder = write_publication(tmp_path, text)
+    from statgen.layout import Layout
     from statgen.periods import Quarter
     from statgen.protection import revisions
 
     with pytest.raises(ConfigError, match="revisions.previous_release: .* holds no csv/ folder"):
-        revisions.previous_release(load_publication(folder), tmp_path, Quarter(2026, 2), tmp_path)
+        layout = Layout.at(tmp_path)
+        revisions.previous_release(load_publication(folder), layout, Quarter(2026, 2))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Pilot
 
+from statgen.layout import Layout
 from statgen.lifecycle import site
 from statgen.outputs import assets as assets_mod
 from statgen.outputs.assets import plotly_bundle
@@ -207,7 +208,7 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
         json.dumps({"period": "2026Q2", "release_date": "2026-09-10", "published": {"version": 2}})
     )
     (releases / "electronic-monitoring" / ".2026-q4.building-x").mkdir()  # ignored
-    pages = site.write_indexes(root, releases, tmp_path / "work")
+    pages = site.write_indexes(Layout(root, tmp_path / "work", releases))
     assert pages == [
         releases / "index.html",
         releases / "electronic-monitoring" / "index.html",

@@ -1,0 +1,53 @@
+"""Write a folder whole or not at all: build it in a hidden temporary folder beside the
+destination, then rename it into place. A killed build leaves only hidden leftovers, which the
+next build removes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from statgen.errors import StatgenError
+
+PAUSE_ENV = "STATGEN_PAUSE_AT"
+"""Test hook: the name of a stage at which a build pauses (so a test can kill it there)."""
+
+
+PAUSE_FILE_ENV = "STATGEN_PAUSE_FILE"
+"""Test hook: a file written when the build reaches the pause point."""
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove hidden temporary folders left by killed builds (call while holding the lock)."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.name.startswith(".") and path.is_dir() and ".building-" in path.name:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def staging_for(dest: Path) -> Path:
+    """A new hidden temporary folder beside ``dest``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.building-"))
+
+
+def move_into_place(staging: Path, dest: Path) -> None:
+    """Rename the finished folder to ``dest``, which must not exist (nothing is overwritten)."""
+    if dest.exists():
+        raise StatgenError(f"{dest} already exists; it is never overwritten")
+    staging.chmod(0o755)
+    staging.rename(dest)
+
+
+def pause_point(stage: str) -> None:
+    """Test hook: when ``STATGEN_PAUSE_AT`` names this stage, say so and wait to be killed."""
+    if os.environ.get(PAUSE_ENV) != stage:
+        return
+    marker = os.environ.get(PAUSE_FILE_ENV)
+    if marker:
+        Path(marker).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    time.sleep(float(os.environ.get("STATGEN_PAUSE_SECONDS", "60")))
