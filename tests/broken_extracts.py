@@ -109,7 +109,9 @@ def typed(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _typed_parquet(edit: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable[[pl.DataFrame, Path], None]:
+def _typed_parquet(
+    edit: Callable[[pl.DataFrame], pl.DataFrame],
+) -> Callable[[pl.DataFrame, Path], None]:
     def make(frame: pl.DataFrame, folder: Path) -> None:
         edit(typed(frame)).write_parquet(folder / "orders.parquet")
 
@@ -225,7 +227,11 @@ CASES = [
     Case("zero-byte-parquet", _parquet(b""), "empty (0 bytes)"),
     Case("corrupt-parquet", _corrupt_parquet, "truncated or corrupt"),
     # Every line must have every field (issue 14); line numbers are physical lines.
-    Case("short-line", _lines(_drop_fields(2, 6)), "fewer fields than the header's 11 (they have 9); every line must have every field, even if empty: export the extract again (1 line: 6)"),
+    Case(
+        "short-line",
+        _lines(_drop_fields(2, 6)),
+        "fewer fields than the header's 11 (they have 9); every line must have every field, even if empty: export the extract again (1 line: 6)",
+    ),
     Case("long-line", _lines(_drop_fields(-1, 4)), "more fields than the header's 11"),
     Case("cr-only-line-ends", _text(lambda t: t.replace("\n", "\r")), "old Mac line endings"),
     Case("utf-16", _bytes(lambda t: t.encode("utf-16")), "UTF-16"),
@@ -234,7 +240,11 @@ CASES = [
     # Parquet types
     Case(
         "int-dates",
-        _typed_parquet(lambda f: f.with_columns(pl.col("notification_date").dt.strftime("%Y%m%d").cast(pl.Int64))),
+        _typed_parquet(
+            lambda f: f.with_columns(
+                pl.col("notification_date").dt.strftime("%Y%m%d").cast(pl.Int64)
+            )
+        ),
         "column 'notification_date': dates are stored as whole numbers (such as 20250331)",
     ),
     Case(
@@ -247,7 +257,9 @@ CASES = [
         _typed_parquet(lambda f: f.with_columns(pl.struct("sex"))),
         "column 'sex': the column is stored as struct",
     ),
-    Case("binary-column", _arrow(_binary_region), "column 'region': the column is stored as binary"),
+    Case(
+        "binary-column", _arrow(_binary_region), "column 'region': the column is stored as binary"
+    ),
     Case(
         "timestamp-with-time",
         _typed_parquet(

@@ -100,7 +100,9 @@ def test_timestamps_at_local_midnight_are_that_date(tmp_path: Path, spec) -> Non
     assert orders["notification_date"].to_list() == summer["notification_date"].to_list()
 
 
-def test_timestamps_with_a_time_are_refused_unless_the_schema_takes_the_date(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+def test_timestamps_with_a_time_are_refused_unless_the_schema_takes_the_date(
+    tmp_path: Path, spec
+) -> None:  # type: ignore[no-untyped-def]
     frame = _typed(tmp_path).with_columns(
         pl.col("notification_date").cast(pl.Datetime("us")) + pl.duration(hours=9, minutes=15)
     )
@@ -149,4 +151,6 @@ def test_offence_after_completion_is_refused(tmp_path: Path) -> None:
     })  # fmt: skip
     frame.write_csv(tmp_path / "cases.csv")
     message = _problems(tmp_path, cases)
-    assert "column 'offence_date': dates after completion_date in the same row (1 line: 3)" in message
+    assert (
+        "column 'offence_date': dates after completion_date in the same row (1 line: 3)" in message
+    )

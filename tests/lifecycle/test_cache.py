@@ -66,7 +66,9 @@ def test_qa_runs_on_every_draft_including_cache_hits(project: Path) -> None:
     path = publication.extracts_path(project) / "orders.parquet"
     orders = pl.read_parquet(path)
     # A quarter with no notifications at all: a gap in the series.
-    gap = pl.col("notification_date").dt.year().eq(2025) & pl.col("notification_date").dt.quarter().eq(2)
+    gap = pl.col("notification_date").dt.year().eq(2025) & pl.col(
+        "notification_date"
+    ).dt.quarter().eq(2)
     orders.filter(~gap).write_parquet(path)
     for _ in range(2):  # the identical rebuild (a cache hit) fails the same way
         with pytest.raises(QAError):

@@ -5,7 +5,27 @@
 const { marked } = require("marked");
 const govspeak = require("@x-govuk/marked-govspeak");
 
-marked.use({ extensions: govspeak });
+// Govspeak opens a block (callout, contact...) only at the start of a line; marked-govspeak's
+// start() finds a marker anywhere ("26.6%) were ..."), so only line starts are offered to it.
+function atLineStart(ext) {
+  if (ext.level !== "block" || !ext.start) return ext;
+  const start = ext.start;
+  return {
+    ...ext,
+    start(src) {
+      let offset = 0;
+      for (;;) {
+        const i = start.call(this, src.slice(offset));
+        if (i === undefined || i < 0) return undefined;
+        const at = offset + i;
+        if (at === 0 || src[at - 1] === "\n") return at;
+        offset = at + 1;
+      }
+    },
+  };
+}
+
+marked.use({ extensions: govspeak.map(atLineStart) });
 marked.use({
   renderer: {
     tablecell(content, flags) {

@@ -47,7 +47,9 @@ def test_ended_orders_with_no_reason_are_counted_in_every_total(tmp_path: Path) 
         q3 = csv.filter(pl.col("quarter") == "2026Q3")
     total = q3.filter(pl.col("order_type") == "Total", pl.col("end_reason") == "Total")
     assert int(total["value"][0]) == expected
-    not_recorded = q3.filter(pl.col("order_type") == "Total", pl.col("end_reason") == "Not recorded")
+    not_recorded = q3.filter(
+        pl.col("order_type") == "Total", pl.col("end_reason") == "Not recorded"
+    )
     assert int(not_recorded["value"][0]) == expected_unrecorded
     # The breakdown adds up to the total: nothing vanished.
     parts = q3.filter(pl.col("order_type") == "Total", pl.col("end_reason") != "Total")
@@ -78,5 +80,7 @@ def test_null_dimension_keys_fail_naming_table_and_column() -> None:
         {"quarter": ["2026Q3", "2026Q3"], "order_type": ["Court bail", None],
          "end_reason": ["Completed", "Breach"], "orders": [5, 7]}
     )  # fmt: skip
-    with pytest.raises(NullKeyError, match=r"1 row of table 'orders-ended' with an empty \(null\) 'order_type'"):
+    with pytest.raises(
+        NullKeyError, match=r"1 row of table 'orders-ended' with an empty \(null\) 'order_type'"
+    ):
         finish(publication, table, frame, 1)

@@ -18,6 +18,8 @@ from statgen.errors import ExtractError, Problem
 ROW = "__statgen_row"
 HEAD = 65536
 MAX_LINES_SHOWN = 10
+
+
 def _fatal(path: Path, message: str) -> ExtractError:
     return ExtractError([Problem(str(path), "-", message)])
 

@@ -92,7 +92,8 @@ def _check_is_file(path: Path) -> None:
                 raise _problem(path, "is a symbolic link that loops back on itself") from None
             target = path.readlink()
             raise _problem(
-                path, f"is a symbolic link to {target}, which does not exist; fix or remove the link"
+                path,
+                f"is a symbolic link to {target}, which does not exist; fix or remove the link",
             ) from None
     if path.is_dir():
         raise _problem(

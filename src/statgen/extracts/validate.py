@@ -63,7 +63,9 @@ def _parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
     if column.type == "integer":
         if dtype == pl.String:
             text = raw.str.strip_chars()
-            return text.cast(pl.Int64, strict=False).fill_null(_whole(text.cast(pl.Float64, strict=False)))
+            return text.cast(pl.Int64, strict=False).fill_null(
+                _whole(text.cast(pl.Float64, strict=False))
+            )
         if dtype.is_float():
             return _whole(raw)
         return raw.cast(pl.Int64, strict=False)

@@ -88,7 +88,14 @@ def load(
                 )
             )
         period = Quarter.parse(meta["period"])
-    except (OSError, ValueError, KeyError, TypeError, StatgenError, pl.exceptions.PolarsError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        StatgenError,
+        pl.exceptions.PolarsError,
+    ) as exc:
         # A damaged entry is a miss: the tables are computed again.
         if warn is not None:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

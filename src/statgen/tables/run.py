@@ -113,7 +113,9 @@ def missing_labels(publication: Publication) -> set[str]:
         column.missing
         for extract in publication.extracts.values()
         for column in extract.columns.values()
-        if column.type == "category" and column.nullable and column.missing not in (column.values or [])
+        if column.type == "category"
+        and column.nullable
+        and column.missing not in (column.values or [])
     }
 
 
@@ -124,9 +126,7 @@ def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -
         # Every allowed category is shown, with zeros where there is nothing to count; the
         # label of empty cells ("Not recorded") only when something was not recorded.
         present = set(frame[dim].drop_nulls().cast(pl.String).unique().to_list())
-        return [
-            str(c) for c in dtype.categories.to_list() if c not in hidden or c in present
-        ]
+        return [str(c) for c in dtype.categories.to_list() if c not in hidden or c in present]
     return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
 
 
@@ -164,7 +164,7 @@ def finish(
                 f"{where} returned {empty:,} row{'s' if empty != 1 else ''} of table {table.id!r} "
                 f"with an empty (null) {d!r}: every row needs a category. Count missing values "
                 f"under a label (nullable category columns already arrive as their 'missing' "
-                f"label, default \"Not recorded\"), or filter the rows out on purpose"
+                f'label, default "Not recorded"), or filter the rows out on purpose'
             )
     if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
         raise TransformError(
