@@ -87,6 +87,7 @@ test: $(VENV)/.dev-installed $(NODE_MODULES) ## Run the whole test suite
 bench: $(VENV)/.bench-installed ## Benchmark at 1M and 10M rows against the floor and a pandas baseline (BENCH_LARGE=1: 100M)
 	@test -x /usr/bin/time || apt-get install -y -qq time || echo "No GNU time: peak memory is not measured"
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.broken_memory $(BENCH_BROKEN_MILLIONS)  # 20M rows by default
 
 lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 	$(BIN)/ruff check src tests publications benchmarks

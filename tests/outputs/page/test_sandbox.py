@@ -1,0 +1,80 @@
+"""Commentary and chart descriptions run in Jinja's sandbox; raw scripts in commentary are
+refused unless the publication opts in; correction notices are plain text (issue 14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from test_escaping import COMMENTARY, YAML, write_publication
+from typer.testing import CliRunner
+
+from statgen.cli import app
+from statgen.errors import TemplateError
+from statgen.lifecycle.publish import plain_markdown
+from statgen.outputs.page.commentary import render_text
+
+ESCAPE = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+
+
+def _extract(root: Path) -> Path:
+    n = 60
+    frame = pl.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(n)],
+            "group": ["Plain"] * n,
+            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(n)],
+        }
+    )
+    (root / "extracts").mkdir()
+    frame.write_csv(root / "extracts" / "records.csv")
+    return root / "extracts"
+
+
+def _build(root: Path):  # type: ignore[no-untyped-def]
+    args = ["build", "hostile", "--extracts", str(_extract(root)), "--root", str(root)]
+    return CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+
+
+def test_commentary_cannot_reach_python_internals(tmp_path: Path) -> None:
+    write_publication(tmp_path, commentary=COMMENTARY + f"\n{ESCAPE}\n")
+    result = _build(tmp_path)
+    assert result.exit_code == 1
+    assert "unsafe" in result.output and "Traceback" not in result.output
+    assert not list((tmp_path / "build").glob("*/*/draft-*"))
+
+
+def test_chart_descriptions_are_sandboxed() -> None:
+    with pytest.raises(TemplateError, match="unsafe"):
+        render_text(ESCAPE)
+    assert render_text("{{ n }} records", n=3) == "3 records"
+
+
+def test_raw_script_in_commentary_is_refused_unless_opted_in(tmp_path: Path) -> None:
+    commentary = COMMENTARY + "\n<script>fetch('https://example.org')</script>\n"
+    write_publication(tmp_path / "a", commentary=commentary)
+    refused = _build(tmp_path / "a")
+    assert refused.exit_code == 1
+    message = " ".join(refused.output.split())
+    assert "[commentary-script]" in message and "commentary_scripts: true" in message
+    write_publication(tmp_path / "b", YAML + "commentary_scripts: true\n", commentary)
+    allowed = _build(tmp_path / "b")
+    assert allowed.exit_code == 0, allowed.output
+    page = next((tmp_path / "b" / "build").glob("*/*/draft-1/index.html")).read_text()
+    assert "<script>fetch('https://example.org')</script>" in page
+
+
+def test_correction_notice_is_plain_text() -> None:
+    import pypandoc
+
+    hostile = (
+        '<script>alert(1)</script> <img src=x onerror="alert(2)"> '
+        "[read more](javascript:alert(3)) **bold** <a href='javascript:x'>x</a>"
+    )
+    html = pypandoc.convert_text(plain_markdown(hostile), "html", format="markdown")
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "<strong>" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[read more](javascript:alert(3)) **bold**" in html
