@@ -17,6 +17,9 @@ NPM := $(shell command -v npm)
 # full bundle (with a warning) and browser tests skip.
 VENDOR := src/statgen/templates/vendor
 VENDORED := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+# The GOV.UK Frontend's stylesheet, compiled by sass (npm) from the parts web/govuk-frontend.scss
+# names, with the system font stack.
+GOVUK_SCSS := web/govuk-frontend.scss
 NODE_MODULES := $(if $(NPM),$(VENDOR)/.copied)
 
 RELEASE_ARGS := $(if $(PUB),--pub $(PUB)) $(if $(PERIOD),--period $(PERIOD)) $(if $(EXTRACTS),--extracts $(EXTRACTS))
@@ -54,9 +57,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENDOR)/.copied: node_modules/.package-lock.json
+$(VENDOR)/.copied: node_modules/.package-lock.json $(GOVUK_SCSS)
 	mkdir -p $(VENDOR)
 	cp $(VENDORED) $(VENDOR)/
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+	  $(GOVUK_SCSS) $(VENDOR)/govuk-frontend.min.css
 	touch $@
 
 vendor: $(VENDOR)/.copied ## Copy the npm front-end bundles into the package (done by release and test)

@@ -117,6 +117,8 @@ class Run:
     reused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     engine: str = ""
+    chart_renderer: str | None = None
+    """How the charts were drawn: ``kaleido`` (static files) or ``plotly.js`` (interactive)."""
     baseline: dict[str, str] | None = None
     """The release the figures are compared with: its path and manifest hash (or None)."""
     public: Any = None
@@ -265,7 +267,10 @@ def draw_charts(run: Run, out: Path) -> None:
     csv_dir = out / "csv"
     sizes = {t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in run.tables}
     run.context = Context(run.publication, run.periods, by_id, csv_sizes=sizes)
-    run.drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
+    drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
+    # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked for
+    # (or where no Chromium is found, with a warning).
+    run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out)
     run.context.charts = {c.id: c for c in run.drawn}
 
 
@@ -294,7 +299,8 @@ def render_page(
         run.drawn,
         sample.is_sample(run.source_dir),
     )
-    assemble.copy_assets(out, with_charts=bool(run.drawn))
+    interactive = any(not c.static for c in run.drawn)
+    assemble.copy_assets(out, with_charts=bool(run.drawn), interactive=interactive)
     if isinstance(stamp, drafts.Stamp):
         # What the reviewer signs off: every output but the stamped page and reports.
         stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(out)[:8])
@@ -302,8 +308,31 @@ def render_page(
     qmd = out / drafts.PAGE_SOURCE
     qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
     run.engine = render(qmd, out / page)
+    if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview does not
+        write_govuk_bundle(run, out, qmd)
     run.ran.append("page")
     return stamp
+
+
+def write_govuk_bundle(run: Run, out: Path, qmd: Path) -> None:
+    """``out/govuk/``: the bulletin in govspeak, chart images and the attachments list."""
+    from statgen.outputs import govuk
+    from statgen.outputs.page import assemble
+
+    assert run.context is not None
+    publication, period = run.publication, run.quarter
+    release_date = publication.release_date(period)
+    govuk.write_bundle(
+        out,
+        qmd,
+        assemble.download_links(publication, run.context, period, downloads(out, run)),
+        run.drawn,
+        {
+            "title": f"{publication.title}: {period.long_label}",
+            "summary": publication.summary,
+            "release": f"{publication.release_time} on {release_date.isoformat()}",
+        },
+    )
 
 
 def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str) -> str:
@@ -335,6 +364,7 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
             "series_quarters": publication.series_quarters,
             "draft": number,
             "engine": run.engine,
+            "chart_renderer": run.chart_renderer if run.drawn else None,
             "sample_extracts": sample.is_sample(run.source_dir),
         },
         checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
@@ -432,7 +462,7 @@ def _build(run: Run, stage: Stage) -> BuildResult:
             move_into_place(staging, dest)
             from statgen.lifecycle import reviewers
 
-            reviewers.write_index(layout, slug, publication.title)
+            reviewers.write_index(layout, slug, publication.title, publication.organisation)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -106,8 +106,11 @@ def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project
     assert again.unchanged and again.draft == 3 and again.folder == third.folder
     assert not (project / "build" / SLUG / "2026-q3" / "draft-4").exists()
     shown = third.page.read_text(encoding="utf-8")
-    assert "<dt>Release date:</dt><dd>10 December 2026 (embargoed)</dd>" in shown
-    assert "Published:" not in shown
+    assert (
+        '<dt class="govuk-summary-list__key">Release date</dt>'
+        '<dd class="govuk-summary-list__value">10 December 2026 (embargoed)</dd>'
+    ) in shown
+    assert ">Published<" not in shown
 
 
 def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: Path) -> None:
@@ -142,14 +145,24 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     assert done.folder == release and done.version == 1 and not done.embargo_overridden
     page = (release / "index.html").read_text(encoding="utf-8")
     assert "Draft: not for publication" not in page and "embargoed" not in page
-    assert "<dt>Published:</dt><dd>10 December 2026</dd>" in page
+    assert (
+        '<dt class="govuk-summary-list__key">Published</dt>'
+        '<dd class="govuk-summary-list__value">10 December 2026</dd>'
+    ) in page
     assert "statgen-draft-banner" not in page and "noindex" not in page
     assert page.count("<table") == latest.page.read_text(encoding="utf-8").count("<table")
     assert not (release / "publication.qmd").exists()
     for path in latest.folder.rglob("*"):
         rel = path.relative_to(latest.folder).as_posix()
-        if path.is_file() and rel not in ("index.html", "manifest.json", "publication.qmd"):
+        # The page and the govspeak are written again from the source, without the draft stamp.
+        again = ("index.html", "manifest.json", "publication.qmd", "govuk/publication.govspeak.md")
+        if path.is_file() and rel not in again:
             assert path.read_bytes() == (release / rel).read_bytes(), rel
+    govspeak = (release / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
+    assert "Draft, not for publication" not in govspeak
+    assert "Draft, not for publication" in (
+        latest.folder / "govuk" / "publication.govspeak.md"
+    ).read_text(encoding="utf-8")
     assert manifest.verify(release) == []
     record = manifest.read(release)["published"]
     assert record["from_draft"] == n and record["version"] == 1

@@ -84,6 +84,7 @@ def test_manifest_records_inputs_outputs_software_and_parameters(
     assert software["python"] == ".".join(str(v) for v in sys.version_info[:3])
     assert software["statgen_commit"] == "unknown" or len(software["statgen_commit"]) == 40
     assert data["parameters"] == {
+        "chart_renderer": "kaleido",
         "draft": 1,
         "engine": em_release.engine,
         "requested_period": None,

@@ -30,8 +30,9 @@ def test_report_written_with_the_build(em_release: BuildResult) -> None:
     assert statuses["Commentary figures come from the tables"] == "pass"
     assert statuses["Disclosure control"] == "pass"
     html = (folder / "qa.html").read_text()
-    assert '<html lang="en-GB">' in html and "<caption>Checks and their results</caption>" in html
     assert f"Draft {em_release.draft}, inputs {em_release.inputs_short}." in html
+    assert '<html lang="en-GB" class="govuk-template no-js">' in html
+    assert ">Checks and their results</caption>" in html
 
 
 def test_totals_that_do_not_add_up_fail() -> None:

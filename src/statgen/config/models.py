@@ -239,6 +239,9 @@ class Chart(Strict):
     """For bar and column charts: stack the series instead of placing them side by side."""
     description: str
     """Text alternative: what the chart shows, as a Jinja2 template filled with computed figures."""
+    interactive: bool | None = None
+    """Draw this chart with plotly.js in the browser instead of as a static image; default the
+    publication's ``interactive``."""
 
 
 class Revisions(Strict):
@@ -330,6 +333,10 @@ class Publication(Strict):
     """The tables, in the order they are numbered."""
     charts: list[Chart] = []
     """The charts, in the order they are numbered."""
+    interactive: bool = False
+    """Draw the charts with plotly.js in the browser (the page then loads the plotly.js bundle,
+    about 1 MB) instead of as static SVG images drawn at build time; a chart's own
+    ``interactive`` overrides it."""
     disclosure: Disclosure = Disclosure()
     """Disclosure control defaults for every table (each table may override keys)."""
     revisions: Revisions = Revisions()

@@ -24,6 +24,7 @@ from statgen.errors import PublishError
 from statgen.layout import Layout
 from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
+from statgen.outputs import govuk
 from statgen.outputs.page.render import render
 from statgen.periods import Quarter, format_date
 from statgen.protection import revisions
@@ -143,6 +144,7 @@ def publish(
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
             render(qmd, staging / "index.html", meta["parameters"].get("engine"))
+            govuk.write_govspeak(qmd, staging / govuk.FOLDER)  # without the draft notice
             qmd.unlink()
             record = {k: v for k, v in meta.items() if k not in ("files", "draft")}
             record["published"] = {

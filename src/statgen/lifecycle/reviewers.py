@@ -3,22 +3,19 @@ with their inputs and checks."""
 
 from __future__ import annotations
 
-import html
 import json
-import shutil
 from pathlib import Path
 
 from statgen.layout import Layout
-from statgen.outputs.assets import assets
 
 QA_LABELS = {"pass": "Pass", "warn": "Warnings", "fail": "Fail"}
 
 
-def write_index(layout: Layout, slug: str, title: str) -> Path:
+def write_index(layout: Layout, slug: str, title: str, organisation: str = "Statistics") -> Path:
     """Write the reviewers' index of one publication's drafts (:meth:`Layout.reviewers_index`)."""
-    esc = html.escape
-    base = layout.drafts(slug)
-    sections = []
+    from statgen.outputs.page.shell import write_page
+
+    periods = []
     for period in reversed(layout.draft_periods(slug)):
         period_dir = layout.period_drafts(slug, period)
         rows = []
@@ -28,53 +25,23 @@ def write_index(layout: Layout, slug: str, title: str) -> Path:
             except (OSError, ValueError):
                 continue
             failed = [c["name"] for c in meta.get("checks", []) if not c.get("passed")]
-            checks = "passed" if not failed else "failed: " + ", ".join(failed)
-            qa = QA_LABELS.get(str(meta.get("qa_status")), "not recorded")
             rows.append(
-                f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
-                f'<a class="govuk-link" href="{period_dir.name}/draft-{n}/index.html">Draft {n}</a>'
-                f'</th><td class="govuk-table__cell">{esc(meta.get("inputs_sha256", "")[:8])}</td>'
-                f'<td class="govuk-table__cell">{esc(checks)}</td>'
-                f'<td class="govuk-table__cell"><a class="govuk-link" '
-                f'href="{period_dir.name}/draft-{n}/qa.html">{esc(qa)}</a></td></tr>'
+                {
+                    "number": n,
+                    "href": f"{period_dir.name}/draft-{n}/index.html",
+                    "inputs": meta.get("inputs_sha256", "")[:8],
+                    "checks": "passed" if not failed else "failed: " + ", ".join(failed),
+                    "qa": QA_LABELS.get(str(meta.get("qa_status")), "not recorded"),
+                    "qa_href": f"{period_dir.name}/draft-{n}/qa.html",
+                }
             )
-        name = esc(period_dir.name.upper().replace("-Q", " Q"))
-        sections.append(
-            f"<h2>{name}</h2>\n"
-            f'<table class="govuk-table"><caption class="govuk-table__caption">Drafts of {name}, '
-            "newest first</caption>\n"
-            '<thead class="govuk-table__head"><tr class="govuk-table__row">'
-            '<th scope="col" class="govuk-table__header">Draft</th>'
-            '<th scope="col" class="govuk-table__header">Inputs</th>'
-            '<th scope="col" class="govuk-table__header">Checks</th>'
-            '<th scope="col" class="govuk-table__header">QA report</th></tr></thead>\n'
-            f'<tbody class="govuk-table__body">{"".join(rows)}</tbody></table>'
-        )
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>{esc(title)}: drafts for review</title>
-<link rel="stylesheet" href="statgen.css">
-</head>
-<body class="statgen-page">
-<div class="statgen-width-container">
-<main class="statgen-main" id="main-content">
-<h1 class="statgen-heading-xl">{esc(title)}: drafts for review</h1>
-<p>Drafts are not for publication. Compare a draft with the last release with
-<code>make diff</code>; publish a signed-off draft with <code>make publish</code>.</p>
-{chr(10).join(sections)}
-</main>
-</div>
-</body>
-</html>
-"""
-    shutil.copyfile(assets(["statgen.css"])[0], base / ".statgen.css.tmp")
-    (base / ".statgen.css.tmp").replace(base / "statgen.css")
-    target = layout.reviewers_index(slug)
-    temporary = base / ".index.html.tmp"
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(target)  # atomic: readers see the old index or the new one
-    return target
+        periods.append({"label": period_dir.name.upper().replace("-Q", " Q"), "drafts": rows})
+    # Written whole then renamed: readers see the old index or the new one.
+    return write_page(
+        layout.reviewers_index(slug),
+        "pages/drafts.html",
+        title=f"{title}: drafts for review",
+        organisation=organisation,
+        noindex=True,
+        periods=periods,
+    )

@@ -1,7 +1,7 @@
 """The site's index pages: ``releases/index.html`` lists every publication and its releases,
 newest first, and ``releases/<slug>/index.html`` lists one publication's releases (the page's
-"Previous releases" link). Both use the page template and stylesheet, so they look and behave
-like the publications themselves.
+"Previous releases" link). Both extend the one shell (``templates/base.html``) and use the one
+stylesheet, so they look and behave like the publications themselves.
 
 The indexes are made from what is on disk (each release folder's ``manifest.json``), so they are
 right however many publications or periods were built, and in whatever order.
@@ -9,10 +9,9 @@ right however many publications or periods were built, and in whatever order.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import html
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,7 @@ from typing import Any
 from statgen.config import Publication, load_publication
 from statgen.errors import StatgenError
 from statgen.layout import Layout
-from statgen.outputs.assets import assets
-from statgen.outputs.page.html import raw
-from statgen.outputs.page.render import front_matter, render
+from statgen.outputs.page.shell import write_page
 from statgen.periods import Quarter, format_date
 
 SITE_TITLE = "Statistics"
@@ -38,6 +35,8 @@ class Release:
     release_date: dt.date
     version: int = 1
     """1 for the first publication of a period; 2, 3... for corrections (``<period>-v2``)."""
+    superseded_by: int | None = None
+    """The version that corrects this one, when there is a later one."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,15 @@ def releases_on_disk(layout: Layout) -> list[Collection]:
         if not found:
             continue
         found.sort(key=lambda r: (r.period.year, r.period.q, r.version), reverse=True)
+        newest: dict[Quarter, int] = {}
+        for r in found:
+            newest[r.period] = max(newest.get(r.period, 0), r.version)
+        found = [
+            dataclasses.replace(r, superseded_by=newest[r.period])
+            if newest[r.period] > r.version
+            else r
+            for r in found
+        ]
         config = _config(layout, pub_dir.name)
         collections.append(
             Collection(
@@ -97,108 +105,56 @@ def _config(layout: Layout, slug: str) -> Publication | None:
         return None
 
 
-def _release_list(collection: Collection, prefix: str) -> str:
-    latest: dict[Quarter, int] = {}
-    for r in collection.releases:
-        latest[r.period] = max(latest.get(r.period, 0), r.version)
-
-    def superseded(r: Release) -> str:
-        newer = latest[r.period]
-        return f" (superseded by version {newer})" if newer > r.version else ""
-
-    items = "\n".join(
-        f'<li><a class="govuk-link" href="{prefix}{r.folder}/index.html">'
-        f"{html.escape(collection.title)}: {html.escape(r.period.long_label)}"
-        f"{f' (corrected, version {r.version})' if r.version > 1 else ''}</a>"
-        f"{superseded(r)} "
-        f'<span class="statgen-file-meta">(published {format_date(r.release_date)})</span></li>'
-        for r in collection.releases
-    )
-    return f'<ul class="statgen-release-list">\n{items}\n</ul>'
-
-
-def _meta(title: str, description: str, organisation: str, breadcrumbs: list[dict[str, str]],
-          stylesheet: str) -> dict[str, Any]:  # fmt: skip
+def _page(collections: list[Collection]) -> dict[str, Any]:
+    """What ``releases/index.html`` shows: every publication and its releases."""
     return {
-        "lang": "en-GB",
-        "title": title,
-        "pagetitle": f"{title} - {organisation}" if organisation else title,
-        "description": description,
-        "organisation": organisation or None,
-        "breadcrumbs": breadcrumbs,
-        "stylesheets": [stylesheet],
-        "og": {"title": title, "description": description, "type": "website"},
-        "format": {"html": {"minimal": True, "embed-resources": False}},
+        "title": SITE_TITLE,
+        "description": "Every statistics publication built here, with all its releases, newest "
+        "first.",
+        "organisation": next((c.organisation for c in collections if c.organisation), "")
+        or SITE_TITLE,
+        "breadcrumbs": [{"text": SITE_TITLE}],
+        "collections": [_shown(c) for c in collections],
     }
 
 
-def site_source(collections: list[Collection]) -> str:
-    """Quarto markdown of ``releases/index.html``: every publication and its releases."""
-    organisation = next((c.organisation for c in collections if c.organisation), "")
-    meta = _meta(
-        SITE_TITLE,
-        "Every statistics publication built here, with all its releases, newest first.",
-        organisation,
-        [{"text": SITE_TITLE}],
-        "statgen.css",
-    )
-    body = []
-    for c in collections:
-        body.append(f"## {_md(c.title)} {{#{c.slug}}}\n")
-        if c.summary:
-            body.append(f"{_md(c.summary)}\n")
-        body.append(str(raw(_release_list(c, f"{c.slug}/"))))
-        body.append(f"[All releases of {_md(c.title)}]({c.slug}/index.html)\n")
-    if not collections:
-        body.append("No releases have been built yet.\n")
-    return front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
-        "\n" + "\n".join(body)
-    )
+def _collection_page(collection: Collection) -> dict[str, Any]:
+    """What ``releases/<slug>/index.html`` shows: one publication's releases."""
+    return {
+        "title": collection.title,
+        "description": collection.summary or f"All releases of {collection.title}, newest first.",
+        "organisation": collection.organisation or SITE_TITLE,
+        "breadcrumbs": [{"text": SITE_TITLE, "href": "../index.html"}, {"text": collection.title}],
+        "collection": _shown(collection),
+        "stylesheet": "../statgen.css",
+    }
 
 
-def collection_source(collection: Collection) -> str:
-    """Quarto markdown of ``releases/<slug>/index.html``: one publication's releases."""
-    meta = _meta(
-        collection.title,
-        collection.summary or f"All releases of {collection.title}, newest first.",
-        collection.organisation,
-        [{"text": SITE_TITLE, "href": "../index.html"}, {"text": collection.title}],
-        "../statgen.css",
-    )
-    latest = collection.releases[0]
-    body = [
-        "## Releases {#releases}\n",
-        f"The latest release covers {latest.period.long_label}. Every release is listed, newest "
-        "first.\n",
-        str(raw(_release_list(collection, ""))),
+def _shown(collection: Collection) -> dict[str, Any]:
+    releases = [
+        {
+            "folder": r.folder,
+            "period": r.period,
+            "version": r.version,
+            "superseded_by": r.superseded_by,
+            "published": format_date(r.release_date),
+        }
+        for r in collection.releases
     ]
-    return front_matter({k: v for k, v in meta.items() if v is not None}, {}) + (
-        "\n" + "\n".join(body)
-    )
-
-
-def _md(text: str) -> str:
-    """Plain text made safe for markdown: HTML escaped, markdown punctuation backslashed."""
-    escaped = html.escape(text, quote=False)
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>#+!|" else ch for ch in escaped)
+    return {**dataclasses.asdict(collection), "releases": releases}
 
 
 def write_indexes(layout: Layout) -> list[Path]:
-    """Rewrite the site index and each publication's list of releases; returns the pages."""
-    releases, work = layout.releases, layout.site_work()
+    """Rewrite the site index and each publication's list of releases; returns the pages.
+
+    Rendered with Jinja2 from the one shell, each written whole then renamed over the old one."""
+    releases = layout.releases
     collections = releases_on_disk(layout)
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(assets(["statgen.css"])[0], releases / "statgen.css")
-    written = []
-    pages = [(releases, site_source(collections))]
-    pages += [(releases / c.slug, collection_source(c)) for c in collections]
-    for folder, source in pages:
-        name = "site" if folder == releases else folder.name
-        qmd = work / f"{name}.qmd"
-        qmd.write_text(source, encoding="utf-8")
-        # Rendered beside the old index, then renamed over it: never half written.
-        partial = folder / ".index.html.partial"
-        render(qmd, partial)
-        partial.replace(folder / "index.html")
-        written.append(folder / "index.html")
+    written = [write_page(releases / "index.html", "pages/site.html", **_page(collections))]
+    for c in collections:
+        written.append(
+            write_page(
+                releases / c.slug / "index.html", "pages/collection.html", **_collection_page(c)
+            )
+        )
     return written

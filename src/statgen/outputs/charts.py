@@ -6,8 +6,10 @@ itself can never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import afcharts.pio_template  # noqa: F401  (registers the "afcharts" Plotly template)
@@ -38,11 +40,18 @@ class DrawnChart:
     description: str
     figure: dict[str, Any]
     data: pl.DataFrame
+    static: bool = False
+    """Shown as an SVG image drawn at build time (``charts/<id>.svg``), not by plotly.js."""
 
     @property
     def id(self) -> str:
         """The chart's id."""
         return self.spec.id
+
+    def wants_static(self, publication: Publication) -> bool:
+        """Whether the configuration asks for a static image (the default) for this chart."""
+        interactive = self.spec.interactive
+        return not (publication.interactive if interactive is None else interactive)
 
 
 def chart_data(spec: Chart, table: StatTable) -> pl.DataFrame:
@@ -164,3 +173,46 @@ def draw(
         fig = figure(spec, table, frame, title, axis_title)
         drawn.append(DrawnChart(spec, number, title, description, fig, frame))
     return drawn
+
+
+def write_images(
+    publication: Publication, drawn: list[DrawnChart], folder: Path
+) -> tuple[list[DrawnChart], str]:
+    """Draw the static charts into ``charts/`` (SVG for the page) and ``govuk/images/`` (PNG at
+    960 px and SVG); write ``charts/charts.json`` (every chart's figure, for ``statgen diff``).
+    Returns the charts, marked static where drawn, and the renderer used."""
+    from statgen.outputs import chart_images
+
+    wanted = {c.id for c in drawn if c.wants_static(publication)}
+    used = chart_images.renderer() if wanted else "plotly.js"
+    out = []
+    for chart in drawn:
+        if used == "kaleido" and chart.id in wanted:
+            images = chart_images.draw(chart.figure, f"f{chart.number}")
+            for path, data in (
+                (folder / "charts" / f"{chart.id}.svg", images.svg),
+                (folder / "charts" / f"{chart.id}-narrow.svg", images.narrow_svg),
+                (folder / "govuk" / "images" / f"{chart.id}.svg", images.svg),
+                (folder / "govuk" / "images" / f"{chart.id}.png", images.png),
+            ):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            chart = dataclasses.replace(chart, static=True)
+        out.append(chart)
+    specs = [
+        {
+            "number": c.number,
+            "id": c.id,
+            "title": c.title,
+            "description": c.description,
+            "static": c.static,
+            "figure": c.figure,
+        }
+        for c in out
+    ]
+    if out:
+        (folder / "charts").mkdir(exist_ok=True)
+        (folder / "charts" / "charts.json").write_text(
+            json.dumps(specs, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    return out, used

@@ -16,9 +16,10 @@ from conftest import Pilot
 from statgen.layout import Layout
 from statgen.lifecycle import site
 from statgen.outputs import assets as assets_mod
-from statgen.outputs.assets import assets, plotly_bundle
+from statgen.outputs.assets import plotly_bundle
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter, render
+from statgen.outputs.page.shell import GOVUK_FRONTEND_CSS, stylesheet
 from statgen.pipeline import BuildResult
 
 
@@ -66,11 +67,14 @@ def test_a_draft_shows_the_banner_its_label_and_embargo_and_is_not_indexed(tmp_p
             "embargo": "Embargoed until 09:30 on 10 December 2026",
         },
     )
-    banner = re.search(r'<div class="statgen-draft-banner".*?</div>\n</div>', html, re.S)
+    banner = re.search(
+        r'<div class="govuk-notification-banner statgen-draft-banner".*?</div>\n</div>', html, re.S
+    )
     assert banner is not None
     text = re.sub(r"<[^>]+>", "", banner.group(0)).split("\n")
     assert [t for t in text if t.strip()] == [
-        "Draft Draft: not for publication",
+        "Draft",
+        "Draft: not for publication",
         "Draft 2 for review",
         "Embargoed until 09:30 on 10 December 2026",
     ]
@@ -143,10 +147,30 @@ def test_the_page_describes_itself_to_search_engines_and_social_media(
     ]
 
 
-def test_plotly_js_is_loaded_once_before_the_chart_script(em_release: BuildResult) -> None:
+def test_a_page_of_static_charts_loads_no_plotly_js(em_release: BuildResult) -> None:
     scripts = [a["src"] for t, a in parse(em_release.page).tags if t == "script" and "src" in a]
+    assert scripts == ["statgen-charts.js"]
+    assert not list(em_release.folder.glob("plotly*"))
+    images = [a["src"] for t, a in parse(em_release.page).tags if t == "img"]
+    assert images == [f"charts/{c.id}.svg" for c in em_release.publication.charts]
+
+
+def test_plotly_js_is_loaded_once_before_the_chart_script_when_interactive(
+    tmp_path: Path,
+) -> None:
+    from conftest import ROOT, TODAY, copy_project
+
+    from statgen.pipeline import build
+
+    project = copy_project(tmp_path, "electronic-monitoring", 0.02)
+    config = project / "publications" / "electronic-monitoring" / "publication.yaml"
+    config.write_text(config.read_text("utf-8") + "interactive: true\n", "utf-8")
+    result = build(project, "electronic-monitoring", today=TODAY)
+    scripts = [a["src"] for t, a in parse(result.page).tags if t == "script" and "src" in a]
     assert scripts == [plotly_bundle().name, "statgen-charts.js"]
-    assert (em_release.folder / scripts[0]).read_bytes() == plotly_bundle().read_bytes()
+    assert (result.folder / scripts[0]).read_bytes() == plotly_bundle().read_bytes()
+    assert not (result.folder / "charts" / "caseload-by-region.svg").exists()
+    assert ROOT.is_dir()
 
 
 def test_without_node_modules_the_full_plotly_bundle_is_used_with_a_warning(
@@ -214,7 +238,8 @@ def test_site_index_lists_every_publication_and_its_releases_newest_first(
         "2026-q2/index.html",
         "2025-q4/index.html",
     ]
-    assert (releases / "statgen.css").read_bytes() == assets(["statgen.css"])[0].read_bytes()
+    assert (releases / "statgen.css").read_bytes() == stylesheet()
+    assert stylesheet().startswith(GOVUK_FRONTEND_CSS.read_bytes())
 
 
 def test_publishing_writes_the_site_index_the_pages_links_lead_to(pilot_site: dict) -> None:
@@ -265,8 +290,13 @@ def test_the_page_has_one_h1_headings_in_order_and_landmarks(pilot_site: dict) -
         pilot.folder.parent / "index.html",
     ):
         tags = [t for t, _ in parse(path).tags]
-        levels = [int(t[1]) for t in tags if re.fullmatch(r"h[1-6]", t)]
+        # Notification banners (draft, sample data) come before the h1, as GOV.UK places them.
+        levels = [
+            int(t[1])
+            for t, a in parse(path).tags
+            if re.fullmatch(r"h[1-6]", t) and a.get("class") != "govuk-notification-banner__title"
+        ]
         assert levels[0] == 1 and levels.count(1) == 1, path
         assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
         assert {"header", "nav", "main", "footer"} <= set(tags), path
-        assert parse(path).tags[0] == ("html", {"lang": "en-GB", "class": "no-js"})
+        assert parse(path).tags[0] == ("html", {"lang": "en-GB", "class": "govuk-template no-js"})

@@ -17,7 +17,14 @@ from statgen.outputs.assets import assets, plotly_bundle
 from statgen.outputs.page.commentary import Context, fill
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
+from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
 from statgen.periods import Quarter, format_date
+
+SAMPLE_NOTICE = (
+    "This release was built from a sample extract generated for testing. The figures are "
+    "realistic in scale but they are not real data and must not be used."
+)
+"""The notice on pages (and in the GOV.UK bundle) built from sample extracts."""
 
 
 def page_source(
@@ -37,28 +44,7 @@ def page_source(
     and ``embargo`` show the "Draft: not for publication" banner and keep search engines away.
     """
     title = f"{publication.title}: {period.long_label}"
-    staging = downloads[0].parent if downloads else Path(".")
-    links = []
-    for path in downloads:
-        fmt = path.suffix.lstrip(".").upper()
-        rel = path.relative_to(staging).as_posix()
-        label = {
-            "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
-            "ODS": (
-                f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)"
-            ),
-        }.get(
-            fmt,
-            f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name,
-        )
-        links.append(
-            {
-                "href": rel,
-                "title": label,
-                "format": fmt,
-                "size": human_size(path.stat().st_size),
-            }
-        )
+    links = download_links(publication, context, period, downloads)
     # The commentary was rendered with autoescaping already: insert it as it is.
     commentary = Markup(fill(publication, context, publication.commentary))
     body = fill(
@@ -87,13 +73,46 @@ def page_source(
             {"text": period.long_label},
         ],
         "publication_index_href": publication.previous_releases_url or "../index.html",
-        "stylesheets": ["statgen.css"],
-        "scripts": [plotly_bundle().name, "statgen-charts.js"] if drawn else [],
+        "stylesheets": [STYLESHEET],
+        # The plotly.js bundle (about 1 MB) loads only on pages with an interactive chart.
+        "scripts": ([plotly_bundle().name] if any(not c.static for c in drawn) else [])
+        + (["statgen-charts.js"] if drawn else []),
         "og": {"title": title, "description": publication.summary, "type": "article"},
         "format": {"html": {"minimal": True, "embed-resources": False}},
     }
+    if is_sample:
+        meta["sample_data"] = SAMPLE_NOTICE
     jsonld = dataset_jsonld(publication, period, release_date, links)
     return front_matter(meta, {"jsonld": jsonld}) + "\n" + body
+
+
+def download_links(
+    publication: Publication, context: Context, period: Quarter, downloads: list[Path]
+) -> list[dict[str, str]]:
+    """The page's downloads: relative link, title, format and size of each file."""
+    staging = downloads[0].parent if downloads else Path(".")
+    links = []
+    for path in downloads:
+        fmt = path.suffix.lstrip(".").upper()
+        rel = path.relative_to(staging).as_posix()
+        label = {
+            "XLSX": f"{publication.title} data tables, {period.long_label} (Excel spreadsheet)",
+            "ODS": (
+                f"{publication.title} data tables, {period.long_label} (OpenDocument spreadsheet)"
+            ),
+        }.get(
+            fmt,
+            f"{context.tables[path.stem].caption}" if path.stem in context.tables else path.name,
+        )
+        links.append(
+            {
+                "href": rel,
+                "title": label,
+                "format": fmt,
+                "size": human_size(path.stat().st_size),
+            }
+        )
+    return links
 
 
 def dataset_jsonld(
@@ -129,12 +148,13 @@ def dataset_jsonld(
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
 
 
-def copy_assets(staging: Path, with_charts: bool) -> None:
-    """Copy the stylesheet, and for pages with charts the chart script and plotly.js (once)."""
-    for asset in assets(["statgen.css"]):
-        shutil.copyfile(asset, staging / asset.name)
+def copy_assets(staging: Path, with_charts: bool, interactive: bool = True) -> None:
+    """Copy the stylesheet, for pages with charts the chart script, and for pages with an
+    interactive chart plotly.js."""
+    write_stylesheet(staging / STYLESHEET)
     if with_charts:
         for asset in assets(["statgen-charts.js"]):
             shutil.copyfile(asset, staging / asset.name)
+    if with_charts and interactive:
         bundle = plotly_bundle()
         shutil.copyfile(bundle, staging / bundle.name)

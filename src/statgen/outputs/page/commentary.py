@@ -28,6 +28,7 @@ from statgen.errors import (
     ZeroDenominatorError,
     known,
 )
+from statgen.outputs import chart_images
 from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
@@ -273,7 +274,12 @@ class Context:
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))
+        static = drawn.static
         fragment = FRAGMENTS.get_template("figure.html").render(
+            image=f"charts/{drawn.id}.svg" if static else None,
+            narrow_image=f"charts/{drawn.id}-narrow.svg",
+            width=chart_images.WIDTH,
+            height=chart_images.height(drawn.figure, narrow=False),
             fid=fid,
             n=n,
             title=drawn.title,

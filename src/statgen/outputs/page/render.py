@@ -14,6 +14,7 @@ import yaml
 
 from statgen.errors import RenderError
 from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.page.shell import pandoc_template
 
 
 def escape_meta(value: Any) -> Any:
@@ -44,7 +45,7 @@ def pandoc_args() -> list[str]:
     """Arguments shared by both engines: the template, the Lua filter, the contents list."""
     return [
         "--standalone",
-        f"--template={TEMPLATES / 'page.html'}",
+        f"--template={pandoc_template()}",
         f"--lua-filter={TEMPLATES / 'filters' / 'statgen.lua'}",
         "--toc",
         "--toc-depth=2",

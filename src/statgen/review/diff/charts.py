@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,22 @@ CHART = re.compile(
 
 
 def page_charts(page: Path) -> dict[int, PageChart]:
-    """The charts of a rendered page, by figure number."""
+    """The charts of a build, by figure number: from ``charts/charts.json`` (the figures stored
+    with each build), or, for builds made before it was written, from the page's HTML."""
+    stored = page.parent / "charts" / "charts.json"
+    if stored.is_file():
+        specs = json.loads(stored.read_text(encoding="utf-8"))
+        return {
+            s["number"]: PageChart(
+                s["number"],
+                s["title"],
+                s["description"],
+                json.dumps(s["figure"], separators=(",", ":"), sort_keys=True).replace(
+                    "</", "<\\/"
+                ),
+            )
+            for s in specs
+        }
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
         int(m.group(1)): PageChart(
@@ -56,7 +72,9 @@ def _downloads(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         (f["path"].replace(slug, "{period}") if slug else f["path"]): f
         for f in meta.get("files", [])
-        if f["path"].endswith(DOWNLOADS) and f["path"] not in manifest.STAMPED
+        if f["path"].endswith(DOWNLOADS)
+        and f["path"] not in manifest.STAMPED
+        and not f["path"].startswith(("charts/", "govuk/"))
     }
 
 

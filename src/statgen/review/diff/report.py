@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from statgen.errors import DiffError
 from statgen.lifecycle import manifest
 from statgen.outputs.assets import TEMPLATES, plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
+from statgen.outputs.page.shell import render_page
 from statgen.review.diff.charts import PageChart, compare_files, page_charts
 from statgen.review.diff.panel import build_panel, links
 from statgen.review.diff.tables import TableDiff, compare_tables
@@ -95,9 +97,9 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     what = f"{m_new.get('publication', '')} {m_new.get('period', '')}"
     title = f"Changes from {names[0]} to {names[1]}: {what}"
     body = [
-        f'<h1 class="statgen-heading-xl">{esc(title)}</h1>',
-        f'<p class="statgen-lead">{esc(report.summary())}</p>',
-        '<dl class="statgen-metadata">',
+        f'<h1 class="govuk-heading-xl">{esc(title)}</h1>',
+        f'<p class="govuk-body-l">{esc(report.summary())}</p>',
+        '<dl class="govuk-summary-list">',
         _meta_row("Before", names[0], old, m_old),
         _meta_row("After", names[1], new, m_new),
         "</dl>",
@@ -109,12 +111,7 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     ]
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out, with_charts=bool(numbers))
-    scripts = ""
-    if numbers:
-        scripts = "".join(
-            f'<script defer src="{js}"></script>\n'
-            for js in (plotly_bundle().name, "statgen-charts.js")
-        )
+    scripts = [plotly_bundle().name, "statgen-charts.js"] if numbers else []
     report.path.write_text(_page(title, "\n".join(body), scripts), encoding="utf-8")
     return report
 
@@ -122,52 +119,22 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
 def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
     inputs = str(meta.get("inputs_sha256", ""))[:8]
     return (
-        f'<div class="statgen-metadata__row"><dt>{term}:</dt>'
-        f"<dd>{esc(name)} ({esc(folder.as_posix())}, inputs {esc(inputs)})</dd></div>"
+        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{term}</dt>'
+        f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, '
+        f"inputs {esc(inputs)})</dd></div>"
     )
 
 
-STYLE = """
-.statgen-diff-ins { background: #cce2d8; color: #005a30; text-decoration: underline; }
-.statgen-diff-del { background: #f4cdc6; color: #942514; text-decoration: line-through; }
-.statgen-diff-sides { display: flex; flex-wrap: wrap; gap: 20px; }
-.statgen-diff-sides > figure { flex: 1 1 420px; min-width: 0; margin: 0; }
-.statgen-diff-text p { max-width: 40em; }
-.statgen-diff-panel { border-left: 10px solid #1d70b8; padding-left: 20px; margin-bottom: 40px; }
-.statgen-diff-tag { font-weight: 700; padding: 2px 6px; }
-.statgen-diff-tag--revised,
-.statgen-diff-tag--now-suppressed { background: #fcd6c3; color: #6e3619; }
-.statgen-diff-tag--new-period { background: #bbd4ea; color: #0c2d4a; }
-.statgen-diff-tag--unchanged { background: #e5e6e7; color: #383f43; }
-"""
-
-
-def _page(title: str, body: str, scripts: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en-GB" class="no-js">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>{esc(title)} - review</title>
-<link rel="stylesheet" href="statgen.css">
-<style>{STYLE}</style>
-{scripts}</head>
-<body class="statgen-page">
-<a href="#main-content" class="statgen-skip-link">Skip to main content</a>
-<header class="statgen-header">
-<div class="statgen-width-container statgen-header__container">
-<span class="statgen-header__organisation">Reviewers' comparison: not for publication</span>
-</div>
-</header>
-<div class="statgen-width-container">
-<main class="statgen-main" id="main-content" tabindex="-1">
-{body}
-</main>
-</div>
-</body>
-</html>
-"""
+def _page(title: str, body: str, scripts: list[str]) -> str:
+    """The report in the one shell (``templates/base.html``); ``body`` is already escaped."""
+    return render_page(
+        "pages/diff.html",
+        title=f"{title} - review",
+        organisation="Reviewers' comparison: not for publication",
+        noindex=True,
+        scripts=scripts,
+        body=Markup(body),
+    )
 
 
 def _grid(

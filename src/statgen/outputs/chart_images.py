@@ -1,0 +1,139 @@
+"""Static chart images: each Plotly figure drawn by Plotly itself (kaleido driving Chromium) to
+SVG and PNG, the same bytes from the same figure.
+
+Pages show the SVG (visible with JavaScript off, in print and on GOV.UK); the GOV.UK bundle
+ships the PNG at 960 px wide. Where no Chromium is found, :func:`renderer` says so, naming the
+Debian package to install, and the build falls back to interactive plotly.js charts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import os
+import re
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_PACKAGE = "chromium"
+"""The Debian package that gives kaleido its browser."""
+CHROMIUM_ENV = "STATGEN_CHROMIUM"
+"""Path of the browser to use; set to an empty string to draw no static charts."""
+CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+
+WIDTH = 960
+"""Pixels: the width of every image (GOV.UK's chart images are 960 px wide)."""
+NARROW_WIDTH = 480
+"""Pixels: the width of the SVG shown on narrow screens, where 960 px text would be too small."""
+FONT_SIZE = 18
+
+
+@dataclass(frozen=True)
+class Images:
+    """The files of one chart: wide and narrow SVG, and the PNG for GOV.UK."""
+
+    svg: bytes
+    narrow_svg: bytes
+    png: bytes
+
+
+def find_chromium() -> str | None:
+    """The browser kaleido drives: ``$STATGEN_CHROMIUM``, or the first Chromium on the PATH."""
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen is not None:
+        return chosen if chosen and Path(chosen).is_file() else None
+    for candidate in CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def renderer() -> str:
+    """``kaleido`` when static charts can be drawn, else ``plotly.js`` (with a warning)."""
+    if find_chromium() is not None:
+        return "kaleido"
+    warnings.warn(
+        "no Chromium was found, so charts are interactive plotly.js charts instead of static "
+        f"images (install the Debian package `{CHROMIUM_PACKAGE}`: apt-get install "
+        f"{CHROMIUM_PACKAGE}, or set {CHROMIUM_ENV} to a Chrome or Chromium binary)",
+        stacklevel=1,
+    )
+    return "plotly.js"
+
+
+def height(figure: dict[str, Any], narrow: bool) -> int:
+    """Pixels: tall enough for every label of a horizontal bar chart, else a 4:3 or 5:4 box."""
+    rows = max(
+        (len(t.get("y") or []) for t in figure.get("data", []) if t.get("orientation") == "h"),
+        default=0,
+    )
+    if rows:
+        return rows * (34 if narrow else 38) + 140
+    return 600 if narrow else 640
+
+
+def static_layout(figure: dict[str, Any], narrow: bool) -> dict[str, Any]:
+    """The figure laid out for a fixed-size image: larger text, legend above on narrow images."""
+    fig = copy.deepcopy(figure)
+    layout = fig.setdefault("layout", {})
+    layout["width"] = NARROW_WIDTH if narrow else WIDTH
+    layout["height"] = height(figure, narrow)
+    layout.setdefault("font", {})["size"] = FONT_SIZE if not narrow else 16
+    layout["margin"] = {"l": 10, "r": 20, "t": 20, "b": 10}
+    for i, trace in enumerate(fig.get("data", [])):
+        trace["uid"] = f"t{i}"  # plotly.js gives traces random ids otherwise
+    if narrow:
+        legend = layout.setdefault("legend", {})
+        legend.update({"x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"})
+        horizontal = any(t.get("orientation") == "h" for t in fig.get("data", []))
+        if not horizontal:
+            layout.setdefault("xaxis", {}).update({"nticks": 3, "tickangle": 0})
+    return fig
+
+
+_UID = re.compile(rb'id="defs-([0-9a-f]{6})"')
+
+
+def reproducible(svg: bytes, name: str) -> bytes:
+    """The SVG with plotly.js's random figure id (in clip-path and legend ids) replaced by
+    ``name``, so the same figure gives the same bytes and ids are unique within a page."""
+    found = _UID.search(svg)
+    if not found:
+        return svg
+    uid = re.escape(found.group(1))
+    return re.sub(rb"(clip|legend|defs-|topdefs-)" + uid, rb"\g<1>" + name.encode(), svg)
+
+
+class _Server:
+    """One kaleido browser per process, opened on first use and closed at exit."""
+
+    open = False
+
+    @classmethod
+    def calc(cls, figure: dict[str, Any], fmt: str) -> bytes:
+        import kaleido
+
+        if not cls.open:
+            os.environ["BROWSER_PATH"] = find_chromium() or ""
+            kaleido.start_sync_server(silence_warnings=True, mathjax=False)
+            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+            cls.open = True
+        layout = figure["layout"]
+        opts = {"format": fmt, "width": layout["width"], "height": layout["height"]}
+        result: bytes = kaleido.calc_fig_sync(figure, opts=opts)
+        return result
+
+
+def draw(figure: dict[str, Any], name: str) -> Images:
+    """Render ``figure`` to SVG (wide and narrow) and PNG (960 px wide)."""
+    wide = static_layout(figure, narrow=False)
+    narrow = static_layout(figure, narrow=True)
+    return Images(
+        svg=reproducible(_Server.calc(wide, "svg"), name),
+        narrow_svg=reproducible(_Server.calc(narrow, "svg"), f"{name}n"),
+        png=_Server.calc(wide, "png"),
+    )

@@ -1,0 +1,258 @@
+--[[
+govspeak.lua: Pandoc custom writer. Writes a publication page's source (publication.qmd) as
+govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
+
+  pandoc publication.qmd --from markdown --to govspeak.lua
+
+  * no title: Whitehall shows it; headings are raised so the highest is `##`;
+  * statgen's HTML fragments (tables, figures, downloads) are read back with Pandoc's HTML reader
+    and written as govspeak: no raw HTML reaches the output;
+  * tables: header cells (column headers and row headers) are marked with `#`, which govspeak
+    turns into <th scope="col"> and <th scope="row">;
+  * figures: a bold caption, the description, and the image (images/<chart>.png) with the
+    description as its alternative text; the "Show the data" table is left out (the same table
+    is in the data tables, and attached as CSV);
+  * the sample-data, draft and correction notices are callouts (`%...%` warning, `^...^`
+    information); `::: {.statgen-contact}` is a `$C` contact block;
+  * links to files beside the page (the attachments) and to anchors become plain text.
+
+Syntax: the govspeak README (alphagov/govspeak): Callouts, Contact, Tables.
+]]
+
+local stringify = pandoc.utils.stringify
+
+local shift = 0
+local Blocks, Inlines
+
+local function has_class(el, name)
+  for _, c in ipairs(el.classes or {}) do
+    if c == name then return true end
+  end
+  return false
+end
+
+-- Markdown punctuation in text is backslashed (kramdown's escapable characters).
+local function escape(s)
+  return (s:gsub("([\\`*_%[%]{}<>|])", "\\%1"))
+end
+
+local function is_local(target)
+  return not (target:match("^https?:") or target:match("^mailto:"))
+end
+
+local function inline(el)
+  local t = el.t
+  if t == "Str" then return escape(el.text) end
+  if t == "Space" or t == "SoftBreak" then return " " end
+  if t == "LineBreak" then return "\n" end
+  if t == "Emph" then return "*" .. Inlines(el.content) .. "*" end
+  if t == "Strong" then return "**" .. Inlines(el.content) .. "**" end
+  if t == "Code" then return "`" .. el.text .. "`" end
+  if t == "Quoted" then
+    local open, close = "\u{2018}", "\u{2019}"
+    if el.quotetype == "DoubleQuote" then open, close = "\u{201C}", "\u{201D}" end
+    return open .. Inlines(el.content) .. close
+  end
+  if t == "Link" then
+    local text = Inlines(el.content)
+    if is_local(el.target) then return text end
+    return "[" .. text .. "](" .. el.target .. ")"
+  end
+  if t == "Image" then
+    return "![" .. escape(stringify(el.caption)) .. "](" .. el.src .. ")"
+  end
+  if t == "RawInline" then return "" end -- no raw HTML in govspeak
+  if el.content then return Inlines(el.content) end
+  return ""
+end
+
+Inlines = function(inlines)
+  local out = {}
+  for _, el in ipairs(inlines) do out[#out + 1] = inline(el) end
+  return table.concat(out)
+end
+
+-- One line of text: line breaks become spaces (table cells, callouts).
+local function line(inlines)
+  return (Inlines(inlines):gsub("\n", " "):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
+end
+
+local function cell_text(cell)
+  return line(pandoc.utils.blocks_to_inlines(cell.contents, { pandoc.Space() }))
+end
+
+local function is_number(text)
+  return text == "" or text:match("^[%d,%.%-%%]+$") ~= nil or text:match("^\\%[%a\\%]$") ~= nil
+    or text:match("^[%d,%.%-]+ \\%[%a\\%]$") ~= nil
+end
+
+local function row_cells(row, head_columns, in_head)
+  local cells = {}
+  for i, cell in ipairs(row.cells) do
+    local text = cell_text(cell)
+    if in_head or i <= head_columns then text = "# " .. text end
+    cells[#cells + 1] = text
+  end
+  return cells
+end
+
+local function govspeak_table(tbl)
+  local out = {}
+  local caption = line(pandoc.utils.blocks_to_inlines(tbl.caption.long or {}))
+  if caption ~= "" then out[#out + 1] = "**" .. caption .. "**\n\n" end
+  local head_rows = {}
+  for _, row in ipairs(tbl.head.rows) do head_rows[#head_rows + 1] = row_cells(row, 0, true) end
+  local body_rows, numeric = {}, {}
+  for _, body in ipairs(tbl.bodies) do
+    local head_columns = body.row_head_columns or 0
+    for _, row in ipairs(body.body) do
+      local cells = row_cells(row, head_columns, false)
+      for i, text in ipairs(cells) do
+        if i > head_columns then
+          numeric[i] = (numeric[i] == nil or numeric[i]) and is_number(text)
+        end
+      end
+      body_rows[#body_rows + 1] = cells
+    end
+  end
+  local columns = #tbl.colspecs
+  local function render(cells)
+    return "| " .. table.concat(cells, " | ") .. " |"
+  end
+  local separator = {}
+  for i = 1, columns do separator[i] = numeric[i] and "---:" or "---" end
+  if #head_rows == 0 then
+    local empty = {}
+    for i = 1, columns do empty[i] = "" end
+    head_rows[1] = empty
+  end
+  for _, cells in ipairs(head_rows) do out[#out + 1] = render(cells) .. "\n" end
+  out[#out + 1] = render(separator) .. "\n"
+  for _, cells in ipairs(body_rows) do out[#out + 1] = render(cells) .. "\n" end
+  return table.concat(out)
+end
+
+local function find(blocks, tag)
+  local found
+  pandoc.walk_block(pandoc.Div(blocks), {
+    [tag] = function(el)
+      if not found then found = el end
+    end,
+  })
+  return found
+end
+
+local function govspeak_figure(fig)
+  local out = {}
+  local caption = line(pandoc.utils.blocks_to_inlines(fig.caption.long or {}))
+  out[#out + 1] = "**" .. caption .. "**"
+  local description
+  for _, b in ipairs(fig.content) do
+    if b.t == "Para" or b.t == "Plain" then
+      description = line(b.content)
+      break
+    end
+  end
+  if description then out[#out + 1] = description end
+  local image = find(fig.content, "Image")
+  if image then
+    local chart = image.src:match("([^/]+)%.svg$")
+    out[#out + 1] = "![" .. escape(stringify(image.caption)) .. "](images/" .. chart .. ".png)"
+  end
+  return table.concat(out, "\n\n") .. "\n"
+end
+
+local function callout(marker, text)
+  return marker .. text .. marker .. "\n"
+end
+
+local block
+
+local function list_items(items, marker)
+  local out = {}
+  for i, item in ipairs(items) do
+    local text = Blocks(item):gsub("\n+$", "")
+    local bullet = marker == "-" and "- " or (i .. ". ")
+    text = text:gsub("\n", "\n" .. string.rep(" ", #bullet))
+    out[#out + 1] = bullet .. text
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+block = function(el)
+  local t = el.t
+  if t == "Para" or t == "Plain" then return Inlines(el.content) .. "\n" end
+  if t == "Header" then
+    return string.rep("#", math.min(6, el.level + shift)) .. " " .. line(el.content) .. "\n"
+  end
+  if t == "BulletList" then return list_items(el.content, "-") end
+  if t == "OrderedList" then return list_items(el.content, "1") end
+  if t == "Table" then return govspeak_table(el) end
+  if t == "Figure" then return govspeak_figure(el) end
+  if t == "HorizontalRule" then return "---\n" end
+  if t == "BlockQuote" then return "> " .. Blocks(el.content):gsub("\n(.)", "\n> %1") end
+  if t == "CodeBlock" then return "    " .. el.text:gsub("\n", "\n    ") .. "\n" end
+  if t == "RawBlock" then
+    if el.format == "html" then return Blocks(pandoc.read(el.text, "html").blocks) end
+    return ""
+  end
+  if t == "Div" then
+    if has_class(el, "statgen-contact") then
+      local lines = {}
+      for _, b in ipairs(el.content) do
+        if b.content then lines[#lines + 1] = Inlines(b.content) end
+      end
+      return "$C\n" .. table.concat(lines, "\n") .. "\n$C\n"
+    end
+    if has_class(el, "callout-important") or has_class(el, "callout-warning")
+      or has_class(el, "callout-caution") then
+      return callout("%", line(pandoc.utils.blocks_to_inlines(el.content, { pandoc.Space() })))
+    end
+    if has_class(el, "callout-note") or has_class(el, "callout-tip") then
+      return callout("^", line(pandoc.utils.blocks_to_inlines(el.content, { pandoc.Space() })))
+    end
+    if el.attributes["class"] == "govuk-details" or el.tag == "details"
+      or has_class(el, "govuk-details") then
+      return ""
+    end
+    return Blocks(el.content)
+  end
+  if el.content then return Blocks(el.content) end
+  return ""
+end
+
+Blocks = function(blocks)
+  local out = {}
+  for _, el in ipairs(blocks) do
+    local text = block(el)
+    if text ~= "" then out[#out + 1] = text end
+  end
+  return table.concat(out, "\n")
+end
+
+function Writer(doc, opts)
+  local lowest = 6
+  doc:walk({
+    Header = function(h)
+      if h.level < lowest then lowest = h.level end
+    end,
+  })
+  shift = math.max(0, 2 - lowest)
+  local notices = {}
+  local meta = doc.meta
+  if meta.statgen_draft then
+    local label = meta.draft_label and (": " .. stringify(meta.draft_label)) or ""
+    notices[#notices + 1] = callout("%", "Draft, not for publication" .. escape(label) .. ".")
+  end
+  if meta.correction then
+    notices[#notices + 1] = callout("^", escape(stringify(meta.correction)))
+  end
+  if meta.sample_data then
+    notices[#notices + 1] = callout("%", "Sample data: " .. escape(stringify(meta.sample_data)))
+  end
+  local body = Blocks(doc.blocks)
+  local parts = {}
+  for _, n in ipairs(notices) do parts[#parts + 1] = n end
+  parts[#parts + 1] = body
+  return table.concat(parts, "\n") .. "\n"
+end

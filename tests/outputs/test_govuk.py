@@ -1,0 +1,231 @@
+"""The GOV.UK bundle: the govspeak rendered by an independent renderer (marked with
+@x-govuk/marked-govspeak, node), checked against the HTML page and the CSV files; axe on the
+result; snapshots of both pilots' govspeak; static chart images."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from conftest import NODE_MODULES, ROOT, Pilot, pilot_slugs, require
+
+from statgen.outputs import chart_images
+
+RENDER = Path(__file__).with_name("govspeak_render.js")
+
+
+class Tables(HTMLParser):
+    """Headings, tables (cells with tag and scope), images and callout classes of an HTML text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[str, str]] = []
+        self.tables: list[list[list[tuple[str, str | None, str]]]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.classes: list[str] = []
+        self._text: list[str] | None = None
+        self._cell: tuple[str, str | None] | None = None
+        self._heading: str | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.classes += (a.get("class") or "").split()
+        if tag == "details":
+            self._skip += 1
+        if self._skip:
+            return
+        if tag in ("h2", "h3", "h4"):
+            self._heading, self._text = tag, []
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("th", "td") and self.tables:
+            self._cell, self._text = (tag, a.get("scope")), []
+        elif tag == "img":
+            self.images.append(a)
+        elif tag == "br" and self._text is not None:
+            self._text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "details":
+            self._skip -= 1
+        if self._skip:
+            return
+        if tag == self._heading and self._text is not None:
+            self.headings.append((tag, " ".join("".join(self._text).split())))
+            self._heading = self._text = None
+        elif tag in ("th", "td") and self._cell and self._text is not None:
+            text = " ".join("".join(self._text).split())
+            self.tables[-1][-1].append((self._cell[0], self._cell[1], text))
+            self._cell = self._text = None
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def parse(text: str, part: str | None = None) -> Tables:
+    if part:
+        text = text[text.index(part) :]
+    parser = Tables()
+    parser.feed(text)
+    return parser
+
+
+def render_govspeak(text: str) -> str:
+    require(shutil.which("node") is not None, "Node.js", "install nodejs (see .ci/run)")
+    require(
+        (NODE_MODULES / "@x-govuk" / "marked-govspeak").is_dir(),
+        "node_modules (@x-govuk/marked-govspeak, marked)",
+        "run `npm ci` (`make test` does it)",
+    )
+    run = subprocess.run(
+        ["node", str(RENDER)], input=text, capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return run.stdout
+
+
+def pilot(pilot_site: dict, slug: str) -> Pilot:
+    found = pilot_site[slug]
+    assert isinstance(found, Pilot), found
+    return found
+
+
+def govspeak(p: Pilot) -> str:
+    return (p.folder / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_govspeak_renders_every_heading_table_image_and_callout(
+    pilot_site: dict, slug: str
+) -> None:
+    p = pilot(pilot_site, slug)
+    text = govspeak(p)
+    assert re.search(r"<[A-Za-z/!]", text) is None  # no raw HTML
+    assert not re.search(r"^# ", text, re.M)  # the title (h1) is Whitehall's
+    html = render_govspeak(text)
+    got = parse(html)
+    page = parse(p.page.read_text(encoding="utf-8"), '<div class="statgen-body">')
+    assert [h for h in got.headings if h[0] == "h2"] == [h for h in page.headings if h[0] == "h2"]
+    # Every data table of the page, cell for cell, each header cell a th with its scope.
+    assert len(got.tables) == len(page.tables) > 0
+    for mine, theirs in zip(got.tables, page.tables, strict=True):
+        assert [[c[2] for c in row] for row in mine] == [[c[2] for c in row] for row in theirs]
+        head, *body = mine
+        assert all(tag == "th" and scope == "col" for tag, scope, _ in head)
+        # Row headers where the page has them (every label column), data cells elsewhere.
+        assert [[c[:2] for c in row] for row in body] == [[c[:2] for c in r] for r in theirs[1:]]
+        assert all(row[0][:2] == ("th", "row") for row in body)
+    # Each chart an image with its description as the alternative text, the PNG 960 px wide.
+    charts = json.loads((p.folder / "charts" / "charts.json").read_text(encoding="utf-8"))
+    assert [(i["src"], i["alt"]) for i in got.images] == [
+        (f"images/{c['id']}.png", c["description"]) for c in charts
+    ]
+    for image in got.images:
+        png = (p.folder / "govuk" / str(image["src"])).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">I", png[16:20])[0] == chart_images.WIDTH
+        assert (p.folder / "govuk" / str(image["src"])).with_suffix(".svg").is_file()
+    # The sample-data notice is a warning callout; the contact details a contact block.
+    assert "govspeak-warning-callout" in got.classes and "govspeak-contact" in got.classes
+    assert "Sample data: This release was built from a sample extract" in html
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_every_figure_in_the_govspeak_is_the_pages_and_the_csvs(
+    pilot_site: dict, slug: str
+) -> None:
+    p = pilot(pilot_site, slug)
+    got = parse(render_govspeak(govspeak(p)))
+    listed = json.loads((p.folder / "govuk" / "attachments.json").read_text(encoding="utf-8"))
+    csvs = [(p.folder / "govuk" / a["file"]).resolve() for a in listed if a["format"] == "CSV"]
+    assert len(csvs) == len(got.tables)
+    for table, csv in zip(got.tables, csvs, strict=True):
+        values = pl.read_csv(csv, infer_schema=False)["value"].drop_nulls().to_list()
+        published = {float(v) for v in values}
+        for row in table[1:]:
+            for _, _, text in row[1:]:
+                number = re.sub(r"\s*\[[a-z]\]$", "", text).replace(",", "")
+                if re.fullmatch(r"-?\d+(\.\d+)?", number):
+                    assert any(abs(float(number) - v) < 0.05 + 1e-9 for v in published), (
+                        csv.name,
+                        text,
+                    )
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_govspeak_snapshot(pilot_site: dict, slug: str, snapshot: Any) -> None:
+    assert govspeak(pilot(pilot_site, slug)) == snapshot
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_axe_finds_no_violations_in_the_rendered_govspeak(
+    browser: Any, pilot_site: dict, slug: str, tmp_path: Path
+) -> None:
+    import axe_playwright_python
+
+    axe = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    p = pilot(pilot_site, slug)
+    body = render_govspeak(govspeak(p))
+    page_file = p.folder / "govuk" / "rendered-for-test.html"
+    page_file.write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{p.publication.title}</title></head><body><main>{body}</main></body></html>",
+        encoding="utf-8",
+    )
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(page_file.as_uri())
+        shots = ROOT / "build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{slug}-govspeak.png"), full_page=True)
+        page.add_script_tag(content=axe)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
+        )
+        page.close()
+    finally:
+        page_file.unlink()
+    assert [v["id"] for v in result["violations"]] == []
+    assert len(result["passes"]) >= 5
+
+
+def test_chart_images_are_the_same_bytes_each_time_with_no_random_ids(em_release: Any) -> None:
+    charts = json.loads((em_release.folder / "charts" / "charts.json").read_text("utf-8"))
+    figure = charts[0]["figure"]
+    first, second = chart_images.draw(figure, "f1"), chart_images.draw(figure, "f1")
+    assert first == second
+    assert (em_release.folder / "charts" / f"{charts[0]['id']}.svg").read_bytes() == first.svg
+    assert re.search(rb"(clip|trace|legend|defs-)[0-9a-f]{6}", first.svg) is None
+
+
+def test_without_chromium_the_build_says_so_and_falls_back_to_interactive_charts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from conftest import TODAY, copy_project
+
+    from statgen.pipeline import build
+
+    monkeypatch.setenv(chart_images.CHROMIUM_ENV, "")
+    project = copy_project(tmp_path, "electronic-monitoring", 0.02)
+    with pytest.warns(UserWarning, match="install the Debian package `chromium`"):
+        result = build(project, "electronic-monitoring", today=TODAY)
+    meta = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["chart_renderer"] == "plotly.js"
+    page = result.page.read_text(encoding="utf-8")
+    assert 'class="statgen-chart"' in page and "<img" not in page
+    assert not (result.folder / "govuk" / "images").exists()
