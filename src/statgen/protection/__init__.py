@@ -7,7 +7,7 @@ from pathlib import Path
 
 from statgen.config import Publication
 from statgen.periods import Quarter
-from statgen.protection import disclosure, revisions
+from statgen.protection import disclosure, linked, revisions
 from statgen.tables import StatTable
 
 
@@ -22,7 +22,7 @@ def apply(
     When figures were revised since ``previous`` (the last release's folder), a "Revisions"
     table listing them is added after the publication's own tables.
     """
-    tables = disclosure.apply(publication, tables)
+    tables = linked.protect_all(publication, tables, disclosure.protect_table)
     if period is not None:
         tables = revisions.mark_provisional(publication, tables, period)
     if previous is None:

@@ -9,7 +9,10 @@ out by subtraction, and optionally round what is published.
   cell that protects the most exposed lines, then a part before a total, a non-zero before a zero,
   the smallest value, and the first in table order: the same table always gives the same pattern.
 - **Rounding** (optional) to a base such as 5, after suppression, every cell independently.
-- **Derived measures** (medians, percentages) are suppressed wherever their count is.
+- **Derived measures** (medians) are suppressed wherever their count is; rates and percentages
+  (``kind: rate`` or ``percentage``) wherever their numerator or denominator is.
+- **Between tables** (:mod:`statgen.protection.linked`): a count suppressed in one table is
+  suppressed wherever another table shows the same count.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from statgen.config import Disclosure, Publication
+from statgen.config import Disclosure
 from statgen.tables import TOTAL, StatTable, marker_column
 
 Key = tuple[str, ...]
@@ -90,8 +93,13 @@ def suppress(
     totals: dict[str, str],
     dims: Sequence[str],
     rules: Disclosure,
+    forced: frozenset[Key] = frozenset(),
 ) -> Pattern:
-    """Choose the cells to suppress among ``values`` (keys in table order)."""
+    """Choose the cells to suppress among ``values`` (keys in table order).
+
+    ``forced`` cells are suppressed because another table suppresses the same count; they are
+    protected like primary cells but reported as secondary.
+    """
     primary = {k for k, v in values.items() if is_primary(v, rules)}
     chosen: set[Key] = set(primary)
     order = {k: n for n, k in enumerate(values)}
@@ -105,6 +113,7 @@ def suppress(
         for k in line:
             by_cell[k].append(n)
 
+    chosen |= {k for k in forced if k in values}
     while rules.secondary:
         counts = [sum(k in chosen for k in line) for line in lines_]
         open_lines = [n for n, c in enumerate(counts) if c == 1]
@@ -144,7 +153,9 @@ def count_measures(table: StatTable, rules: Disclosure) -> list[str]:
     return [m.name for m in table.spec.measures if m.additive and m.name not in rules.derived]
 
 
-def patterns(table: StatTable, rules: Disclosure) -> dict[str, Pattern]:
+def patterns(
+    table: StatTable, rules: Disclosure, forced: dict[str, frozenset[Key]] | None = None
+) -> dict[str, Pattern]:
     """The suppression pattern of each protected count measure of a table."""
     dims = table.spec.dims
     totals = total_categories(table, rules)
@@ -154,22 +165,34 @@ def patterns(table: StatTable, rules: Disclosure) -> dict[str, Pattern]:
     out = {}
     for m in count_measures(table, rules):
         values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
-        out[m] = suppress(values, table_lines, totals, dims, rules)
+        out[m] = suppress(
+            values, table_lines, totals, dims, rules, (forced or {}).get(m, frozenset())
+        )
     return out
 
 
-def protect_table(table: StatTable, rules: Disclosure) -> StatTable:
+def follows(table: StatTable, rules: Disclosure, measure: str) -> list[str]:
+    """The measures hidden wherever ``measure`` is: itself, what is derived from it, and the
+    rates and percentages it is the numerator or denominator of."""
+    ratios = [m.name for m in table.spec.measures if measure in (m.numerator, m.denominator)]
+    derived = [d for d, base in rules.derived.items() if base == measure]
+    return [measure, *derived, *ratios]
+
+
+def protect_table(
+    table: StatTable, rules: Disclosure, forced: dict[str, frozenset[Key]] | None = None
+) -> StatTable:
     """The table with small counts (and what would give them away) suppressed, then rounded."""
     if not rules.enabled:
         return table
     dims = table.spec.dims
-    found = patterns(table, rules)
+    found = patterns(table, rules, forced)
     key = pl.concat_list([pl.col(d) for d in dims]).list.join("\x1f")
     data = table.data
     for measure, pattern in found.items():
         hidden = ["\x1f".join(k) for k in sorted(pattern.suppressed)]
         data = data.with_columns(__hidden=key.is_in(hidden))
-        affected = [measure, *[d for d, base in rules.derived.items() if base == measure]]
+        affected = follows(table, rules, measure)
         data = data.with_columns(
             *[
                 pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(m)).alias(m)
@@ -191,8 +214,3 @@ def protect_table(table: StatTable, rules: Disclosure) -> StatTable:
         )
         notes.append(rounding_note(base))
     return dataclasses.replace(table, data=data, notes_extra=notes)
-
-
-def apply(publication: Publication, tables: list[StatTable]) -> list[StatTable]:
-    """Protect every table by its configured rules."""
-    return [protect_table(t, publication.disclosure_for(t.spec)) for t in tables]

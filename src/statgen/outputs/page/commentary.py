@@ -66,6 +66,11 @@ class Figure:
     def __abs__(self) -> Figure:
         return Figure(abs(self.value), self.format, self.sources)
 
+    @property
+    def direction(self) -> str:
+        """ "up", "down" or "unchanged": the sign of a difference in words."""
+        return "up" if self.value > 0 else "down" if self.value < 0 else "unchanged"
+
     def __lt__(self, other: Any) -> bool:
         return self.value < (other.value if isinstance(other, Figure) else other)
 
@@ -83,6 +88,7 @@ class Context:
     charts: dict[str, DrawnChart] = field(default_factory=dict)
     csv_sizes: dict[str, int] = field(default_factory=dict)
     quoted: list[Figure] = field(default_factory=list)
+    literals: list[str] = field(default_factory=list)
 
     def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
         """The figure in one table cell, e.g. ``value("people", quarter=period, sex="Total")``."""
@@ -130,6 +136,25 @@ class Context:
         figure = Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
         self.quoted.append(figure)
         return figure
+
+    def difference(self, a: Figure, b: Figure) -> Figure:
+        """``a - b`` in ``a``'s format, traced to both cells (``|abs`` drops the sign)."""
+        figure = Figure(a.value - b.value, a.format, a.sources + b.sources)
+        self.quoted.append(figure)
+        return figure
+
+    def points(self, a: Figure, b: Figure) -> Figure:
+        """The percentage-point change from percentage ``b`` to ``a``, to one decimal place:
+        ``{{ p.direction }} {{ p|abs }} percentage points``."""
+        figure = Figure(a.value - b.value, "decimal1", a.sources + b.sources)
+        self.quoted.append(figure)
+        return figure
+
+    def literal(self, phrase: str) -> str:
+        """A phrase whose numbers are a definition, not a figure ("per 1,000 prisoners"): the
+        QA check accepts its numbers here only."""
+        self.literals.append(str(phrase))
+        return str(phrase)
 
     def change(self, new: Figure, old: Figure, unit: str = "") -> str:
         """Words for a change: "up 4.1% from 27,020", "down 2.0% from ...", "unchanged from ..."."""
@@ -212,6 +237,9 @@ class Context:
             "published": self.published,
             "share": self.share,
             "change": self.change,
+            "difference": self.difference,
+            "points": self.points,
+            "literal": self.literal,
             "ranked": self.ranked,
             "table": self.table_html,
             "chart": self.chart_html,
