@@ -249,7 +249,7 @@ def commentary_traced(
     publication: Publication, context: Context, published: list[StatTable]
 ) -> Check:
     """Every number in the commentary comes from a published table cell through value()."""
-    traced = dataclasses.replace(context, quoted=[], literals=[])
+    traced = dataclasses.replace(context, quoted=[], literals=[], placed=[])
     text = fill(publication, traced, publication.commentary)
     # Declared definitions ("per 1,000 prisoners") are taken out before numbers are looked for,
     # so the same number typed anywhere else is still refused. Longest phrases first.

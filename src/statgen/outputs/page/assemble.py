@@ -14,7 +14,7 @@ from markupsafe import Markup
 from statgen.config import Publication
 from statgen.outputs import charts as charts_mod
 from statgen.outputs.assets import assets, plotly_bundle
-from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.commentary import Context, check_placement, fill
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
 from statgen.periods import Quarter, format_date
@@ -60,7 +60,9 @@ def page_source(
             }
         )
     # The commentary was rendered with autoescaping already: insert it as it is.
+    context.placed.clear()
     commentary = Markup(fill(publication, context, publication.commentary))
+    check_placement(publication, context.placed, drawn)
     body = fill(
         publication,
         context,

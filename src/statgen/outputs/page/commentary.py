@@ -17,7 +17,13 @@ import jinja2
 from markupsafe import Markup
 
 from statgen.config import Publication
-from statgen.errors import StatgenError, TemplateError
+from statgen.errors import (
+    ChartPlacementError,
+    StatgenError,
+    TemplateError,
+    UnknownNameError,
+    known,
+)
 from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
@@ -89,6 +95,7 @@ class Context:
     csv_sizes: dict[str, int] = field(default_factory=dict)
     quoted: list[Figure] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)
 
     def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
         """The figure in one table cell, e.g. ``value("people", quarter=period, sex="Total")``."""
@@ -200,7 +207,12 @@ class Context:
 
     def chart_html(self, chart: str) -> Markup:
         """The chart: title, description, the Plotly figure, its data and a link to the CSV."""
+        if chart not in self.charts:
+            raise UnknownNameError(
+                f"chart(): no chart called {chart!r} {known(self.charts, chart)}"
+            )
         drawn = self.charts[chart]
+        self.placed.append(chart)
         stat = self.tables[drawn.spec.table]
         n = drawn.number
         fid = f"figure-{n}"
@@ -279,3 +291,27 @@ def fill(publication: Publication, context: Context, template: str, **extra: Any
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from None
+
+
+def check_placement(publication: Publication, placed: list[str], drawn: list[DrawnChart]) -> None:
+    """Every chart is placed once, in the order it is numbered, so figure numbers read 1, 2, 3."""
+    where = publication.folder / publication.commentary
+    numbered = [c.id for c in drawn]
+    twice = sorted({c for c in placed if placed.count(c) > 1})
+    if twice:
+        raise ChartPlacementError(f"{where}: charts {twice} are placed more than once")
+    missing = [c for c in numbered if c not in placed]
+    if missing:
+        names = ", ".join(
+            f"{c!r} (figure {numbered.index(c) + 1})" for c in missing
+        )
+        raise ChartPlacementError(
+            f"{where}: chart {names} is never placed, so the figure numbers would have a gap: "
+            f"write {{{{ chart(\"{missing[0]}\") }}}} where it belongs, or remove it from "
+            "charts in publication.yaml"
+        )
+    if placed != numbered:
+        raise ChartPlacementError(
+            f"{where}: the charts are placed in the order {placed} but numbered in the order "
+            f"{numbered} (the order of charts in publication.yaml): place them in that order"
+        )
