@@ -25,6 +25,7 @@ from statgen import protection as protect
 from statgen import tables as tables_mod
 from statgen.config import Publication, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
+from statgen.extracts import database
 from statgen.extracts import sample as sample_data
 from statgen.layout import Layout, period_slug
 from statgen.lifecycle import cache, checks, drafts, lock, manifest, reviewers
@@ -152,11 +153,13 @@ def _build(
         timings[name] = time.perf_counter() - started
 
     with step(STAGES[0]):
-        hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
+        # Database extracts are read first: their hash (of the rows) keys the cache too.
+        queried = database.read_all(publication.extracts)
+        hashes = manifest.input_hashes(publication, source_dir, queried)
         cache_key = cache.key(publication, hashes, requested)
         cached = cache.load(layout.cache(slug), cache_key, publication)
         if cached is None:
-            frames = extracts.load(source_dir, publication.extracts, today)
+            frames = extracts.load(source_dir, publication.extracts, today, queried)
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:

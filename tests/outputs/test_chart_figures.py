@@ -46,10 +46,16 @@ def chart(**extra: Any) -> Chart:
 
 def test_wrap_at_word_boundaries() -> None:
     # "Incidents per 1,000" is 19 characters; adding " prisoners" would make 29 > 26.
-    assert charts.wrap("Incidents per 1,000 prisoners (rate)") == "Incidents per 1,000<br>prisoners (rate)"
+    assert (
+        charts.wrap("Incidents per 1,000 prisoners (rate)")
+        == "Incidents per 1,000<br>prisoners (rate)"
+    )
     assert charts.wrap("Oct to Dec 2025", 12) == "Oct to Dec<br>2025"
     assert charts.wrap("Short") == "Short"
-    assert charts.wrap("Supercalifragilisticexpialidocious", 10) == "Supercalifragilisticexpialidocious"
+    assert (
+        charts.wrap("Supercalifragilisticexpialidocious", 10)
+        == "Supercalifragilisticexpialidocious"
+    )
 
 
 def test_excluded_categories_are_neither_drawn_nor_described() -> None:
@@ -82,7 +88,9 @@ def test_excluded_series_and_long_labels_wrap() -> None:
 
 
 def test_a_misspelt_exclusion_is_an_error() -> None:
-    pub = PUBLICATION.model_copy(update={"charts": [chart(series="kind", exclude=["All incident"])]})
+    pub = PUBLICATION.model_copy(
+        update={"charts": [chart(series="kind", exclude=["All incident"])]}
+    )
     with pytest.raises(Exception, match="'All incident'"):
         charts.draw(pub, {"incidents": incidents()}, {}, lambda text, **_: text)
 

@@ -108,9 +108,9 @@ def test_ratio_config_is_checked() -> None:
 
 
 def test_a_transform_may_not_return_a_computed_rate() -> None:
-    spec = Table(id="rates", title="Rates", transform="rates", rows=["prison"], measures=MEASURES, sheet="R")
-    frame = pl.DataFrame(
-        {"prison": ["A"], "incidents": [1], "population": [2], "rate": [500.0]}
+    spec = Table(
+        id="rates", title="Rates", transform="rates", rows=["prison"], measures=MEASURES, sheet="R"
     )
+    frame = pl.DataFrame({"prison": ["A"], "incidents": [1], "population": [2], "rate": [500.0]})
     with pytest.raises(ConfigError, match="statgen computes"):
         tables.finish(PUBLICATION, spec, frame, 1)

@@ -450,10 +450,10 @@ class Publication(Strict):
                         f"extracts.{name}.references[{i}].extract: no extract called "
                         f"{ref.extract!r} (known: {sorted(self.extracts)})"
                     )
-                missing = [c for c in (ref.to or ref.columns) if c not in other.columns]
-                if missing:
+                absent = [c for c in (ref.to or ref.columns) if c not in other.columns]
+                if absent:
                     raise ValueError(
-                        f"extracts.{name}.references[{i}]: {ref.extract!r} has no column {missing}"
+                        f"extracts.{name}.references[{i}]: {ref.extract!r} has no column {absent}"
                     )
         ids = [t.id for t in self.tables]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -558,6 +558,31 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
+TEXT_EXPECTED = {"string_type", "enum", "literal_error"}
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _cut_at_comma(loc: tuple[int | str, ...]) -> str | None:
+    """The hint for a "key" that is really the rest of a value split at a comma: inside
+    ``{...}`` or ``[...]`` YAML reads ``title: Rate per 1,000 prisoners`` as two items."""
+    key = loc[-1] if loc else None
+    if not isinstance(key, str) or KEY.match(key):
+        return None
+    return (
+        f"{key!r} is not a key: it looks like the rest of a value cut off at a comma (inside "
+        "{...} or [...] YAML reads a comma as the end of the value). Put the value in quotes, "
+        'e.g. title: "Incidents per 1,000 prisoners"'
+    )
+
+
+def _not_text(value: bool | int | float) -> str | None:
+    """The hint for text that YAML read as a boolean or a number (Yes, No, 1,000 written
+    plainly, 2024 as a category)."""
+    kind = "true/false" if isinstance(value, bool) else "a number"
+    return (
+        f"YAML read this as {kind} ({value!r}), not text; put it in quotes to keep it as "
+        'written (e.g. "Yes", "2024")'
+    )
 
 
 def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
@@ -577,7 +602,9 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key ({unknown_hint})"
+                msg = _cut_at_comma(err["loc"]) or f"unknown key ({unknown_hint})"
+            elif err["type"] in TEXT_EXPECTED and isinstance(err["input"], bool | int | float):
+                msg = _not_text(err["input"]) or msg
             # Model-level checks name their own key in the message.
             where = f"{_location(err['loc'])}: " if err["loc"] else ""
             lines.append(f"{path}: {where}{msg}")

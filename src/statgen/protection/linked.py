@@ -135,7 +135,9 @@ def exposures(
         for m in [m for m in table.spec.measures if m.additive]:
             for key, v in zip(keys, table.data[m.name].to_list(), strict=True):
                 if v is not None:
-                    shown.setdefault(identity(table, r, m.name, key), (_Cell(table, key, m.name), v))
+                    shown.setdefault(
+                        identity(table, r, m.name, key), (_Cell(table, key, m.name), v)
+                    )
     problems = []
     for ident, cells in hidden.items():
         if ident in shown:

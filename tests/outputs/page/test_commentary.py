@@ -31,7 +31,9 @@ def shares() -> tables.StatTable:
     return tables.finish(PUBLICATION, spec, frame, 1)
 
 
-def setup(tmp_path: Path, text: str, allowed: list[str] | None = None) -> tuple[Publication, Context]:
+def setup(
+    tmp_path: Path, text: str, allowed: list[str] | None = None
+) -> tuple[Publication, Context]:
     (tmp_path / "commentary.qmd").write_text(text, encoding="utf-8")
     pub = PUBLICATION.model_copy(update={"checks": Checks(allowed_phrases=allowed or [])})
     pub._folder = tmp_path
@@ -81,6 +83,6 @@ def test_a_definition_is_accepted_only_where_it_is_declared(tmp_path: Path) -> N
     check = traced(tmp_path, typed + "There were 12 prisons.\n", allowed)
     assert [d for d in check.details if "does not come" in d] == [
         "commentary.qmd: the number '12' does not come from a table; quote it with value() (or "
-        "share(), change(), difference(), points()); a definition such as \"per 1,000 "
+        'share(), change(), difference(), points()); a definition such as "per 1,000 '
         'prisoners" is written {{ literal("...") }} or listed in checks.allowed_phrases'
     ]

@@ -302,12 +302,10 @@ def check_placement(publication: Publication, placed: list[str], drawn: list[Dra
         raise ChartPlacementError(f"{where}: charts {twice} are placed more than once")
     missing = [c for c in numbered if c not in placed]
     if missing:
-        names = ", ".join(
-            f"{c!r} (figure {numbered.index(c) + 1})" for c in missing
-        )
+        names = ", ".join(f"{c!r} (figure {numbered.index(c) + 1})" for c in missing)
         raise ChartPlacementError(
             f"{where}: chart {names} is never placed, so the figure numbers would have a gap: "
-            f"write {{{{ chart(\"{missing[0]}\") }}}} where it belongs, or remove it from "
+            f'write {{{{ chart("{missing[0]}") }}}} where it belongs, or remove it from '
             "charts in publication.yaml"
         )
     if placed != numbered:
