@@ -51,7 +51,8 @@ def read_query(name: str, spec: Extract) -> pl.DataFrame:
             import duckdb
 
             with duckdb.connect(uri.removeprefix(DUCKDB), read_only=True) as con:
-                return pl.from_arrow(con.execute(spec.query.sql).fetch_arrow_table())  # type: ignore[return-value]
+                table = con.sql(spec.query.sql).to_arrow_table()
+            return pl.DataFrame(pl.from_arrow(table))
         return pl.read_database_uri(spec.query.sql, uri, engine="adbc")
     except Exception as exc:  # drivers raise their own kinds; the message says which
         text = (str(exc).splitlines() or [type(exc).__name__])[0].replace(uri, f"${variable}")
