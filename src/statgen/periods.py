@@ -31,7 +31,13 @@ class Quarter:
         m = _CODE.match(text.strip())
         if not m:
             raise PeriodError(f"period {text!r} is not a quarter: write it as YYYYQn, e.g. 2025Q3")
-        return cls(int(m.group(1)), int(m.group(2)))
+        year = int(m.group(1))
+        if not 1900 <= year <= 9998:
+            raise PeriodError(
+                f"period {text!r}: the year {year} is out of range (1900 to 9998); write the "
+                "quarter as YYYYQn, e.g. 2025Q3"
+            )
+        return cls(year, int(m.group(2)))
 
     @classmethod
     def containing(cls, day: dt.date) -> Quarter:

@@ -43,6 +43,7 @@ def input_files(publication: Publication, source_dir: Path) -> list[Path]:
         if p.suffix in (".csv", ".parquet")
         and p.stem in publication.extracts
         and publication.extracts[p.stem].query is None
+        and p.is_file()
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from statgen.config import Measure, Publication
@@ -22,6 +24,7 @@ from statgen.errors import (
     StatgenError,
     TemplateError,
     UnknownNameError,
+    UnsafeCommentaryError,
     ZeroDenominatorError,
     known,
 )
@@ -287,8 +290,9 @@ class Context:
 
 
 def environment(folder: Path) -> jinja2.Environment:
-    """Jinja2 set up for publication text: autoescaped (data can never inject HTML), strict."""
-    return jinja2.Environment(
+    """Jinja2 set up for publication text: sandboxed (a template reaches no Python internals),
+    autoescaped (data can never inject HTML), strict."""
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -303,7 +307,7 @@ def environment(folder: Path) -> jinja2.Environment:
 
 def render_text(text: str, **values: Any) -> str:
     """Fill a short Jinja2 template from config (chart titles, descriptions); plain text out."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     try:
         return " ".join(env.from_string(text).render(**values).split())
     except jinja2.TemplateError as exc:
@@ -313,6 +317,8 @@ def render_text(text: str, **values: Any) -> str:
 def fill(publication: Publication, context: Context, template: str, **extra: Any) -> str:
     """Render a Jinja2 template file (commentary or page skeleton) with the context."""
     env = environment(publication.folder)
+    if template == publication.commentary and not publication.commentary_scripts:
+        _refuse_scripts(publication.folder / template)
     try:
         return env.get_template(template).render(**context.names(), **extra)
     except StatgenError as exc:
@@ -369,3 +375,21 @@ def check_placement(publication: Publication, placed: list[str], drawn: list[Dra
             f"{where}: the charts are placed in the order {placed} but numbered in the order "
             f"{numbered} (the order of charts in publication.yaml): place them in that order"
         )
+
+
+SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
+
+
+def _refuse_scripts(path: Path) -> None:
+    """Refuse raw ``<script>`` elements in commentary unless the publication opts in."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return  # the loader reports a missing file
+    for number, line in enumerate(text.splitlines(), 1):
+        if SCRIPT.search(line):
+            raise UnsafeCommentaryError(
+                f"{path}:{number}: the commentary holds a raw <script> element; commentary is "
+                "text, tables and charts. Remove it, or set commentary_scripts: true in "
+                "publication.yaml if the script is reviewed and meant to run on the page"
+            )
