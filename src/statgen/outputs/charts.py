@@ -170,7 +170,7 @@ def figure(
     fig.update_layout(
         template="afcharts",
         showlegend=spec.series is not None,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15 - 0.08 * below, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": round(-0.15 - 0.08 * below, 2), "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         barmode="stack" if spec.stacked else "group",
         xaxis=value_axis if spec.kind == "bar" else cat_axis,
