@@ -172,11 +172,14 @@ def read_extracts(run: Run) -> None:
     """Hash the extracts and look for cached tables; read and validate the extracts only when
     there are none (and they were not already read, unchanged, by a warm preview)."""
     from statgen import extracts
+    from statgen.extracts import database
     from statgen.lifecycle import cache
 
     publication = run.publication
     source = run.source_dir
-    run.hashes = manifest.input_hashes(publication, source) if source.is_dir() else {}
+    # Database extracts are read first: their hash (of the rows) keys the cache too.
+    queried = database.read_all(publication.extracts)
+    run.hashes = manifest.input_hashes(publication, source, queried)
     run.cache_key = cache.key(publication, run.hashes, run.requested)
     folder = run.layout.cache(publication.slug)
     run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
@@ -186,7 +189,7 @@ def read_extracts(run: Run) -> None:
     frames_key = repr((sorted(run.hashes.items()), definitions, run.today))
     if run.frames is not None and run.frames_key == frames_key:
         return
-    run.frames = extracts.load(source, publication.extracts, run.today)
+    run.frames = extracts.load(source, publication.extracts, run.today, queried)
     _check_unchanged(publication, source, run.hashes)
     run.frames_key = frames_key
     run.ran.append("extracts")
@@ -516,7 +519,8 @@ def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[st
     """Refuse a build whose extracts changed between hashing and reading them: the manifest
     would describe one file and the figures come from another."""
     after = manifest.input_hashes(publication, source_dir)
-    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
+    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
     if changed:
         raise ExtractError(
             [

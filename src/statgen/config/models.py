@@ -69,15 +69,71 @@ class Column(Strict):
         return self
 
 
+class Reference(Strict):
+    """A reference between extracts: every value of some columns exists in another extract."""
+
+    columns: list[str] = Field(min_length=1)
+    """Columns of this extract whose values (together) must be found in the other extract."""
+    extract: str
+    """The other extract, by name."""
+    to: list[str] | None = None
+    """Its columns to look in, in the same order; default the same names as ``columns``."""
+
+
+class Query(Strict):
+    """An extract read straight from a database with a SQL query (instead of a file)."""
+
+    sql: str
+    """The query. Its result's column names are the extract's columns."""
+    connection: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    """Name of the environment variable holding the connection URI, e.g. ``STATGEN_DB``
+    (``postgresql://user@host/db``, or ``duckdb:///path/to/file.duckdb``). Never put a password
+    in the config: the variable (or the driver's own password file) holds it."""
+
+
 class Extract(Strict):
-    """A source extract: a CSV or Parquet file named ``<name>.parquet`` or ``<name>.csv``."""
+    """A source extract: a CSV or Parquet file named ``<name>.parquet`` or ``<name>.csv``, or
+    the result of a SQL query (``query``)."""
 
     description: str
     """What one row is, in words."""
     columns: dict[str, Column]
     """The columns the extract must have, in order, with their types and rules."""
+    unique: list[str] | list[list[str]] = []
+    """Columns whose values, taken together, identify a row: ``[prison, month]`` (no two rows
+    share both). A list of such lists declares several keys."""
+    references: list[Reference] = []
+    """Values that must exist in another extract, e.g. every ``prison`` of ``incidents`` in
+    ``population``: ``[{columns: [prison], extract: population}]``."""
+    query: Query | None = None
+    """Read the extract from a database instead of a file: ``{sql: SELECT ..., connection:
+    STATGEN_DB}``. The rows are validated like a file's; the manifest records their hash."""
+
     min_rows: int = Field(default=1, ge=1)
     """Fewest rows a plausible extract has: fewer means a failed or partial export."""
+
+    @property
+    def keys(self) -> list[list[str]]:
+        """The multi-column keys declared by ``unique``."""
+        if not self.unique:
+            return []
+        if isinstance(self.unique[0], str):
+            return [list(self.unique)]  # type: ignore[arg-type]
+        return [list(k) for k in self.unique]  # type: ignore[union-attr]
+
+    @model_validator(mode="after")
+    def _keys_are_columns(self) -> Extract:
+        for key in self.keys:
+            unknown = [c for c in key if c not in self.columns]
+            if unknown:
+                raise ValueError(f"unique: {unknown} are not columns (known: {list(self.columns)})")
+        for i, ref in enumerate(self.references):
+            unknown = [c for c in ref.columns if c not in self.columns]
+            if unknown:
+                raise ValueError(f"references[{i}].columns: {unknown} are not columns")
+            if ref.to is not None and len(ref.to) != len(ref.columns):
+                raise ValueError(f"references[{i}].to: give one column for each of {ref.columns}")
+        return self
 
     @model_validator(mode="after")
     def _references_are_columns(self) -> Extract:
@@ -121,11 +177,66 @@ class Measure(Strict):
     """Column heading for people, without the unit (e.g. "Median days")."""
     unit: str
     """Unit shown in brackets under the heading, e.g. "number of people", "days", "%"."""
-    format: Literal["integer", "decimal1", "percent1"] = "integer"
-    """Number format: whole numbers with separators, one decimal place, or a percentage to one
-    decimal place (values are percentages, 0 to 100)."""
+    format: Literal[
+        "integer", "decimal1", "percent1", "currency", "currency_thousand", "currency_million"
+    ] = "integer"
+    """Number format: whole numbers with separators, one decimal place, a percentage to one
+    decimal place (values are percentages, 0 to 100), or pounds: ``currency`` "£1,562",
+    ``currency_thousand`` "£1,562 thousand" (values in thousands of pounds),
+    ``currency_million`` "£1.6 million" (values in millions, one decimal place). Default
+    ``decimal1`` for rates, ``percent1`` for percentages, else ``integer``."""
     additive: bool = True
-    """Whether values may be summed to make totals (counts yes; medians and percentages no)."""
+    """Whether values may be summed to make totals (counts yes; medians and percentages no).
+    Rates and percentages are never additive."""
+    kind: Literal["count", "rate", "percentage", "other"] = "count"
+    """What the measure is. A ``rate`` (``per`` people) or ``percentage`` is computed by statgen
+    from its ``numerator`` and ``denominator`` measures (the transform does not return it); it
+    is suppressed wherever either is, its totals come from the summed numerator and denominator,
+    and it is [x] (not available) where the denominator is missing or zero. ``other``: a
+    non-count the transform computes (medians, averages)."""
+    per: int | None = Field(default=None, ge=1)
+    """For rates: per how many of the denominator, e.g. ``1000`` for "per 1,000 prisoners"."""
+    numerator: str | None = None
+    """For rates and percentages: the count measure (of the same table) counted."""
+    denominator: str | None = None
+    """For rates and percentages: the count measure (of the same table) it is a share of."""
+    counts: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """For counts that other tables show too: a name for what is counted, the same in each of
+    those tables, e.g. ``incidents``. Cells with the same ``counts`` and the same categories
+    (total categories left out) are one count: suppressed in every table if in one, and the QA
+    check refuses any table that gives it away (shown, or rebuilt from a published rate or
+    percentage and its denominator). Default: the count is this table's own."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ratio_defaults(cls, data: object) -> object:
+        if not isinstance(data, dict) or data.get("kind") not in ("rate", "percentage"):
+            return data
+        if data.get("additive") is True:
+            raise ValueError(f"additive: a {data['kind']} cannot be added up; remove 'additive'")
+        default = "decimal1" if data["kind"] == "rate" else "percent1"
+        return {"format": default, **data, "additive": False}
+
+    @model_validator(mode="after")
+    def _ratio_complete(self) -> Measure:
+        if self.kind in ("rate", "percentage"):
+            if not (self.numerator and self.denominator):
+                raise ValueError(f"a {self.kind} needs its 'numerator' and 'denominator' measures")
+            if self.kind == "rate" and self.per is None:
+                raise ValueError("a rate needs 'per' (e.g. per: 1000)")
+        elif self.numerator or self.denominator or self.per:
+            raise ValueError("numerator, denominator and per are for kind: rate or percentage")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        """Whether statgen computes this measure from a numerator and a denominator."""
+        return self.kind in ("rate", "percentage")
+
+    @property
+    def scale(self) -> float:
+        """What the ratio of numerator to denominator is multiplied by (100, or ``per``)."""
+        return float(self.per or 100)
 
 
 class Disclosure(Strict):
@@ -196,6 +307,15 @@ class Table(Strict):
         names = [m.name for m in self.measures]
         if len(set(names)) != len(names):
             raise ValueError(f"measure names must be unique: {names}")
+        by_name = {m.name: m for m in self.measures}
+        for m in self.measures:
+            for part in (m.numerator, m.denominator):
+                if part is None:
+                    continue
+                if part not in by_name:
+                    raise ValueError(f"measure {m.name!r}: no measure {part!r} (known: {names})")
+                if not by_name[part].additive:
+                    raise ValueError(f"measure {m.name!r}: {part!r} must be an additive count")
         if self.disclosure is not None:
             names = [m.name for m in self.measures]
             rules = self.disclosure
@@ -235,6 +355,9 @@ class Chart(Strict):
     """Fixed values of other dimensions, e.g. ``{region: Wales}``."""
     include_totals: bool = False
     """Whether "Total" categories are drawn (usually not: they dwarf the parts)."""
+    exclude: list[str] = []
+    """Other categories left out of the chart and its description, e.g. ``[All incidents]``
+    (categories the transform computes as totals)."""
     stacked: bool = False
     """For bar and column charts: stack the series instead of placing them side by side."""
     description: str
@@ -281,6 +404,10 @@ class Checks(Strict):
     (0.05 = 5%); larger revisions are warnings listing the figure."""
     reconcile: list[Reconcile] = []
     """Counts that must agree between tables."""
+    allowed_phrases: list[str] = []
+    """Phrases with numbers that are definitions, not figures, which the commentary may type,
+    e.g. ``[per 1,000 prisoners, 12 months]``. Any other typed number is still refused (or
+    write ``{{ literal("per 1,000 prisoners") }}`` in the commentary)."""
 
 
 class Publication(Strict):
@@ -355,6 +482,19 @@ class Publication(Strict):
     def _references_resolve(self) -> Publication:
         for code in self.release_calendar:
             Quarter.parse(code)
+        for name, extract in self.extracts.items():
+            for i, ref in enumerate(extract.references):
+                other = self.extracts.get(ref.extract)
+                if other is None:
+                    raise ValueError(
+                        f"extracts.{name}.references[{i}].extract: no extract called "
+                        f"{ref.extract!r} (known: {sorted(self.extracts)})"
+                    )
+                absent = [c for c in (ref.to or ref.columns) if c not in other.columns]
+                if absent:
+                    raise ValueError(
+                        f"extracts.{name}.references[{i}]: {ref.extract!r} has no column {absent}"
+                    )
         ids = [t.id for t in self.tables]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -458,6 +598,31 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
+TEXT_EXPECTED = {"string_type", "enum", "literal_error"}
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _cut_at_comma(loc: tuple[int | str, ...]) -> str | None:
+    """The hint for a "key" that is really the rest of a value split at a comma: inside
+    ``{...}`` or ``[...]`` YAML reads ``title: Rate per 1,000 prisoners`` as two items."""
+    key = loc[-1] if loc else None
+    if not isinstance(key, str) or KEY.match(key):
+        return None
+    return (
+        f"{key!r} is not a key: it looks like the rest of a value cut off at a comma (inside "
+        "{...} or [...] YAML reads a comma as the end of the value). Put the value in quotes, "
+        'e.g. title: "Incidents per 1,000 prisoners"'
+    )
+
+
+def _not_text(value: bool | int | float) -> str | None:
+    """The hint for text that YAML read as a boolean or a number (Yes, No, 1,000 written
+    plainly, 2024 as a category)."""
+    kind = "true/false" if isinstance(value, bool) else "a number"
+    return (
+        f"YAML read this as {kind} ({value!r}), not text; put it in quotes to keep it as "
+        'written (e.g. "Yes", "2024")'
+    )
 
 
 def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
@@ -477,7 +642,9 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key ({unknown_hint})"
+                msg = _cut_at_comma(err["loc"]) or f"unknown key ({unknown_hint})"
+            elif err["type"] in TEXT_EXPECTED and isinstance(err["input"], bool | int | float):
+                msg = _not_text(err["input"]) or msg
             # Model-level checks name their own key in the message.
             where = f"{_location(err['loc'])}: " if err["loc"] else ""
             lines.append(f"{path}: {where}{msg}")

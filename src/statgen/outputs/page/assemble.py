@@ -14,7 +14,7 @@ from markupsafe import Markup
 from statgen.config import Publication
 from statgen.outputs import charts as charts_mod
 from statgen.outputs.assets import assets, plotly_bundle
-from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.commentary import Context, check_placement, fill
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
 from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
@@ -46,7 +46,9 @@ def page_source(
     title = f"{publication.title}: {period.long_label}"
     links = download_links(publication, context, period, downloads)
     # The commentary was rendered with autoescaping already: insert it as it is.
+    context.placed.clear()
     commentary = Markup(fill(publication, context, publication.commentary))
+    check_placement(publication, context.placed, drawn)
     body = fill(
         publication,
         context,

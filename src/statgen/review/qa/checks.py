@@ -12,7 +12,7 @@ from statgen.errors import StatgenError
 from statgen.outputs.grid import format_number
 from statgen.outputs.page.commentary import Context, fill
 from statgen.periods import Periods, Quarter
-from statgen.protection import disclosure
+from statgen.protection import disclosure, linked
 from statgen.review.qa.report import MAX_DETAILS, Check, QAReport, Status
 from statgen.tables import QUARTER, StatTable, category_label, table_quarters
 
@@ -206,8 +206,13 @@ def commentary_traced(
     publication: Publication, context: Context, published: list[StatTable]
 ) -> Check:
     """Every number in the commentary comes from a published table cell through value()."""
-    traced = dataclasses.replace(context, quoted=[])
+    traced = dataclasses.replace(context, quoted=[], literals=[], placed=[])
     text = fill(publication, traced, publication.commentary)
+    # Declared definitions ("per 1,000 prisoners") are taken out before numbers are looked for,
+    # so the same number typed anywhere else is still refused. Longest phrases first.
+    phrases = sorted({*publication.checks.allowed_phrases, *traced.literals}, key=len)
+    for phrase in reversed(phrases):
+        text = text.replace(phrase, " ")
     by_id = {t.id: t for t in published}
     problems = []
     for figure in traced.quoted:
@@ -224,13 +229,16 @@ def commentary_traced(
                 )
     # Numbers inside category names ("52 weeks and over") are definitions, not figures.
     labels = {c for t in published for cats in t.categories.values() for c in cats}
-    allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
+    allowed = {n for f in traced.quoted for n in [str(f), *numbers_in_text(str(f))]}
+    allowed |= {n for c in labels for n in numbers_in_text(c)}
     allowed |= {n.lstrip("-+\u2212") for n in allowed}  # "revised down by 41" quotes -41
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
                 f"{publication.commentary}: the number {number!r} does not come from a table; "
-                "quote it with value() (or share()/change())"
+                "quote it with value() (or share(), change(), difference(), points()); a "
+                'definition such as "per 1,000 prisoners" is written {{ literal("...") }} or '
+                "listed in checks.allowed_phrases"
             )
     return _check(
         "Commentary figures come from the tables",
@@ -313,6 +321,7 @@ def disclosure_safe(
                 f"Table {raw.number} ({raw.id}), {m}: {len(hidden)} of {len(keys)} cells "
                 f"suppressed ({len(small)} primary, {len(hidden) - len(small)} secondary)"
             )
+    problems += linked.exposures(publication, computed, published)
     if problems:
         return Check(
             "Disclosure control", "fail", f"{len(problems)} cells are not protected.", problems
