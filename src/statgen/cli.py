@@ -21,7 +21,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from statgen.config import discover, load_publication
 from statgen.errors import StatgenError
 from statgen.layout import Layout
-from statgen.periods import Quarter
 
 app = typer.Typer(
     help="statgen: build official statistics releases from source extracts.",
@@ -125,7 +124,7 @@ def _build_one(
         result = build(
             root,
             slug,
-            period=Quarter.parse(period) if period else None,
+            period=publication.parse_period(period) if period else None,
             extracts_dir=extracts,
             work_dir=out_dir,
             releases_dir=releases_dir,
@@ -161,8 +160,9 @@ def build(
     period: Annotated[
         Optional[str],
         typer.Option(
-            help="Quarter to build, e.g. 2025Q3. "
-            "Default: the latest complete quarter in the extracts."
+            help="Period to build, in the publication's frequency: 2026-10 (monthly), "
+            "2026Q3 (quarterly), 2026 (annual) or 2025-26 (financial year). "
+            "Default: the latest complete period in the extracts."
         ),
     ] = None,
     extracts: Annotated[
@@ -187,7 +187,9 @@ def release(
     pub: Annotated[
         Optional[str], typer.Option("--pub", help="Build only this publication. Default: all.")
     ] = None,
-    period: Annotated[Optional[str], typer.Option(help="Quarter to build, e.g. 2025Q3.")] = None,
+    period: Annotated[
+        Optional[str], typer.Option(help="Period to build, e.g. 2025Q3 or 2025-26.")
+    ] = None,
     extracts: Annotated[
         Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
     ] = None,
@@ -210,7 +212,9 @@ def release(
 @app.command()
 def publish(
     slug: Annotated[str, typer.Argument(help="Publication to publish.")],
-    period: Annotated[str, typer.Argument(help="Quarter to publish, e.g. 2026Q3.")],
+    period: Annotated[
+        str, typer.Argument(help="Period to publish, e.g. 2026Q3, 2026-10, 2026 or 2025-26.")
+    ],
     override_embargo: Annotated[
         bool,
         typer.Option(
@@ -235,7 +239,7 @@ def publish(
         result = do_publish(
             root,
             slug,
-            Quarter.parse(period),
+            load_publication(root / "publications" / slug).parse_period(period),
             override_embargo=override_embargo,
             correction=correction,
             work_dir=out_dir,
@@ -262,7 +266,7 @@ def diff(
             "last release (or the draft before it).",
         ),
     ] = None,
-    period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
+    period: Annotated[Optional[str], typer.Option(help="Period, with --pub.")] = None,
     report_dir: Annotated[
         Optional[Path],
         typer.Option("--report", help="Report folder.", show_default="<out>/diff/<old>--<new>/"),
@@ -278,7 +282,10 @@ def diff(
     with _errors(debug):
         layout = Layout.at(root, out_dir, releases_dir)
         if pub:
-            old, new = diff_mod.default_pair(layout, pub, Quarter.parse(period) if period else None)
+            chosen = (
+                load_publication(layout.publication(pub)).parse_period(period) if period else None
+            )
+            old, new = diff_mod.default_pair(layout, pub, chosen)
         if old is None or new is None:
             raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
         report = diff_mod.write_report(old, new, report_dir or layout.diff_report(old, new))

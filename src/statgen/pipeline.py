@@ -36,7 +36,7 @@ from statgen.outputs.page import assemble as page
 from statgen.outputs.page.commentary import Context, render_text
 from statgen.outputs.page.render import render
 from statgen.outputs.spreadsheets import build_model, write_workbooks
-from statgen.periods import Periods, Quarter, latest_complete
+from statgen.periods import Period, Periods, latest_complete
 from statgen.protection import revisions
 from statgen.review import qa
 
@@ -68,7 +68,7 @@ class BuildResult:
     """
 
     publication: Publication
-    period: Quarter
+    period: Period
     folder: Path
     page: Path
     downloads: list[Path]
@@ -80,21 +80,24 @@ class BuildResult:
 
 
 def choose_period(
-    frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path
-) -> Quarter:
-    """The requested period, or the latest complete quarter in the extracts."""
+    frames: dict[str, pl.DataFrame],
+    requested: Period | None,
+    folder: Path,
+    frequency: str = "quarterly",
+) -> Period:
+    """The requested period, or the latest complete period (of ``frequency``) in the extracts."""
     newest = extracts.newest_date(frames)
     if newest is None:
         raise ExtractError(
             [Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")]
         )
-    latest = latest_complete(newest)
+    latest = latest_complete(newest, frequency)
     if requested is None:
         return latest
     if requested > latest:
         raise StatgenError(
             f"period {requested.code} is not complete in the extracts (their newest date is "
-            f"{newest.isoformat()}; the latest complete quarter is {latest.code})"
+            f"{newest.isoformat()}; the latest complete {latest.noun} is {latest.code})"
         )
     return requested
 
@@ -103,7 +106,7 @@ def build(
     root: Path,
     slug: str,
     *,
-    period: Quarter | None = None,
+    period: Period | None = None,
     extracts_dir: Path | None = None,
     work_dir: Path | None = None,
     releases_dir: Path | None = None,
@@ -134,7 +137,7 @@ def build(
 def _build(
     publication: Publication,
     layout: Layout,
-    requested: Quarter | None,
+    requested: Period | None,
     source_dir: Path,
     today: dt.date,
     stage: Stage,
@@ -160,15 +163,15 @@ def _build(
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:
-            period = choose_period(frames, requested, source_dir)
+            period = choose_period(frames, requested, source_dir, publication.frequency)
             computed = tables_mod.compute(
-                publication, frames, Periods.ending(period, publication.series_quarters)
+                publication, frames, Periods.ending(period, publication.series_length)
             )
             cache.store(layout.cache(slug), cache_key, period, computed)
             ran.append("tables")
         else:
             period, computed = cached
-        periods = Periods.ending(period, publication.series_quarters)
+        periods = Periods.ending(period, publication.series_length)
         # Revisions are judged against what was published, so they are never cached.
         previous = revisions.previous_release(publication, layout, period)
         tables = protect.apply(publication, computed, period, previous)
@@ -235,7 +238,14 @@ def _build(
                 release_date,
                 parameters={
                     "requested_period": requested.code if requested else None,
-                    "series_quarters": publication.series_quarters,
+                    **(
+                        {"series_quarters": publication.series_quarters}
+                        if publication.frequency == "quarterly"
+                        else {
+                            "frequency": publication.frequency,
+                            "series_periods": publication.series_length,
+                        }
+                    ),
                     "draft": number,
                     "engine": engine,
                     "sample_extracts": sample_data.is_sample(source_dir),

@@ -18,7 +18,7 @@ import polars as pl
 
 from statgen.config import Publication
 from statgen.lifecycle.manifest import sha256
-from statgen.periods import Quarter
+from statgen.periods import Period
 from statgen.tables import StatTable
 
 SOURCE = Path(__file__).resolve().parent
@@ -35,7 +35,7 @@ def source_hash() -> str:
     return digest.hexdigest()
 
 
-def key(publication: Publication, extract_hashes: dict[str, str], requested: Quarter | None) -> str:
+def key(publication: Publication, extract_hashes: dict[str, str], requested: Period | None) -> str:
     """The cache key of a build's tables."""
     parts = {
         "extracts": extract_hashes,
@@ -53,7 +53,7 @@ def _maybe_hash(path: Path) -> str | None:
 
 def load(
     folder: Path, cache_key: str, publication: Publication
-) -> tuple[Quarter, list[StatTable]] | None:
+) -> tuple[Period, list[StatTable]] | None:
     """The cached period and tables for ``cache_key``, or None when there are none."""
     entry = folder / cache_key
     meta_path = entry / "tables.json"
@@ -74,10 +74,10 @@ def load(
         ]
     except (OSError, ValueError, KeyError):
         return None  # a damaged entry is a miss: the tables are computed again
-    return Quarter.parse(meta["period"]), tables
+    return publication.parse_period(meta["period"]), tables
 
 
-def store(folder: Path, cache_key: str, period: Quarter, tables: list[StatTable]) -> None:
+def store(folder: Path, cache_key: str, period: Period, tables: list[StatTable]) -> None:
     """Store the tables under ``cache_key`` (written beside, then renamed: never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{cache_key}."))

@@ -18,7 +18,7 @@ from typing import Any
 
 from statgen.config import Publication
 from statgen.errors import StatgenError, VerifyError
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 NAME = "manifest.json"
 
@@ -119,7 +119,7 @@ def _quarto_version() -> str:
 def write_manifest(
     staging: Path,
     publication: Publication,
-    period: Quarter,
+    period: Period,
     extract_hashes: dict[str, str],
     release_date: dt.date,
     *,

@@ -21,7 +21,7 @@ from statgen.layout import Layout
 from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs.page.render import render
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 
 LONDON = ZoneInfo("Europe/London")
 NOT_COPIED = {manifest.NAME, "index.html", drafts.PAGE_SOURCE}
@@ -46,7 +46,7 @@ def release_at(release_date: dt.date, release_time: str) -> dt.datetime:
 def publish(
     root: Path,
     slug: str,
-    period: Quarter,
+    period: Period,
     *,
     work_dir: Path | None = None,
     releases_dir: Path | None = None,
@@ -161,7 +161,7 @@ def _check_draft(draft: Path, meta: dict[str, object]) -> None:
 
 
 def _notice(
-    text: str | None, version: int, layout: Layout, slug: str, period: Quarter, published: list[int]
+    text: str | None, version: int, layout: Layout, slug: str, period: Period, published: list[int]
 ) -> str:
     previous = layout.release(slug, period, published[-1]).name
     return (

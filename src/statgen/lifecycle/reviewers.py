@@ -33,7 +33,11 @@ def write_index(layout: Layout, slug: str, title: str) -> Path:
                 f'</th><td class="govuk-table__cell">{esc(meta.get("inputs_sha256", "")[:8])}</td>'
                 f'<td class="govuk-table__cell">{esc(checks)}</td></tr>'
             )
-        name = esc(period_dir.name.upper().replace("-Q", " Q"))
+        name = esc(
+            period_dir.name.upper().replace("-Q", " Q")
+            if period.frequency == "quarterly"
+            else period.long_label
+        )
         sections.append(
             f"<h2>{name}</h2>\n"
             f'<table class="govuk-table"><caption class="govuk-table__caption">Drafts of {name}, '

@@ -23,7 +23,7 @@ from statgen.layout import Layout
 from statgen.outputs.assets import assets
 from statgen.outputs.page.html import raw
 from statgen.outputs.page.render import front_matter, render
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 
 SITE_TITLE = "Statistics"
 
@@ -34,7 +34,7 @@ class Release:
 
     slug: str
     folder: str
-    period: Quarter
+    period: Period
     release_date: dt.date
     version: int = 1
     """1 for the first publication of a period; 2, 3... for corrections (``<period>-v2``)."""
@@ -66,14 +66,14 @@ def releases_on_disk(layout: Layout) -> list[Collection]:
                 Release(
                     pub_dir.name,
                     release.folder.name,
-                    Quarter.parse(data["period"]),
+                    release.period,
                     dt.date.fromisoformat(data["release_date"]),
                     int((data.get("published") or {}).get("version") or 1),
                 )
             )
         if not found:
             continue
-        found.sort(key=lambda r: (r.period.year, r.period.q, r.version), reverse=True)
+        found.sort(key=lambda r: (r.period.start, r.period.end, r.version), reverse=True)
         config = _config(layout, pub_dir.name)
         collections.append(
             Collection(

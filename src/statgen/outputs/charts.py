@@ -17,7 +17,8 @@ from afcharts.af_colours import get_af_colours
 
 from statgen.config import Chart, Publication
 from statgen.outputs.grid import format_number
-from statgen.tables import QUARTER, TOTAL, StatTable, category_label
+from statgen.periods import PERIOD_DIMENSIONS
+from statgen.tables import TOTAL, StatTable, category_label
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def figure(
         yaxis=cat_axis if spec.kind == "bar" else value_axis,
         font={"family": '"Helvetica Neue", Helvetica, Arial, sans-serif'},
     )
-    if spec.kind in ("line", "column") and spec.x == QUARTER:
+    if spec.kind in ("line", "column") and spec.x in PERIOD_DIMENSIONS:
         # Quarter labels ("Oct to Dec 2025") are long: label every other one rather than let
         # Plotly rotate them into the legend below the axis.
         fig.update_xaxes(nticks=6)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statgen.config import Publication
-from statgen.periods import Quarter
+from statgen.periods import Period
 from statgen.protection import disclosure, revisions
 from statgen.tables import StatTable
 
@@ -14,7 +14,7 @@ from statgen.tables import StatTable
 def apply(
     publication: Publication,
     tables: list[StatTable],
-    period: Quarter | None = None,
+    period: Period | None = None,
     previous: Path | None = None,
 ) -> list[StatTable]:
     """Suppress ([c]) and round, mark provisional ([p]) and revised ([r]) figures.

@@ -19,8 +19,8 @@ import polars as pl
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError
 from statgen.layout import Layout
-from statgen.periods import Quarter
-from statgen.tables import QUARTER, StatTable, category_label, marker_column
+from statgen.periods import PERIOD_DIMENSIONS, Period
+from statgen.tables import StatTable, category_label, marker_column
 
 REVISED = "r"
 PROVISIONAL = "p"
@@ -48,7 +48,7 @@ class Revision:
         return ", ".join(category_label(d, v) for d, v in zip(dims, self.key, strict=True))
 
 
-def previous_release(publication: Publication, layout: Layout, period: Quarter) -> Path | None:
+def previous_release(publication: Publication, layout: Layout, period: Period) -> Path | None:
     """The release to compare with: configured, or the latest earlier published one."""
     configured = publication.revisions.previous_release
     if configured:
@@ -90,7 +90,7 @@ def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
     for table in tables:
         dims = table.spec.dims
         path = previous / "csv" / f"{table.id}.csv"
-        if QUARTER not in dims or not path.is_file():
+        if table.period_dim is None or not path.is_file():
             continue
         before = pl.read_csv(path, infer_schema=False)
         if not {*dims, "measure", "value"} <= set(before.columns):
@@ -140,18 +140,24 @@ def mark_revised(tables: list[StatTable], revisions: list[Revision]) -> list[Sta
 
 
 def mark_provisional(
-    publication: Publication, tables: list[StatTable], period: Quarter
+    publication: Publication, tables: list[StatTable], period: Period
 ) -> list[StatTable]:
-    """Mark [p] every figure of the configured number of latest quarters."""
+    """Mark [p] every figure of the configured number of latest periods (in a table with a
+    finer period dimension, every finer period within them)."""
     n = publication.revisions.provisional_quarters
     if n == 0:
         return tables
-    codes = [period.shift(-i).code for i in range(n)]
+    latest = [period.shift(-i) for i in range(n)]
     out = []
     for table in tables:
-        if QUARTER in table.spec.dims:
+        pdim = table.period_dim
+        if pdim is not None:
+            frequency = PERIOD_DIMENSIONS[pdim]
+            codes = [p.code for big in latest for p in big.divide(frequency)]
+            if frequency == period.frequency:
+                codes = [p.code for p in latest]
             for m in table.spec.measures:
-                table = _mark(table, m.name, pl.col(QUARTER).is_in(codes), PROVISIONAL, [])
+                table = _mark(table, m.name, pl.col(pdim).is_in(codes), PROVISIONAL, [])
         out.append(table)
     return out
 

@@ -29,7 +29,7 @@ from statgen.lifecycle import manifest
 from statgen.outputs.assets import plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
 """Files compared in the downloads section (the page itself is compared as text)."""
@@ -611,7 +611,7 @@ def _files_html(files: list[tuple[str, str, int | None, int | None]]) -> list[st
 # Which builds to compare by default
 
 
-def default_pair(layout: Layout, slug: str, period: Quarter | None) -> tuple[Path, Path]:
+def default_pair(layout: Layout, slug: str, period: Period | None) -> tuple[Path, Path]:
     """The latest draft, and the last published release of its period (else the draft before)."""
     if period is None:
         found = layout.draft_periods(slug)

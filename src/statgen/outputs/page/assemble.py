@@ -17,13 +17,13 @@ from statgen.outputs.assets import assets, plotly_bundle
 from statgen.outputs.page.commentary import Context, fill
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 
 
 def page_source(
     publication: Publication,
     context: Context,
-    period: Quarter,
+    period: Period,
     release_date: dt.date,
     next_release: dt.date | None,
     downloads: list[Path],
@@ -97,7 +97,7 @@ def page_source(
 
 
 def dataset_jsonld(
-    publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]
+    publication: Publication, period: Period, release_date: dt.date, links: list[dict[str, str]]
 ) -> str:
     """schema.org Dataset description for search engines."""
     media = {

@@ -22,7 +22,7 @@ from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
-from statgen.periods import Periods, Quarter
+from statgen.periods import Period, Periods
 from statgen.tables import StatTable
 
 
@@ -101,7 +101,7 @@ class Context:
             raw = stat.value(m.name, **keys)
         except StatgenError as exc:
             raise TemplateError(f"value(): {exc}") from None
-        key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
+        key = tuple((k, v.code if isinstance(v, Period) else str(v)) for k, v in keys.items())
         if raw is None:
             where = ", ".join(f"{k}={v}" for k, v in key)
             raise TemplateError(
@@ -207,7 +207,8 @@ class Context:
             "period": period,
             "periods": self.periods,
             "previous_quarter": period.previous(),
-            "year_earlier": period.shift(-4),
+            "previous_period": period.previous(),
+            "year_earlier": period.year_earlier(),
             "value": self.value,
             "published": self.published,
             "share": self.share,
