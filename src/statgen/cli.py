@@ -309,6 +309,34 @@ def verify(
         out.print(f"{folder}: every file matches its manifest")
 
 
+@app.command()
+def new(
+    slug: Annotated[str, typer.Argument(help="Short name of the new publication (its folder).")],
+    frequency: Annotated[
+        str,
+        typer.Option(help="monthly, quarterly, annual or financial_year (April to March)."),
+    ] = "quarterly",
+    title: Annotated[Optional[str], typer.Option(help="Publication title.")] = None,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Write a working publication in publications/<slug>/ and its sample extracts: it builds at
+    once with `statgen build <slug>`."""
+    from statgen.extracts.sample import write_sample
+    from statgen.scaffold import new_publication
+
+    with _errors(debug):
+        for path in new_publication(root, slug, frequency, title):
+            out.print(f"  wrote {path}")
+        publication = load_publication(root / "publications" / slug)
+        for path in write_sample(publication, publication.extracts_path(root)):
+            out.print(f"  wrote {path} (sample data)")
+        out.print(
+            f"Next: `statgen build {slug}`, then edit publications/{slug}/ "
+            "(see docs/writing-a-publication.md)"
+        )
+
+
 @app.command("sample-data")
 def sample_data(
     slug: Annotated[str, typer.Argument(help="Publication whose sample extracts to generate.")],

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from statgen.errors import ConfigError
 from statgen.periods import Frequency, Period, parse_period, period_type
@@ -326,6 +334,12 @@ class Publication(Strict):
     """QA checks: tolerances and counts that must reconcile."""
 
     _folder: Path = PrivateAttr(default=Path("."))
+
+    @field_validator("release_calendar", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: object) -> object:
+        # YAML reads an unquoted annual code (2026:) as a number: it is still a period code.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @property
     def folder(self) -> Path:

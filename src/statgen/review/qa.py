@@ -261,6 +261,13 @@ def numbers_in_text(text: str) -> list[str]:
     return [n.rstrip(",") for n in NUMBER.findall(text)]
 
 
+def period_numbers(periods: Periods) -> set[str]:
+    """The numbers in the labels of the series' periods ("2025" in an annual publication's
+    "2025"): names of periods, not figures."""
+    around = [*periods.series, periods.first.shift(-periods.latest.per_year)]
+    return {n for p in around for n in NUMBER.findall(f"{p.label} {p.long_label}")}
+
+
 def commentary_traced(
     publication: Publication, context: Context, published: list[StatTable]
 ) -> Check:
@@ -284,6 +291,7 @@ def commentary_traced(
     # Numbers inside category names ("52 weeks and over") are definitions, not figures.
     labels = {c for t in published for cats in t.categories.values() for c in cats}
     allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
+    allowed |= period_numbers(context.periods)
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
