@@ -87,6 +87,7 @@ lint: $(VENV)/.dev-installed ## Check style (ruff) and types (mypy)
 	$(BIN)/ruff check src tests publications benchmarks
 	$(BIN)/ruff format --check src tests publications benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed ## Format the code with ruff
 	$(BIN)/ruff format src tests publications benchmarks

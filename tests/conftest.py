@@ -60,6 +60,17 @@ def copy_project(dest: Path, slug: str, scale: float) -> Path:
     return dest
 
 
+def normalise(text: str, **paths: Path) -> str:
+    """Text as people read it, with machine-specific parts named, for snapshots: each given
+    path becomes ``<name>``, timings ``<s>``, and each line's trailing spaces go."""
+    import re
+
+    for name, path in sorted(paths.items(), key=lambda kv: -len(str(kv[1]))):
+        text = text.replace(str(path.resolve()), f"<{name}>").replace(str(path), f"<{name}>")
+    text = re.sub(r"\b\d+\.\d+ s\b", "<s> s", text)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
 # --- Real tools: Chromium (Playwright), Java + Nu HTML Checker, node_modules ------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

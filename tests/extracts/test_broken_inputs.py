@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from broken_extracts import CASES, Case
+from conftest import normalise
 from typer.testing import CliRunner
 
 from statgen.cli import app
@@ -45,7 +46,11 @@ def _tree(folder: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_broken_extract_is_refused(
-    case: Case, valid: tuple[pl.DataFrame, Path], root: Path, tmp_path: Path
+    case: Case,
+    valid: tuple[pl.DataFrame, Path],
+    root: Path,
+    tmp_path: Path,
+    snapshot,  # noqa: ANN001
 ) -> None:
     frame, releases = valid
     before = _tree(releases)
@@ -58,3 +63,5 @@ def test_broken_extract_is_refused(
     assert case.expect in message
     assert "Traceback" not in result.output
     assert _tree(releases) == before
+    # The whole message, as the analyst reads it (__snapshots__/test_broken_inputs.ambr).
+    assert normalise(result.output, extracts=tmp_path, root=root) == snapshot

@@ -1,6 +1,6 @@
 """Generate docs/config.md, the publication.yaml reference, from the config models' docstrings.
 
-The field docstrings in config.py are the single source; a test fails when docs/config.md is
+The field docstrings in config/models.py are the single source; a test fails when docs/config.md is
 out of date (run ``make docs``).
 """
 
@@ -49,7 +49,7 @@ def markdown() -> str:
     lines = [
         "# publication.yaml reference",
         "",
-        "Generated from `src/statgen/config.py` by `make docs`; do not edit by hand.",
+        "Generated from `src/statgen/config/models.py` by `make docs`; do not edit by hand.",
         "Unknown keys are errors. Each publication lives in `publications/<slug>/`.",
         "",
     ]

@@ -59,7 +59,6 @@ def inputs_digest(publication: Publication, extract_hashes: dict[str, str]) -> s
 @functools.cache
 def software() -> dict[str, str]:
     """Versions of statgen (and its git commit), Python and the libraries that shape outputs."""
-    from statgen import __version__
 
     def version(dist: str) -> str:
         try:
@@ -68,7 +67,7 @@ def software() -> dict[str, str]:
             return "not installed"
 
     info = {
-        "statgen": __version__,
+        "statgen": version("statgen"),
         "statgen_commit": git_commit(),
         "python": platform.python_version(),
         "polars": version("polars"),

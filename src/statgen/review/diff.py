@@ -258,7 +258,7 @@ def text_diff(old: list[str], new: list[str]) -> tuple[list[str], bool]:
 
 
 @dataclass(frozen=True)
-class Chart:
+class PageChart:
     """A chart as drawn on a page: its number, title, text alternative and Plotly JSON."""
 
     number: int
@@ -276,11 +276,11 @@ CHART = re.compile(
 )
 
 
-def page_charts(page: Path) -> dict[int, Chart]:
+def page_charts(page: Path) -> dict[int, PageChart]:
     """The charts of a rendered page, by figure number."""
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     return {
-        int(m.group(1)): Chart(
+        int(m.group(1)): PageChart(
             int(m.group(1)), html.unescape(m.group(2)), html.unescape(m.group(3)), m.group(4)
         )
         for m in CHART.finditer(text)
@@ -542,7 +542,7 @@ def _text_html(paragraphs: list[str], changed: bool) -> list[str]:
     return out
 
 
-def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
+def _chart_figure(side: str, chart: PageChart | None, name: str) -> str:
     if chart is None:
         return f"<figure><figcaption>{esc(name.capitalize())}: no such figure</figcaption></figure>"
     fid = f"{side}-figure-{chart.number}"
@@ -562,8 +562,8 @@ def _chart_figure(side: str, chart: Chart | None, name: str) -> str:
 
 
 def _charts_html(
-    old: dict[int, Chart],
-    new: dict[int, Chart],
+    old: dict[int, PageChart],
+    new: dict[int, PageChart],
     numbers: list[int],
     changed: list[int],
     names: tuple[str, str],

@@ -39,7 +39,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Report:
+class QAReport:
     """Every check of one build."""
 
     slug: str
@@ -350,7 +350,7 @@ def run(
     computed: list[StatTable],
     published: list[StatTable],
     context: Context,
-) -> Report:
+) -> QAReport:
     """Run every check on a build: ``computed`` before protection, ``published`` after."""
     checks = [
         totals_add_up(publication, computed),
@@ -360,7 +360,7 @@ def run(
         commentary_traced(publication, context, published),
         disclosure_safe(publication, computed, published),
     ]
-    return Report(publication.slug, periods.latest.code, checks)
+    return QAReport(publication.slug, periods.latest.code, checks)
 
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
@@ -399,7 +399,7 @@ A failed check stops the release; warnings need a statistician's review.</p>
 )
 
 
-def write(report: Report, folder: Path) -> None:
+def write(report: QAReport, folder: Path) -> None:
     """Write ``qa.html`` (for people) and ``qa.json`` (for machines) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     data = {"slug": report.slug, "period": report.period, "status": report.status,
@@ -415,7 +415,7 @@ def write(report: Report, folder: Path) -> None:
         tmp.replace(folder / name)
 
 
-def as_draft_check(report: Report) -> dict[str, object]:
+def as_draft_check(report: QAReport) -> dict[str, object]:
     """The QA result as one of a draft's recorded checks (warnings do not stop publishing)."""
     return {
         "name": "QA report",

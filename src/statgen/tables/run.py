@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from statgen.config import Publication, Table
-from statgen.errors import ConfigError, StatgenError
+from statgen.errors import ConfigError, TransformError
 from statgen.periods import PERIOD_DIMENSIONS, Periods, parse_period
 from statgen.tables.model import TOTAL, StatTable, marker_column, period_dimension
 
@@ -45,10 +45,25 @@ def _call(
             f"{path}: {func.__name__}() asks for {unknown}; transforms may take "
             f"{sorted(inputs)} (extract names and 'periods')"
         )
-    result = func(**{p: inputs[p] for p in params})
+    try:
+        result = func(**{p: inputs[p] for p in params})
+    except Exception as exc:  # the publication's own code: say whose, keep its message
+        raise _failed(path, func.__name__, table, exc) from exc
     if not isinstance(result, pl.LazyFrame | pl.DataFrame):
-        raise ConfigError(f"{path}: {func.__name__}() must return a polars LazyFrame")
+        raise TransformError(
+            f"{path}: {func.__name__}() (table {table.id!r}) must return a polars LazyFrame, "
+            f"not {type(result).__name__}"
+        )
     return result.lazy()
+
+
+def _failed(path: Path, transform: str, table: Table, exc: BaseException) -> TransformError:
+    """The error for an exception raised by a transform (or by running its query)."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return TransformError(
+        f"{path}: {transform}() failed while computing table {table.id!r}: "
+        f"{type(exc).__name__}: {message[:500]} (run with --debug for the traceback)"
+    )
 
 
 def plan(
@@ -75,7 +90,17 @@ def compute(
 ) -> list[StatTable]:
     """Run every table's transform (sharing one pass over the data) and finish the tables."""
     plans = plan(publication, {k: v.lazy() for k, v in frames.items()}, periods)
-    collected = pl.collect_all(list(plans.values()))
+    try:
+        collected = pl.collect_all(list(plans.values()))
+    except pl.exceptions.PolarsError:
+        # One query failed: run them one by one to name the transform and table that did.
+        path = publication.folder / "transforms.py"
+        collected = []
+        for table in publication.tables:
+            try:
+                collected.append(plans[table.id].collect())
+            except pl.exceptions.PolarsError as exc:
+                raise _failed(path, table.transform, table, exc) from exc
     return [
         finish(publication, table, frame, number, periods)
         for number, (table, frame) in enumerate(zip(publication.tables, collected, strict=True), 1)
@@ -124,7 +149,10 @@ def finish(
     measures = [m.name for m in table.measures]
     missing = [c for c in [*table.dims, *measures] if c not in frame.columns]
     if missing:
-        raise ConfigError(f"{where} returned no column {missing} (it returned {frame.columns})")
+        raise TransformError(
+            f"{where} (table {table.id!r}) returned no column {missing} "
+            f"(it returned {frame.columns})"
+        )
     if any(not m.additive for m in table.measures) and table.totals:
         raise ConfigError(
             f"{publication.folder / 'publication.yaml'}: tables: {table.id!r}: totals can only "
@@ -132,8 +160,9 @@ def finish(
         )
     frame = frame.select(*table.dims, *measures)
     if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
-        raise StatgenError(
-            f"{where} returned more than one row for some combination of {table.dims}"
+        raise TransformError(
+            f"{where} (table {table.id!r}) returned more than one row for some combination of "
+            f"{table.dims}"
         )
     pdim = period_dimension(table.dims)
     categories = {d: _categories(frame, d) for d in table.dims if d != pdim}

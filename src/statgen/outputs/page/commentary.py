@@ -16,8 +16,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from statgen.config import Publication
-from statgen.errors import StatgenError, TemplateError
+from statgen.config import Measure, Publication
+from statgen.errors import (
+    StatgenError,
+    TemplateError,
+    UnknownNameError,
+    ZeroDenominatorError,
+    known,
+)
 from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
@@ -84,23 +90,47 @@ class Context:
     csv_sizes: dict[str, int] = field(default_factory=dict)
     quoted: list[Figure] = field(default_factory=list)
 
+    def table(self, table: str, fn: str) -> StatTable:
+        """The table called ``table``, or an error naming the known tables (``fn``: the caller)."""
+        if table not in self.tables:
+            raise UnknownNameError(
+                f"{fn}(): no table called {table!r}; {known(self.tables, table)}"
+            )
+        return self.tables[table]
+
+    def _measure(self, stat: StatTable, measure: str | None, fn: str) -> Measure:
+        names = [m.name for m in stat.spec.measures]
+        wanted = measure or names[0]
+        if wanted not in names:
+            raise UnknownNameError(
+                f"{fn}(): table {stat.id!r} has no measure {wanted!r}; {known(names, wanted)}"
+            )
+        return stat.spec.measures[names.index(wanted)]
+
+    def _cell(self, stat: StatTable, measure: str, keys: dict[str, Any], fn: str) -> Any:
+        """A cell's value; unknown dimensions or categories name the known ones."""
+        dims = stat.spec.dims
+        for dim, wanted in keys.items():
+            if dim not in dims:
+                raise UnknownNameError(
+                    f"{fn}(): table {stat.id!r} has no dimension {dim!r}; {known(dims, dim)}"
+                )
+            code = wanted.code if isinstance(wanted, Period) else str(wanted)
+            if code not in stat.categories[dim]:
+                raise UnknownNameError(
+                    f"{fn}(): table {stat.id!r} has no {dim} {code!r}; "
+                    f"{known(stat.categories[dim], code)}"
+                )
+        try:
+            return stat.value(measure, **keys)
+        except StatgenError as exc:
+            raise TemplateError(f"{fn}(): {exc}") from None
+
     def value(self, table: str, measure: str | None = None, **keys: Any) -> Figure:
         """The figure in one table cell, e.g. ``value("people", quarter=period, sex="Total")``."""
-        if table not in self.tables:
-            raise TemplateError(
-                f"value(): no table called {table!r} (known: {sorted(self.tables)})"
-            )
-        stat = self.tables[table]
-        m = next(
-            (x for x in stat.spec.measures if x.name == (measure or stat.spec.measures[0].name)),
-            None,
-        )
-        if m is None:
-            raise TemplateError(f"value(): table {table!r} has no measure {measure!r}")
-        try:
-            raw = stat.value(m.name, **keys)
-        except StatgenError as exc:
-            raise TemplateError(f"value(): {exc}") from None
+        stat = self.table(table, "value")
+        m = self._measure(stat, measure, "value")
+        raw = self._cell(stat, m.name, keys, "value")
         key = tuple((k, v.code if isinstance(v, Period) else str(v)) for k, v in keys.items())
         if raw is None:
             where = ", ".join(f"{k}={v}" for k, v in key)
@@ -115,18 +145,17 @@ class Context:
 
     def published(self, table: str, measure: str | None = None, **keys: Any) -> bool:
         """Whether a cell has a published value (not suppressed, not "not applicable")."""
-        stat = self.tables.get(table)
-        if stat is None:
-            raise TemplateError(
-                f"published(): no table called {table!r} (known: {sorted(self.tables)})"
-            )
-        try:
-            return stat.value(measure or stat.spec.measures[0].name, **keys) is not None
-        except StatgenError as exc:
-            raise TemplateError(f"published(): {exc}") from None
+        stat = self.table(table, "published")
+        m = self._measure(stat, measure, "published")
+        return self._cell(stat, m.name, keys, "published") is not None
 
     def share(self, part: Figure, whole: Figure) -> Figure:
         """``part`` as a percentage of ``whole`` (one decimal place)."""
+        if whole.value == 0:
+            raise ZeroDenominatorError(
+                f"share(): the whole ({_cited(whole)}) is 0, so {_cited(part)} has no share of "
+                "it; guard the sentence with {% if ... %} for when the total is zero"
+            )
         figure = Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
         self.quoted.append(figure)
         return figure
@@ -148,7 +177,11 @@ class Context:
         self, table: str, dim: str, measure: str | None = None, **keys: Any
     ) -> list[tuple[str, Figure]]:
         """Categories of ``dim`` (totals left out) with their figures, largest first."""
-        stat = self.tables[table]
+        stat = self.table(table, "ranked")
+        if dim not in stat.spec.dims:
+            raise UnknownNameError(
+                f"ranked(): table {table!r} has no dimension {dim!r}; {known(stat.spec.dims, dim)}"
+            )
         out = []
         for category in stat.categories[dim]:
             if category == "Total":
@@ -158,7 +191,7 @@ class Context:
 
     def table_html(self, table: str) -> Markup:
         """The table as an accessible HTML table (a raw block in the markdown)."""
-        stat = self.tables[table]
+        stat = self.table(table, "table")
         grid = layout(self.publication, stat)
         notes = []
         if grid.markers:
@@ -175,6 +208,10 @@ class Context:
 
     def chart_html(self, chart: str) -> Markup:
         """The chart: title, description, the Plotly figure, its data and a link to the CSV."""
+        if chart not in self.charts:
+            raise UnknownNameError(
+                f"chart(): no chart called {chart!r}; {known(self.charts, chart)}"
+            )
         drawn = self.charts[chart]
         stat = self.tables[drawn.spec.table]
         n = drawn.number
@@ -248,7 +285,35 @@ def fill(publication: Publication, context: Context, template: str, **extra: Any
     env = environment(publication.folder)
     try:
         return env.get_template(template).render(**context.names(), **extra)
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or template
-        line = getattr(exc, "lineno", None)
-        raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from None
+    except StatgenError as exc:
+        # Raised by a helper (value(), table(), ...) that the template called: say where.
+        raise type(exc)(f"{_where(exc, template)}: {exc}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or template
+        raise TemplateError(f"{where}:{exc.lineno}: {exc}") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        raise TemplateError(f"{_where(exc, template)}: {exc}") from None
+
+
+def _where(exc: BaseException, template: str) -> str:
+    """``file:line`` of the innermost template line an exception passed through.
+
+    Jinja rewrites tracebacks so that template code appears as frames of the template file at
+    its own line numbers; the innermost such frame is where the commentary went wrong.
+    """
+    where = template
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".qmd", ".j2", ".md", ".html")) or name.endswith(template):
+            where = f"{name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _cited(figure: Figure) -> str:
+    """A figure and the cell it came from, for messages: "0 (people-by-region, region=Wales)"."""
+    where = "; ".join(
+        f"{s.table}, " + ", ".join(f"{k}={v}" for k, v in s.keys) for s in figure.sources
+    )
+    return f"{figure} from {where}" if where else str(figure)

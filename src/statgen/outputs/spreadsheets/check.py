@@ -64,7 +64,7 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class Report:
+class WorkbookReport:
     """The result of checking one file."""
 
     path: Path
@@ -98,13 +98,13 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def check_file(path: Path) -> Report:
+def check_file(path: Path) -> WorkbookReport:
     """Check one workbook against every rule."""
     workbook = read_workbook(path)
-    return Report(path, [f for r in RULES for f in r(workbook)])
+    return WorkbookReport(path, [f for r in RULES for f in r(workbook)])
 
 
-def check_or_raise(paths: list[Path]) -> list[Report]:
+def check_or_raise(paths: list[Path]) -> list[WorkbookReport]:
     """Check workbooks; raise :class:`CheckError` listing every failure if any fails."""
     reports = [check_file(p) for p in paths]
     bad = [r for r in reports if not r.ok]
