@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from conftest import TODAY
 from typer.testing import CliRunner
 
-from conftest import TODAY
 from statgen.cli import app
 from statgen.config import load_publication
 from statgen.errors import ConfigError, QAError
@@ -59,7 +59,7 @@ def test_a_new_publication_of_every_frequency_builds_and_passes_check_and_qa(
     assert qa["status"] == "pass", qa
     # The page and the spreadsheet cover name the period in words.
     page = (draft / "index.html").read_text("utf-8")
-    assert f"<h1" in page and long_label in re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]
+    assert "<h1" in page and long_label in re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]
     cover = openpyxl.load_workbook(workbooks[1])["Cover"]
     assert long_label in str(cover["A1"].value)
     # The series has the frequency's length, in its own dimension, labelled by period.
@@ -81,7 +81,13 @@ def test_statgen_new_then_build_on_the_command_line(tmp_path: Path) -> None:
         app, ["new", "legal-aid", "--frequency", "financial_year", "--root", str(tmp_path)]
     )
     assert made.exit_code == 0, made.output
-    for name in ["publication.yaml", "transforms.py", "commentary.qmd", "sample.py", "signoff.yaml"]:
+    for name in [
+        "publication.yaml",
+        "transforms.py",
+        "commentary.qmd",
+        "sample.py",
+        "signoff.yaml",
+    ]:
         assert (tmp_path / "publications" / "legal-aid" / name).is_file()
     built = runner.invoke(app, ["build", "legal-aid", "--root", str(tmp_path)])
     assert built.exit_code == 0, built.output
