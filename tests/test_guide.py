@@ -58,3 +58,6 @@ def test_the_shell_steps_take_a_new_publication_to_a_release(
     assert period is not None
     release = tmp_path / "releases" / "legal-aid" / period.slug / "index.html"
     assert period.long_label in release.read_text(encoding="utf-8")
+    # The site index lists the release by its financial year, in words.
+    site = (tmp_path / "releases" / "index.html").read_text(encoding="utf-8")
+    assert f"Legal aid statistics: {period.long_label}" in site

@@ -142,3 +142,63 @@ def test_series_quarters_is_refused_outside_quarterly_publications(tmp_path: Pat
     )
     with pytest.raises(ConfigError, match="series_periods"):
         load_publication(config.parent)
+
+
+MONTHLY_TABLES = """
+  - id: events-by-month
+    title: Events recorded in each month of the last two quarters
+    transform: events_by_month
+    rows: [month]
+    measures:
+      - {name: events, title: Events, unit: number of events}
+    periods: 2
+  - id: rolling-year
+    title: Events recorded in the 12 months to each month
+    transform: rolling_year
+    rows: [month]
+    measures:
+      - {name: events, title: Events in the 12 months to the month, unit: number of events}
+    periods: 1
+"""
+
+MONTHLY_TRANSFORMS = """
+
+from statgen import rolling_12_months
+
+
+def events_by_month(events: pl.LazyFrame) -> pl.LazyFrame:
+    return group_by_period(events, "event_date", "monthly", events=pl.len())
+
+
+def rolling_year(events: pl.LazyFrame) -> pl.LazyFrame:
+    monthly = group_by_period(events, "event_date", "monthly", events=pl.len())
+    return rolling_12_months(monthly, "events")
+"""
+
+
+def test_monthly_tables_and_rolling_totals_in_a_quarterly_release(tmp_path: Path) -> None:
+    root, slug = _project(tmp_path, "quarterly")
+    folder = root / "publications" / slug
+    config = (folder / "publication.yaml").read_text("utf-8")
+    config = config.replace("\ncharts:", MONTHLY_TABLES + "\ncharts:")
+    (folder / "publication.yaml").write_text(config, "utf-8")
+    with (folder / "transforms.py").open("a", encoding="utf-8") as out:
+        out.write(MONTHLY_TRANSFORMS)
+    result = build(root, slug, today=TODAY)
+    assert result.period.code == "2026Q3"
+    events = pl.read_parquet(root / "data" / "extracts" / slug / "events.parquet")
+    months = pl.read_csv(result.folder / "csv" / "events-by-month.csv", infer_schema=False)
+    # The months of 2026Q2 and 2026Q3, labelled, each counted from the extract here.
+    assert months["month"].to_list() == [
+        "Apr 2026", "May 2026", "Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026"
+    ]  # fmt: skip
+    july = events.filter(pl.col("event_date").is_between(dt.date(2026, 7, 1), dt.date(2026, 7, 31)))
+    assert int(months["value"][3]) == july.height
+    rolling = pl.read_csv(result.folder / "csv" / "rolling-year.csv", infer_schema=False)
+    assert rolling["month"].to_list() == ["Jul 2026", "Aug 2026", "Sep 2026"]
+    year_to_september = events.filter(
+        pl.col("event_date").is_between(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+    )
+    assert int(rolling["value"][2]) == year_to_september.height
+    qa = json.loads((root / "build" / slug / "2026-q3" / "qa.json").read_text("utf-8"))
+    assert qa["status"] == "pass", qa
