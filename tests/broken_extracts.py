@@ -73,6 +73,118 @@ def _corrupt_parquet(frame: pl.DataFrame, folder: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def _lines(edit: Callable[[list[str]], list[str]]) -> Callable[[pl.DataFrame, Path], None]:
+    """Edit the CSV as a list of physical lines (header first), written back with \n."""
+
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        path = _csv(frame, folder)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+
+    return make
+
+
+def _drop_fields(n: int, line: int) -> Callable[[list[str]], list[str]]:
+    def edit(lines: list[str]) -> list[str]:
+        fields = lines[line - 1].split(",")
+        lines[line - 1] = ",".join(fields[: len(fields) - n] if n > 0 else [*fields, "x"])
+        return lines
+
+    return edit
+
+
+def _bytes(encode: Callable[[str], bytes]) -> Callable[[pl.DataFrame, Path], None]:
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        path = _csv(frame, folder)
+        path.write_bytes(encode(path.read_text(encoding="utf-8")))
+
+    return make
+
+
+def typed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The valid extract with its stored types (as a Parquet extract holds them)."""
+    dates = ["notification_date", "start_date", "end_date"]
+    return frame.with_columns(
+        *[pl.col(d).str.to_date() for d in dates], pl.col("age_at_start").cast(pl.Int64)
+    )
+
+
+def _typed_parquet(
+    edit: Callable[[pl.DataFrame], pl.DataFrame],
+) -> Callable[[pl.DataFrame, Path], None]:
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        edit(typed(frame)).write_parquet(folder / "orders.parquet")
+
+    return make
+
+
+def _arrow(edit: Callable[[pl.DataFrame], object]) -> Callable[[pl.DataFrame, Path], None]:
+    """Write a Parquet file through pyarrow (for types Polars does not write)."""
+
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        import pyarrow.parquet as pq
+
+        pq.write_table(edit(typed(frame)), folder / "orders.parquet")  # type: ignore[arg-type]
+
+    return make
+
+
+def _binary_region(frame: pl.DataFrame) -> object:
+    import pyarrow as pa
+
+    table = frame.to_arrow()
+    index = table.schema.get_field_index("region")
+    values = [b"\xff\xfe" for _ in range(table.num_rows)]
+    return table.set_column(index, "region", pa.array(values, pa.binary()))
+
+
+def _two_files(frame: pl.DataFrame, folder: Path) -> None:
+    _csv(frame, folder)
+    typed(frame).write_parquet(folder / "orders.parquet")
+
+
+def _renamed(name: str) -> Callable[[pl.DataFrame, Path], None]:
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        _csv(frame, folder).rename(folder / name)
+
+    return make
+
+
+def _folder(frame: pl.DataFrame, folder: Path) -> None:
+    (folder / "orders.parquet").mkdir()
+    typed(frame).write_parquet(folder / "orders.parquet" / "part-0.parquet")
+
+
+def _dangling(frame: pl.DataFrame, folder: Path) -> None:
+    (folder / "orders.csv").symlink_to(folder / "gone.csv")
+
+
+def _loop(frame: pl.DataFrame, folder: Path) -> None:
+    (folder / "orders.csv").symlink_to(folder / "other.csv")
+    (folder / "other.csv").symlink_to(folder / "orders.csv")
+
+
+def _where_ended(column: str, value: str | None) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Set ``column`` on the first order that has not ended (no end_date)."""
+
+    def edit(frame: pl.DataFrame) -> pl.DataFrame:
+        first = frame.with_row_index("i").filter(pl.col("end_date").is_null())["i"][0]
+        return _set(column, [first], value)(frame)
+
+    return edit
+
+
+def _end_without_start(frame: pl.DataFrame) -> pl.DataFrame:
+    i = frame.with_row_index("i").filter(pl.col("end_date").is_not_null())["i"][0]
+    return _set("start_date", [i], None)(frame)
+
+
+def _wide(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = frame.head(20)  # the flood is in the columns; few rows keep the test quick
+    extra = pl.DataFrame({f"extra_{i}": ["x"] * frame.height for i in range(10_000)})
+    return pl.concat([frame, extra], how="horizontal")
+
+
 CASES = [
     Case("semicolon-delimiter", _text(lambda t: t.replace(",", ";")), "does not use commas"),
     Case("latin-1-encoding", _latin1, "not UTF-8"),
@@ -114,5 +226,83 @@ CASES = [
     ),
     Case("zero-byte-parquet", _parquet(b""), "empty (0 bytes)"),
     Case("corrupt-parquet", _corrupt_parquet, "truncated or corrupt"),
+    # Every line must have every field (issue 14); line numbers are physical lines.
+    Case(
+        "short-line",
+        _lines(_drop_fields(2, 6)),
+        "fewer fields than the header's 11 (they have 9); every line must have every field, even if empty: export the extract again (1 line: 6)",
+    ),
+    Case("long-line", _lines(_drop_fields(-1, 4)), "more fields than the header's 11"),
+    Case("cr-only-line-ends", _text(lambda t: t.replace("\n", "\r")), "old Mac line endings"),
+    Case("utf-16", _bytes(lambda t: t.encode("utf-16")), "UTF-16"),
+    Case("utf-16-no-bom", _bytes(lambda t: t.encode("utf-16-le")), "not UTF-8"),
+    Case("excel-sep-line", _text(lambda t: "sep=,\n" + t), "Excel's delimiter hint"),
+    # Parquet types
+    Case(
+        "int-dates",
+        _typed_parquet(
+            lambda f: f.with_columns(
+                pl.col("notification_date").dt.strftime("%Y%m%d").cast(pl.Int64)
+            )
+        ),
+        "column 'notification_date': dates are stored as whole numbers (such as 20250331)",
+    ),
+    Case(
+        "list-column",
+        _typed_parquet(lambda f: f.with_columns(pl.concat_list("region"))),
+        "column 'region': the column is stored as list",
+    ),
+    Case(
+        "struct-column",
+        _typed_parquet(lambda f: f.with_columns(pl.struct("sex"))),
+        "column 'sex': the column is stored as struct",
+    ),
+    Case(
+        "binary-column", _arrow(_binary_region), "column 'region': the column is stored as binary"
+    ),
+    Case(
+        "timestamp-with-time",
+        _typed_parquet(
+            lambda f: f.with_columns(
+                pl.col("notification_date").cast(pl.Datetime("us")) + pl.duration(hours=13)
+            )
+        ),
+        "timestamps with a time of day",
+    ),
+    Case(
+        "fractional-age",
+        _typed_parquet(lambda f: f.with_columns(pl.col("age_at_start").cast(pl.Float64) + 0.9)),
+        "column 'age_at_start': values that are not whole numbers",
+    ),
+    # Identifiers are trimmed: 'X ' is a duplicate of 'X'.
+    Case(
+        "id-trailing-space",
+        _frame(lambda f: pl.concat([f, f.head(1).with_columns(pl.col("order_id") + " ")])),
+        "column 'order_id': duplicate values",
+    ),
+    # Files
+    Case("two-extracts", _two_files, "two extracts for 'orders': orders.csv and orders.parquet"),
+    Case("near-miss-name", _renamed("orders.CSV"), "found orders.CSV: rename it orders.csv"),
+    Case("folder-extract", _folder, "is a folder, not a file"),
+    Case("dangling-symlink", _dangling, "which does not exist"),
+    Case("symlink-loop", _loop, "loops back on itself"),
+    # Cross-field rules in the schema
+    Case(
+        "end-reason-without-end-date",
+        _frame(_where_ended("end_reason", "Completed")),
+        "column 'end_reason': values in rows where end_date is empty (end_reason requires end_date)",
+    ),
+    Case(
+        "end-date-without-start-date",
+        _frame(_end_without_start),
+        "column 'end_date': values in rows where start_date is empty",
+    ),
+    # Floods are capped
+    Case("ten-thousand-columns", _frame(_wide), "extra_9 and 9,990 more"),
+    Case(
+        "huge-value",
+        _frame(_set("sex", [2], "M" * 100_000)),
+        "... (100,000 characters)",
+    ),
 ]
 """Every broken extract the build must refuse."""

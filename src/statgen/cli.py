@@ -7,6 +7,7 @@ Errors from statgen are shown as one clear message with exit code 1 (a traceback
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -18,8 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from statgen.config import discover, load_publication
-from statgen.errors import StatgenError
+from statgen.config import check_slug, discover, load_publication
+from statgen.errors import DiskFullError, StatgenError
 from statgen.layout import Layout
 
 app = typer.Typer(
@@ -76,6 +77,17 @@ def _errors(debug: bool) -> Iterator[None]:
         yield
     except StatgenError as exc:
         _fail(exc, debug)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(
+            DiskFullError(
+                f"no space left on device{where}: nothing half-written was kept; free some "
+                "space (old drafts in build/ can go) and run the command again"
+            ),
+            debug,
+        )
 
 
 def _progress() -> Progress:
@@ -103,7 +115,7 @@ def _build_one(
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build
 
-    publication = load_publication(root / "publications" / slug)
+    publication = load_publication(root / "publications" / check_slug(slug))
     folder = extracts or publication.extracts_path(root)
     if sample and extracts is None and not has_extracts(publication, folder):
         console.print(f"No extracts in {folder}: generating the sample extracts (seeded) ...")
@@ -140,6 +152,8 @@ def _build_one(
         "computed" if "tables" in result.ran else "reused from the cache (tables' inputs unchanged)"
     )
     out.print(f"  Tables: {done}")
+    for warning in result.warnings:
+        out.print(f"  [bold yellow]Warning:[/] {escape(warning)}", highlight=False)
     out.print(f"  Page: {result.page}")
     reviewers = Layout.at(root, out_dir, releases_dir).reviewers_index(slug)
     out.print(f"  Reviewers' index: {reviewers}")
@@ -202,7 +216,7 @@ def release(
     """Build the next draft of every publication (what `make release` runs) into build/,
     generating sample extracts where the default extract folder is empty."""
     with _errors(debug):
-        slugs = [pub] if pub else [p.name for p in discover(root)]
+        slugs = [check_slug(pub)] if pub else [p.name for p in discover(root)]
         if extracts and len(slugs) > 1:
             raise StatgenError("--extracts names one publication's folder: give --pub as well")
         for slug in slugs:
@@ -365,7 +379,7 @@ def sample_data(
     with _errors(debug):
         if fmt not in ("parquet", "csv"):
             raise StatgenError(f"--format {fmt!r}: use parquet or csv")
-        publication = load_publication(root / "publications" / slug)
+        publication = load_publication(root / "publications" / check_slug(slug))
         folder = out_dir or publication.extracts_path(root)
         for path in write_sample(publication, folder, scale=scale, seed=seed, fmt=fmt):  # type: ignore[arg-type]
             out.print(str(path))

@@ -25,6 +25,12 @@ class ConfigError(StatgenError):
     code = "config-invalid"
 
 
+class SlugError(ConfigError):
+    """A publication slug on the command line is not a name (``[a-z0-9-]+``): a path or worse."""
+
+    code = "slug-invalid"
+
+
 class PeriodError(ConfigError):
     """A period code (on the command line or in config) is not a period of the publication."""
 
@@ -35,6 +41,12 @@ class TemplateError(StatgenError):
     """A commentary or page template could not be filled or rendered."""
 
     code = "template-error"
+
+
+class UnsafeCommentaryError(TemplateError):
+    """Commentary holds a raw ``<script>`` element and the publication has not opted in."""
+
+    code = "commentary-script"
 
 
 class UnknownNameError(TemplateError):
@@ -53,6 +65,13 @@ class TransformError(StatgenError):
     """A publication's transform raised an exception or returned the wrong shape of table."""
 
     code = "transform-failed"
+
+
+class NullKeyError(TransformError):
+    """A transform returned rows with an empty (null) dimension key: they would vanish from
+    every cell and total."""
+
+    code = "null-dimension"
 
 
 class RenderError(StatgenError):
@@ -77,6 +96,18 @@ class WorkbookError(StatgenError):
     """A spreadsheet given to ``statgen check`` cannot be opened or read."""
 
     code = "workbook-unreadable"
+
+
+class OptionError(StatgenError):
+    """A command-line option has a value statgen cannot use (e.g. ``--wait nan``)."""
+
+    code = "option-invalid"
+
+
+class DiskFullError(StatgenError):
+    """The disk filled up while statgen was writing; nothing half-written was left."""
+
+    code = "disk-full"
 
 
 class LockError(StatgenError):
@@ -114,6 +145,24 @@ def known(names: Iterable[str], wrong: str, limit: int = 20) -> str:
     return f"{hint}(known: {shown})"
 
 
+VALUE_WIDTH = 80
+"""Values quoted in messages are cut to about this many characters."""
+
+
+def cut(text: str, width: int = VALUE_WIDTH) -> str:
+    """``text`` cut to about ``width`` characters, saying how long it was."""
+    if len(text) <= width:
+        return text
+    return f"{text[: width - 3]}... ({len(text):,} characters)"
+
+
+def listed(names: Iterable[str], limit: int = 10) -> str:
+    """ "a, b, c and 9,990 more": a list of names capped at ``limit``."""
+    names = list(names)
+    shown = ", ".join(cut(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One data problem found in an extract: where it is, what is wrong, and how many rows."""
@@ -128,7 +177,7 @@ class Problem:
 
     def describe(self) -> str:
         """Say the problem in one line a statistician can act on."""
-        where = "" if self.column == "-" else f"column '{self.column}': "
+        where = "" if self.column == "-" else f"column '{cut(self.column)}': "
         text = f"{self.file}: {where}{self.message}"
         if self.count:
             plural = self.unit if self.count == 1 else f"{self.unit}s"
@@ -139,7 +188,7 @@ class Problem:
                 text += f": {shown}{more}"
             text += ")"
         if self.values:
-            text += "; values: " + ", ".join(repr(v) for v in self.values)
+            text += "; values: " + ", ".join(repr(cut(v)) for v in self.values)
         return text
 
 

@@ -108,6 +108,11 @@ class Period:
         if cls is Period:
             raise TypeError("use parse_period(text, frequency)")
         match = cls._code.match(str(text).strip())
+        if match and not 1900 <= int(match[1]) <= 9998:
+            raise PeriodError(
+                f"period {text!r}: the year {int(match[1])} is out of range (1900 to 9998); "
+                f"write the {cls.noun} as {cls.form}, e.g. {cls.example}"
+            )
         found = cls._from_match(match) if match else None
         if found is None:
             raise PeriodError(

@@ -23,7 +23,7 @@ import polars as pl
 from statgen import extracts
 from statgen import protection as protect
 from statgen import tables as tables_mod
-from statgen.config import Publication, load_publication
+from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.extracts import sample as sample_data
 from statgen.layout import Layout, period_slug
@@ -77,6 +77,7 @@ class BuildResult:
     draft: int = 0
     inputs_short: str = ""
     ran: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def choose_period(
@@ -122,7 +123,7 @@ def build(
     the baseline for revisions.
     """
     layout = Layout.at(root, work_dir, releases_dir)
-    publication = load_publication(layout.publication(slug))
+    publication = load_publication(layout.publication(check_slug(slug)))
     with lock.hold(layout.lock(slug), f"a build of {slug}", wait):
         return _build(
             publication,
@@ -145,6 +146,7 @@ def _build(
     slug = publication.slug
     timings: dict[str, float] = {}
     ran: list[str] = []
+    warnings: list[str] = []
 
     @contextlib.contextmanager
     def step(name: str) -> Iterator[None]:
@@ -157,9 +159,10 @@ def _build(
     with step(STAGES[0]):
         hashes = manifest.input_hashes(publication, source_dir) if source_dir.is_dir() else {}
         cache_key = cache.key(publication, hashes, requested)
-        cached = cache.load(layout.cache(slug), cache_key, publication)
+        cached = cache.load(layout.cache(slug), cache_key, publication, warnings.append)
         if cached is None:
             frames = extracts.load(source_dir, publication.extracts, today)
+            _check_unchanged(publication, source_dir, hashes)
             ran.append("extracts")
     with step(STAGES[1]):
         if cached is None:
@@ -262,8 +265,28 @@ def _build(
     files = [dest / p.relative_to(staging) for p in downloads]
     return BuildResult(
         publication, period, dest, dest / "index.html", files, engine,
-        timings, number, stamp.inputs_short, tuple(ran),
+        timings, number, stamp.inputs_short, tuple(ran), tuple(warnings),
     )  # fmt: skip
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
 
 
 def _table_meta(publication: Publication, table: tables_mod.StatTable) -> dict[str, object]:

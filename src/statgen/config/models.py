@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from statgen.errors import ConfigError
+from statgen.errors import ConfigError, SlugError
 from statgen.periods import Frequency, Period, parse_period, period_type
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -57,6 +57,18 @@ class Column(Strict):
     not_before: str | None = None
     """For dates: the name of another date column this one may not precede (e.g. an end date is
     not before its start date)."""
+    not_after: str | None = None
+    """For dates: the name of another date column this one may not follow (e.g. an offence date
+    is not after the completion date). Rows where either is empty are not compared."""
+    requires: str | None = None
+    """The name of another column that must have a value wherever this one has one (e.g. an end
+    reason requires an end date)."""
+    missing: str = "Not recorded"
+    """For nullable ``category`` columns: the category empty cells are counted under, in every
+    table and total (it is shown only when some cell is empty)."""
+    take_date: bool = False
+    """For dates stored as Parquet timestamps: take the date of timestamps that have a time of
+    day (otherwise they are refused; timestamps at midnight are always read as that date)."""
 
     @model_validator(mode="after")
     def _category_has_values(self) -> Column:
@@ -72,6 +84,20 @@ class Extract(Strict):
     """What one row is, in words."""
     columns: dict[str, Column]
     """The columns the extract must have, in order, with their types and rules."""
+    min_rows: int = Field(default=1, ge=1)
+    """Fewest rows a plausible extract has: fewer means a failed or partial export."""
+
+    @model_validator(mode="after")
+    def _references_are_columns(self) -> Extract:
+        for name, column in self.columns.items():
+            for key in ("not_before", "not_after", "requires"):
+                other = getattr(column, key)
+                if other is not None and other not in self.columns:
+                    raise ValueError(
+                        f"columns.{name}.{key}: no column called {other!r} "
+                        f"(known: {', '.join(self.columns)})"
+                    )
+        return self
 
 
 class Contact(Strict):
@@ -316,6 +342,9 @@ class Publication(Strict):
     it); raise it when a small sample would leave tables empty."""
     commentary: str = "commentary.qmd"
     """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
+    commentary_scripts: bool = False
+    """Whether the commentary may hold raw ``<script>`` elements (off: a build with one is
+    refused, since commentary is text, tables and charts)."""
     extracts: dict[str, Extract]
     """The source extracts by name."""
     dimensions: dict[str, str] = {}
@@ -531,3 +560,13 @@ def discover(root: Path) -> list[Path]:
 def is_slug(text: str) -> bool:
     """Whether ``text`` is a valid publication slug."""
     return re.match(SLUG, text) is not None
+
+
+def check_slug(text: str) -> str:
+    """``text`` when it is a publication slug (a name, never a path); else a ConfigError."""
+    if not is_slug(text):
+        raise SlugError(
+            f"{text!r} is not a publication slug: a slug is a name made of lower-case letters, "
+            "digits and hyphens (such as electronic-monitoring), never a path"
+        )
+    return text

@@ -3,13 +3,14 @@ checked)."""
 
 from __future__ import annotations
 
-import csv
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from statgen.errors import ExtractError, Problem
+from statgen.errors import ExtractError, Problem, cut
+from statgen.extracts import csvtext
 
 MAX_ROWS_SHOWN = 10
 
@@ -17,7 +18,9 @@ MAX_ROWS_SHOWN = 10
 MAX_VALUES_SHOWN = 8
 
 
-ROW = "__statgen_row"
+ROW = csvtext.ROW
+
+SUFFIXES = (".parquet", ".csv")
 
 
 @dataclass(frozen=True)
@@ -33,39 +36,89 @@ class ExtractFile:
         return self.path.suffix.lower() == ".csv"
 
 
+def _problem(path: Path | str, message: str) -> ExtractError:
+    return ExtractError([Problem(str(path), "-", message)])
+
+
 def find(folder: Path, name: str) -> ExtractFile:
-    """Locate ``<name>.parquet`` or ``<name>.csv`` in ``folder``."""
-    for suffix in (".parquet", ".csv"):
-        path = folder / f"{name}{suffix}"
-        if path.is_file():
-            return ExtractFile(name, path)
-    raise ExtractError(
-        [
-            Problem(
-                str(folder),
-                "-",
-                f"no extract called '{name}': expected {name}.parquet or {name}.csv",
-            )
-        ],
-        hint="Point the build at the folder holding the extracts (make release EXTRACTS=DIR, "
-        "or statgen build SLUG --extracts DIR), or run `statgen sample-data SLUG` for sample data.",
-    )
+    """Locate ``<name>.parquet`` or ``<name>.csv`` in ``folder`` (exactly one of them)."""
+    wanted = [f"{name}{suffix}" for suffix in SUFFIXES]
+    try:
+        entries = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        entries = []
+    # Every entry that is this extract, whatever case its name is written in.
+    same = [e for e in entries if e.casefold() in wanted]
+    exact = [e for e in same if e in wanted]
+    if len(same) > 1:
+        raise _problem(
+            folder,
+            f"two extracts for '{name}': {' and '.join(same)}; keep one of them "
+            "(statgen will not choose between them)",
+        )
+    if not exact:
+        hint = ""
+        if same:
+            hint = f"; found {same[0]}: rename it {name}{Path(same[0]).suffix.lower()}"
+        else:
+            close = difflib.get_close_matches(f"{name}.csv", entries, n=1, cutoff=0.75)
+            hint = f"; is {close[0]} this extract?" if close else ""
+        raise ExtractError(
+            [
+                Problem(
+                    str(folder),
+                    "-",
+                    f"no extract called '{name}': expected {name}.parquet or {name}.csv{hint}",
+                )
+            ],
+            hint="Point the build at the folder holding the extracts (make release EXTRACTS=DIR, "
+            "or statgen build SLUG --extracts DIR), or run `statgen sample-data SLUG` for "
+            "sample data.",
+        )
+    path = folder / exact[0]
+    _check_is_file(path)
+    return ExtractFile(name, path)
+
+
+def _check_is_file(path: Path) -> None:
+    """Refuse folders, dangling links and link loops with a message naming the path."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            raise _problem(path, "is a symbolic link that loops back on itself") from None
+        except OSError as exc:
+            if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+                raise _problem(path, "is a symbolic link that loops back on itself") from None
+            target = path.readlink()
+            raise _problem(
+                path,
+                f"is a symbolic link to {target}, which does not exist; fix or remove the link",
+            ) from None
+    if path.is_dir():
+        raise _problem(
+            path,
+            "is a folder, not a file (a partitioned Parquet dataset?); write the extract as a "
+            "single file",
+        )
 
 
 def _read_raw(source: ExtractFile) -> pl.DataFrame:
-    """Read the file as it is: CSV columns all as text (types are checked afterwards)."""
+    """Read the file as it is: CSV columns all as text (types are checked afterwards).
+
+    CSV rows carry their physical line number in :data:`ROW`; fully blank lines are skipped.
+    """
     path = source.path
     if path.stat().st_size == 0:
         raise _fatal(source, "the file is empty (0 bytes)")
     try:
         if source.is_csv:
-            _check_csv_shape(source)
+            header = csvtext.sniff(path)
+            problems = csvtext.shape_problems(path, len(header))
+            if problems:
+                raise ExtractError(problems)
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-            # An empty field is a missing value, whether written as ,, or ,"",
-            return frame.with_columns(
-                pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-                for c in frame.columns
-            )
+            return csvtext.with_lines(frame)
         return pl.read_parquet(path)
     except pl.exceptions.ComputeError as exc:
         text = str(exc).splitlines()[0]
@@ -75,36 +128,26 @@ def _read_raw(source: ExtractFile) -> pl.DataFrame:
     except pl.exceptions.NoDataError:
         raise _fatal(source, "the file has no data") from None
     except (OSError, pl.exceptions.PolarsError) as exc:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _fatal(source, f"could not be read ({text}); is it truncated or corrupt?") from None
+        raise _unreadable(source, exc) from None
 
 
-def _check_csv_shape(source: ExtractFile) -> None:
-    """Refuse CSVs that are not comma-separated or whose last line was cut off."""
-    with source.path.open("rb") as f:
-        header = f.readline().decode("utf-8", errors="replace")
-        f.seek(max(0, source.path.stat().st_size - 65536))
-        tail = f.read().decode("utf-8", errors="replace")
-    fields = next(csv.reader([header]), [])
-    if len(fields) == 1 and any(sep in header for sep in ";\t|"):
-        sep = next(s for s in ";\t|" if s in header)
-        raise _fatal(
-            source,
-            f"the file does not use commas between columns (its header is separated by {sep!r}); "
-            "save it as CSV (comma delimited)",
-        )
-    lines = tail.splitlines()
-    if len(lines) < 2 or tail.endswith(("\n", "\r")):
-        return
-    last = next(csv.reader([lines[-1]]), [])
-    if len(last) < len(fields):
-        with source.path.open("rb") as f:
-            number = sum(1 for _ in f)
-        raise _fatal(
-            source,
-            f"the file looks truncated: its last line ({number:,}) has {len(last)} of "
-            f"{len(fields)} columns and no line end; export the extract again",
-        )
+def _unreadable(source: ExtractFile, exc: BaseException) -> ExtractError:
+    """The error for a file the reader failed on, saying why in words where it can."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return _fatal(source, "no space left on device while reading it")
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _fatal(source, f"could not be read ({cut(text)}); is it truncated or corrupt?")
+
+
+def _blank_to_null(frame: pl.LazyFrame | pl.DataFrame, names: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """An empty field is a missing value, whether written as ,, or ,"", or only spaces."""
+    columns = names if names is not None else frame.columns  # type: ignore[union-attr]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c in columns
+    )
 
 
 def _fatal(source: ExtractFile, message: str) -> ExtractError:
@@ -112,12 +155,15 @@ def _fatal(source: ExtractFile, message: str) -> ExtractError:
 
 
 def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
-    """The file as a lazy scan, read as :func:`_read_raw` reads it."""
+    """The file as a lazy scan, read as :func:`_read_raw` reads it (without line numbers).
+
+    Raises :class:`ExtractError` when a CSV's lines are not all the same shape.
+    """
     if source.is_csv:
-        _check_csv_shape(source)
+        header = csvtext.sniff(source.path)
+        if not csvtext.shape_is_clean(source.path, len(header)):
+            raise ExtractError([])  # the detailed read names the lines
         raw = pl.scan_csv(source.path, infer_schema=False)
-        return raw.with_columns(
-            pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-            for c in raw.collect_schema().names()
-        )
+        names = raw.collect_schema().names()
+        return _blank_to_null(raw, names).filter(~pl.all_horizontal(pl.col(names).is_null()))
     return pl.scan_parquet(source.path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from statgen.config import Column, Extract
-from statgen.errors import ExtractError, Problem
+from statgen.errors import VALUE_WIDTH, ExtractError, Problem, cut, listed
 from statgen.extracts.files import (
     MAX_ROWS_SHOWN,
     MAX_VALUES_SHOWN,
@@ -30,7 +30,7 @@ class _Checker:
 
     def __init__(self, source: ExtractFile, frame: pl.DataFrame) -> None:
         self.source = source
-        self.frame = frame.with_row_index(ROW, offset=2 if source.is_csv else 1)
+        self.frame = frame if ROW in frame.columns else frame.with_row_index(ROW, offset=1)
         self.problems: list[Problem] = []
 
     def flag(self, column: str, bad: pl.Expr, message: str, show_values: bool = True) -> None:
@@ -54,16 +54,81 @@ def _parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
     if column.type == "date":
         if dtype == pl.String:
             return raw.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+        if isinstance(dtype, pl.Datetime):
+            # The date where the timestamp was written (local time for time zone aware ones).
+            if column.take_date:
+                return raw.dt.date()
+            return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
         return raw.cast(pl.Date, strict=False)
     if column.type == "integer":
         if dtype == pl.String:
-            return raw.str.strip_chars().cast(pl.Int64, strict=False)
+            text = raw.str.strip_chars()
+            return text.cast(pl.Int64, strict=False).fill_null(
+                _whole(text.cast(pl.Float64, strict=False))
+            )
+        if dtype.is_float():
+            return _whole(raw)
         return raw.cast(pl.Int64, strict=False)
     if column.type == "number":
         if dtype == pl.String:
             return raw.str.strip_chars().cast(pl.Float64, strict=False)
         return raw.cast(pl.Float64, strict=False)
+    if column.type == "string":
+        text = raw.cast(pl.String, strict=False).str.strip_chars()
+        return pl.when(text != "").then(text)
     return raw.cast(pl.String, strict=False)
+
+
+def _whole(number: pl.Expr) -> pl.Expr:
+    """Whole-valued floats as integers; fractions (and infinities, NaN) as null."""
+    return pl.when(number.is_finite() & (number == number.round())).then(
+        number.cast(pl.Int64, strict=False)
+    )
+
+
+def _unsupported(column: Column, dtype: pl.DataType) -> str | None:
+    """Why a stored type cannot hold this column's values, or None when it can."""
+    if dtype == pl.Null:
+        return None
+    if isinstance(dtype, pl.List | pl.Array | pl.Struct) or dtype in (pl.Binary, pl.Object):
+        kind = {pl.Binary: "binary (bytes)", pl.Object: "Python objects"}.get(
+            dtype.base_type(), f"{dtype.base_type().__name__.lower()} (nested values)"
+        )
+        return (
+            f"the column is stored as {kind}; each cell must be one plain value: store text as "
+            "UTF-8 strings"
+        )
+    if column.type == "date" and dtype.is_integer():
+        return (
+            "dates are stored as whole numbers (such as 20250331); store them as dates, or as "
+            "text written YYYY-MM-DD"
+        )
+    if column.type == "date" and not (
+        dtype in (pl.Date, pl.String) or isinstance(dtype, pl.Datetime)
+    ):
+        return f"dates are stored as {dtype}; store them as dates, or as text written YYYY-MM-DD"
+    return None
+
+
+def _missing_label(column: Column) -> str | None:
+    """The category empty cells of a nullable category column are counted under."""
+    return column.missing if column.type == "category" and column.nullable else None
+
+
+def _categories(column: Column) -> list[str]:
+    """The typed column's categories: the allowed values, then its label for empty cells."""
+    allowed = _allowed(column)
+    label = _missing_label(column)
+    return allowed + ([label] if label and label not in allowed else [])
+
+
+def _counted(frame: pl.DataFrame, spec: Extract) -> pl.DataFrame:
+    """Empty cells of nullable category columns as their ``missing`` label (never dropped)."""
+    return frame.with_columns(
+        pl.col(name).cast(pl.String).fill_null(label).cast(pl.Enum(_categories(column)))
+        for name, column in spec.columns.items()
+        if (label := _missing_label(column)) is not None
+    )
 
 
 def _allowed(column: Column) -> list[str]:
@@ -79,30 +144,40 @@ def _allowed(column: Column) -> list[str]:
 def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.date) -> pl.DataFrame:
     """Check ``raw`` against ``spec``; return it typed (categories as ``pl.Enum``) or raise."""
     check = _Checker(source, raw)
-    expected = list(spec.columns)
-    missing = [c for c in expected if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in spec.columns]
+    columns = [c for c in raw.columns if c != ROW]
+    missing = [c for c in spec.columns if c not in columns]
+    extra = [c for c in columns if c not in spec.columns]
     for name in missing:
-        close = difflib.get_close_matches(name, extra, n=1)
+        close = difflib.get_close_matches(name, extra[:1000], n=1)
         hint = f"; is '{close[0]}' this column renamed?" if close else ""
         check.problems.append(Problem(str(source.path), name, f"column is missing{hint}"))
     if extra:
-        message = f"unexpected column{'s' if len(extra) > 1 else ''}: {', '.join(extra)}"
-        if len(raw.columns) == 1 and any(sep in raw.columns[0] for sep in ";\t|"):
+        message = f"unexpected column{'s' if len(extra) > 1 else ''}: {listed(extra)}"
+        if len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
             message = "the file does not use commas between columns (is it ;- or tab-separated?)"
-        check.problems.append(Problem(str(source.path), ", ".join(extra), message))
-    if missing:
+        where = extra[0] if len(extra) == 1 else "-"
+        check.problems.append(Problem(str(source.path), where, message))
+    unsupported = {
+        name: why
+        for name, column in spec.columns.items()
+        if name in raw.columns and (why := _unsupported(column, raw.schema[name]))
+    }
+    check.problems += [Problem(str(source.path), n, why) for n, why in unsupported.items()]
+    if missing or unsupported:
         raise ExtractError(check.problems)
     if raw.height == 0:
         raise ExtractError([Problem(str(source.path), "-", "the file has a header but no rows")])
+    if raw.height < spec.min_rows:
+        check.problems.append(_too_few(source, raw.height, spec))
 
     typed: dict[str, pl.Expr] = {}
     for name, column in spec.columns.items():
         raw_col = pl.col(name)
-        parsed = _parse(raw_col, column, raw.schema[name])
+        dtype = raw.schema[name]
+        parsed = _parse(raw_col, column, dtype)
         check.frame = check.frame.with_columns(parsed.alias(f"__typed_{name}"))
         value = pl.col(f"__typed_{name}")
-        check.flag(name, raw_col.is_not_null() & value.is_null(), _type_message(column))
+        check.flag(name, raw_col.is_not_null() & value.is_null(), _type_message(column, dtype))
         if not column.nullable:
             check.flag(
                 name, raw_col.is_null(), "empty cells in a column that may not be empty", False
@@ -110,10 +185,10 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
         if column.type == "category":
             allowed = _allowed(column)
             bad = value.is_not_null() & ~value.is_in(allowed)
-            hits = check.frame.filter(bad)[name].unique().sort().to_list()
-            hints = [_suggest(v, allowed) for v in hits[:MAX_VALUES_SHOWN]]
+            hits = check.frame.filter(bad)[name].unique().sort().head(MAX_VALUES_SHOWN).to_list()
+            hints = [_suggest(v, allowed) for v in hits]
             hint = "; ".join(h for h in hints if h)
-            message = f"values not in the allowed list ({', '.join(allowed)})"
+            message = f"values not in the allowed list ({listed(allowed, 20)})"
             check.flag(name, bad, message + (f"; {hint}" if hint else ""))
             typed[name] = value.cast(pl.Enum(allowed), strict=False)
         else:
@@ -137,6 +212,16 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
         if column.not_before:
             other = pl.col(f"__typed_{column.not_before}")
             check.flag(name, value < other, f"dates before {column.not_before} in the same row")
+        if column.not_after:
+            other = pl.col(f"__typed_{column.not_after}")
+            check.flag(name, value > other, f"dates after {column.not_after} in the same row")
+        if column.requires:
+            check.flag(
+                name,
+                pl.col(name).is_not_null() & pl.col(column.requires).is_null(),
+                f"values in rows where {column.requires} is empty ({name} requires "
+                f"{column.requires})",
+            )
         for other_name, groups in (column.within or {}).items():
             other = pl.col(f"__typed_{other_name}")
             ok = pl.lit(False)
@@ -147,10 +232,25 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
 
     if check.problems:
         raise ExtractError(check.problems)
-    return check.frame.select(**typed)
+    return _counted(check.frame.select(**typed), spec)
 
 
-def _type_message(column: Column) -> str:
+def _too_few(source: ExtractFile, height: int, spec: Extract) -> Problem:
+    return Problem(
+        str(source.path),
+        "-",
+        f"the extract '{source.name}' has only {height:,} row{'s' if height != 1 else ''}, "
+        f"fewer than the {spec.min_rows:,} a complete extract has (min_rows in the schema); "
+        "was the export cut short? Export it again",
+    )
+
+
+def _type_message(column: Column, dtype: pl.DataType | None = None) -> str:
+    if column.type == "date" and isinstance(dtype, pl.Datetime):
+        return (
+            "timestamps with a time of day (not midnight), where a date is expected; store "
+            "dates, or set take_date: true for this column to take their date"
+        )
     return {
         "date": "values that are not dates written YYYY-MM-DD",
         "integer": "values that are not whole numbers",
@@ -163,9 +263,11 @@ def _suggest(value: str, allowed: list[str]) -> str:
     folded = {a.casefold(): a for a in allowed}
     key = " ".join(value.split()).casefold()
     if key in folded:
-        return f"{value!r} should be written exactly {folded[key]!r}"
+        return f"{cut(value)!r} should be written exactly {folded[key]!r}"
+    if len(value) > 4 * VALUE_WIDTH:
+        return ""
     close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.8)
-    return f"did you mean {close[0]!r} for {value!r}?" if close else ""
+    return f"did you mean {close[0]!r} for {cut(value)!r}?" if close else ""
 
 
 def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFrame | None:
@@ -180,9 +282,11 @@ def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataF
             return None
         raw = _scan_raw(source)
         schema = raw.collect_schema()
-    except (OSError, ExtractError, pl.exceptions.PolarsError):
+    except (OSError, ExtractError, pl.exceptions.PolarsError, UnicodeError):
         return None
     if sorted(schema.names()) != sorted(spec.columns) or not spec.columns:
+        return None
+    if any(_unsupported(column, schema[name]) for name, column in spec.columns.items()):
         return None
     typed: dict[str, pl.Expr] = {}
     unread: dict[str, pl.Expr] = {}
@@ -198,7 +302,7 @@ def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataF
         frame = raw.select(**typed, **unread).collect()
     except pl.exceptions.PolarsError:
         return None
-    if frame.height == 0:
+    if frame.height < max(1, spec.min_rows):
         return None
     bad: list[pl.Expr] = [pl.col(flag).sum() for flag in unread]
     limits: list[tuple[str, str, object]] = []
@@ -211,6 +315,10 @@ def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataF
             bad.append(value.count() - value.drop_nulls().hash().n_unique())
         if column.not_before:
             bad.append((value < pl.col(column.not_before)).sum())
+        if column.not_after:
+            bad.append((value > pl.col(column.not_after)).sum())
+        if column.requires:
+            bad.append((value.is_not_null() & pl.col(column.requires).is_null()).sum())
         for other_name, groups in (column.within or {}).items():
             bad.append(_outside_groups(frame, name, other_name, groups).sum())
         limits += [(name, "min", column.min), (name, "max", column.max)]
@@ -231,7 +339,7 @@ def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataF
             continue
         if (found < limit) if which == "min" else (found > limit):
             return None
-    return frame.drop(unread)
+    return _counted(frame.drop(unread), spec)
 
 
 UNREAD = "__statgen_unread_"

@@ -12,11 +12,13 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from statgen.config import Publication
+from statgen.errors import StatgenError
 from statgen.lifecycle.manifest import sha256
 from statgen.periods import Period
 from statgen.tables import StatTable
@@ -52,29 +54,55 @@ def _maybe_hash(path: Path) -> str | None:
 
 
 def load(
-    folder: Path, cache_key: str, publication: Publication
+    folder: Path,
+    cache_key: str,
+    publication: Publication,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[Period, list[StatTable]] | None:
-    """The cached period and tables for ``cache_key``, or None when there are none."""
+    """The cached period and tables for ``cache_key``, or None when there are none.
+
+    Every file of the entry is checked against the SHA-256 recorded when it was stored: an
+    entry edited or cut short on disk is a miss (with a warning), and the tables are computed
+    again.
+    """
     entry = folder / cache_key
     meta_path = entry / "tables.json"
     if not meta_path.exists():
         return None
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        tables = [
-            StatTable(
-                spec=publication.table(t["id"]),
-                number=t["number"],
-                sheet=t["sheet"],
-                data=pl.read_parquet(entry / f"{t['id']}.parquet"),
-                categories=t["categories"],
-                notes_extra=t["notes_extra"],
+        tables = []
+        for t in meta["tables"]:
+            path = entry / f"{t['id']}.parquet"
+            if sha256(path) != t["sha256"]:
+                raise ValueError(f"{path} does not match its checksum")
+            tables.append(
+                StatTable(
+                    spec=publication.table(t["id"]),
+                    number=t["number"],
+                    sheet=t["sheet"],
+                    data=pl.read_parquet(path),
+                    categories=t["categories"],
+                    notes_extra=t["notes_extra"],
+                    absent_quarters=tuple(t["absent_quarters"]),
+                )
             )
-            for t in meta["tables"]
-        ]
-    except (OSError, ValueError, KeyError):
-        return None  # a damaged entry is a miss: the tables are computed again
-    return publication.parse_period(meta["period"]), tables
+        period = publication.parse_period(meta["period"])
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        StatgenError,
+        pl.exceptions.PolarsError,
+    ) as exc:
+        # A damaged entry is a miss: the tables are computed again.
+        if warn is not None:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            warn(f"the cached tables in {entry} are damaged ({reason}); computing them again")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    return period, tables
 
 
 def store(folder: Path, cache_key: str, period: Period, tables: list[StatTable]) -> None:
@@ -84,7 +112,8 @@ def store(folder: Path, cache_key: str, period: Period, tables: list[StatTable])
     try:
         meta = {"period": period.code, "tables": []}
         for t in tables:
-            t.data.write_parquet(staging / f"{t.id}.parquet")
+            path = staging / f"{t.id}.parquet"
+            t.data.write_parquet(path)
             meta["tables"].append(  # type: ignore[attr-defined]
                 {
                     "id": t.id,
@@ -92,6 +121,8 @@ def store(folder: Path, cache_key: str, period: Period, tables: list[StatTable])
                     "sheet": t.sheet,
                     "categories": t.categories,
                     "notes_extra": t.notes_extra,
+                    "absent_quarters": list(t.absent_quarters),
+                    "sha256": sha256(path),
                 }
             )
         (staging / "tables.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")

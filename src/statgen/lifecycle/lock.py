@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from statgen.errors import LockError
+from statgen.errors import LockError, OptionError
 
 
 @contextlib.contextmanager
 def hold(path: Path, what: str, wait: float = 0.0) -> Iterator[None]:
     """Hold the lock at ``path`` for ``what``; wait up to ``wait`` seconds, then refuse."""
+    if not math.isfinite(wait) or wait < 0:
+        raise OptionError(
+            f"--wait {wait}: give a number of seconds, 0 or more (not infinite or NaN)"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -37,7 +37,7 @@ def input_files(publication: Publication, source_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in source_dir.iterdir()
-        if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts
+        if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts and p.is_file()
     )
 
 

@@ -10,12 +10,13 @@ for byte. A published release is never overwritten: a correction becomes a new v
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from statgen.config import load_publication
+from statgen.config import check_slug, load_publication
 from statgen.errors import PublishError
 from statgen.layout import Layout
 from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
@@ -57,7 +58,7 @@ def publish(
 ) -> PublishResult:
     """Publish the latest draft of ``period`` (see the module docstring for the conditions)."""
     layout = Layout.at(root, work_dir, releases_dir)
-    publication = load_publication(layout.publication(slug))
+    publication = load_publication(layout.publication(check_slug(slug)))
     slug_dir = layout.published(slug)
     with lock.hold(layout.lock(slug), f"publishing {slug} {period.code}", wait):
         draft = layout.latest_draft(slug, period)
@@ -117,7 +118,7 @@ def publish(
             _copy_outputs(draft, staging)
             pause_point("Publish")
             source = (draft / drafts.PAGE_SOURCE).read_text(encoding="utf-8")
-            add = {"correction": notice} if notice else {}
+            add = {"correction": plain_markdown(notice)} if notice else {}
             qmd = staging / drafts.PAGE_SOURCE
             qmd.write_text(drafts.restamp(source, add=add, remove=drafts.STAMP_KEYS), "utf-8")
             render(qmd, staging / "index.html", meta["parameters"].get("engine"))
@@ -168,6 +169,13 @@ def _notice(
         f"Correction: {(text or '').strip()} This is version {version} of this release; the "
         f"previous version remains available at ../{previous}/index.html."
     )
+
+
+def plain_markdown(text: str) -> str:
+    """Untrusted text as Markdown that reads as exactly that text: every ASCII punctuation
+    character backslash-escaped, so no HTML, link or emphasis can come of it (Pandoc then
+    writes ``<`` as ``&lt;``)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(text.split()))
 
 
 def _copy_outputs(draft: Path, staging: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from statgen.config import Publication, Table
-from statgen.errors import ConfigError, TransformError
+from statgen.errors import ConfigError, NullKeyError, TransformError
 from statgen.periods import PERIOD_DIMENSIONS, Periods, parse_period
 from statgen.tables.model import TOTAL, StatTable, marker_column, period_dimension
 
@@ -107,12 +107,26 @@ def compute(
     ]
 
 
-def _categories(frame: pl.DataFrame, dim: str) -> list[str]:
+def missing_labels(publication: Publication) -> set[str]:
+    """The labels empty cells of nullable category columns are counted under (``missing``)."""
+    return {
+        column.missing
+        for extract in publication.extracts.values()
+        for column in extract.columns.values()
+        if column.type == "category"
+        and column.nullable
+        and column.missing not in (column.values or [])
+    }
+
+
+def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Display order of a dimension: Enum order, else sorted (quarters come from the periods)."""
     dtype = frame.schema[dim]
     if isinstance(dtype, pl.Enum):
-        # Every allowed category is shown, with zeros where there is nothing to count.
-        return [str(c) for c in dtype.categories.to_list()]
+        # Every allowed category is shown, with zeros where there is nothing to count; the
+        # label of empty cells ("Not recorded") only when something was not recorded.
+        present = set(frame[dim].drop_nulls().cast(pl.String).unique().to_list())
+        return [str(c) for c in dtype.categories.to_list() if c not in hidden or c in present]
     return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
 
 
@@ -159,13 +173,23 @@ def finish(
             "be added up from additive measures; let the transform compute its own 'Total' rows"
         )
     frame = frame.select(*table.dims, *measures)
+    for d in table.dims:
+        empty = frame[d].null_count()
+        if empty:
+            raise NullKeyError(
+                f"{where} returned {empty:,} row{'s' if empty != 1 else ''} of table {table.id!r} "
+                f"with an empty (null) {d!r}: every row needs a category. Count missing values "
+                f"under a label (nullable category columns already arrive as their 'missing' "
+                f'label, default "Not recorded"), or filter the rows out on purpose'
+            )
     if frame.select(pl.struct(table.dims).is_duplicated().any()).item():
         raise TransformError(
             f"{where} (table {table.id!r}) returned more than one row for some combination of "
             f"{table.dims}"
         )
     pdim = period_dimension(table.dims)
-    categories = {d: _categories(frame, d) for d in table.dims if d != pdim}
+    hidden = missing_labels(publication)
+    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != pdim}
     absent: tuple[str, ...] = ()
     if pdim is not None:
         # The table covers exactly its periods: a period with no rows at all is shown as

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from statgen.config import Measure, Publication
@@ -21,6 +23,7 @@ from statgen.errors import (
     StatgenError,
     TemplateError,
     UnknownNameError,
+    UnsafeCommentaryError,
     ZeroDenominatorError,
     known,
 )
@@ -257,8 +260,9 @@ class Context:
 
 
 def environment(folder: Path) -> jinja2.Environment:
-    """Jinja2 set up for publication text: autoescaped (data can never inject HTML), strict."""
-    return jinja2.Environment(
+    """Jinja2 set up for publication text: sandboxed (a template reaches no Python internals),
+    autoescaped (data can never inject HTML), strict."""
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -273,7 +277,7 @@ def environment(folder: Path) -> jinja2.Environment:
 
 def render_text(text: str, **values: Any) -> str:
     """Fill a short Jinja2 template from config (chart titles, descriptions); plain text out."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     try:
         return " ".join(env.from_string(text).render(**values).split())
     except jinja2.TemplateError as exc:
@@ -283,6 +287,8 @@ def render_text(text: str, **values: Any) -> str:
 def fill(publication: Publication, context: Context, template: str, **extra: Any) -> str:
     """Render a Jinja2 template file (commentary or page skeleton) with the context."""
     env = environment(publication.folder)
+    if template == publication.commentary and not publication.commentary_scripts:
+        _refuse_scripts(publication.folder / template)
     try:
         return env.get_template(template).render(**context.names(), **extra)
     except StatgenError as exc:
@@ -317,3 +323,21 @@ def _cited(figure: Figure) -> str:
         f"{s.table}, " + ", ".join(f"{k}={v}" for k, v in s.keys) for s in figure.sources
     )
     return f"{figure} from {where}" if where else str(figure)
+
+
+SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
+
+
+def _refuse_scripts(path: Path) -> None:
+    """Refuse raw ``<script>`` elements in commentary unless the publication opts in."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return  # the loader reports a missing file
+    for number, line in enumerate(text.splitlines(), 1):
+        if SCRIPT.search(line):
+            raise UnsafeCommentaryError(
+                f"{path}:{number}: the commentary holds a raw <script> element; commentary is "
+                "text, tables and charts. Remove it, or set commentary_scripts: true in "
+                "publication.yaml if the script is reviewed and meant to run on the page"
+            )

@@ -1,0 +1,168 @@
+"""What statgen accepts as CSV text, checked before Polars parses it (see docs/extracts.md).
+
+UTF-8 (with or without a byte order mark), commas between fields, ``\\n`` or ``\\r\\n`` line
+ends, a header line first, and every line with every field. Fully blank lines (nothing, or only
+commas and spaces) are skipped. Messages give physical line numbers: a quoted value holding a
+line break does not put later lines out.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+
+from statgen.errors import ExtractError, Problem
+
+ROW = "__statgen_row"
+HEAD = 65536
+MAX_LINES_SHOWN = 10
+
+
+def _fatal(path: Path, message: str) -> ExtractError:
+    return ExtractError([Problem(str(path), "-", message)])
+
+
+def sniff(path: Path) -> list[str]:
+    """The header's field names, after refusing encodings, line ends and shapes statgen cannot
+    read (each with a message that names the fault)."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(HEAD)
+        f.seek(max(0, size - HEAD))
+        tail = f.read()
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+        raise _fatal(
+            path,
+            "the file is UTF-16 (or another two-byte encoding), not UTF-8; save it as "
+            "CSV UTF-8 (comma delimited)",
+        )
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if b"\r" in head and b"\n" not in head:
+        raise _fatal(
+            path,
+            "the file has old Mac line endings (carriage returns only); save it with Windows "
+            "or Unix line endings (CSV UTF-8)",
+        )
+    with path.open("rb") as f:
+        line = f.readline(1 << 26)
+    line = line.removeprefix(b"\xef\xbb\xbf")
+    first = line.rstrip(b"\r\n").decode("utf-8", errors="replace")
+    if first.strip().strip('"').lower().startswith("sep=") and len(first.strip()) <= 8:
+        raise _fatal(
+            path,
+            f"the first line is {first.strip()!r}, Excel's delimiter hint, not the header; "
+            "delete that line (or save as CSV UTF-8 without it)",
+        )
+    fields = next(csv.reader([first]), [])
+    if len(fields) == 1 and any(sep in first for sep in ";\t|"):
+        sep = next(s for s in ";\t|" if s in first)
+        raise _fatal(
+            path,
+            f"the file does not use commas between columns (its header is separated by {sep!r}); "
+            "save it as CSV (comma delimited)",
+        )
+    text = tail.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    if len(lines) >= 2 and not text.endswith(("\n", "\r")):
+        last = next(csv.reader([lines[-1]]), [])
+        if len(last) < len(fields):
+            with path.open("rb") as f:
+                number = sum(1 for _ in f)
+            raise _fatal(
+                path,
+                f"the file looks truncated: its last line ({number:,}) has {len(last)} of "
+                f"{len(fields)} columns and no line end; export the extract again",
+            )
+    return fields
+
+
+def _is_blank(row: list[str]) -> bool:
+    return all(not field.strip() for field in row)
+
+
+def shape_problems(path: Path, width: int) -> list[Problem]:
+    """Lines with fewer or more fields than the header, by physical line number."""
+    csv.field_size_limit(2**31 - 1)
+    short: list[int] = []
+    long: list[int] = []
+    counts: dict[str, dict[int, None]] = {"short": {}, "long": {}}
+    n_short = n_long = 0
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        before = reader.line_num
+        for row in reader:
+            line, before = before + 1, reader.line_num
+            if _is_blank(row) or len(row) == width:
+                continue
+            if len(row) < width:
+                n_short += 1
+                if len(short) < MAX_LINES_SHOWN:
+                    short.append(line)
+                    counts["short"][len(row)] = None
+            else:
+                n_long += 1
+                if len(long) < MAX_LINES_SHOWN:
+                    long.append(line)
+                    counts["long"][len(row)] = None
+    problems = []
+    for kind, rows, n, word in (("short", short, n_short, "fewer"), ("long", long, n_long, "more")):
+        if n:
+            found = ", ".join(str(c) for c in counts[kind])
+            problems.append(
+                Problem(
+                    str(path),
+                    "-",
+                    f"lines with {word} fields than the header's {width} (they have {found}); "
+                    "every line must have every field, even if empty: export the extract again",
+                    tuple(rows),
+                    (),
+                    n,
+                    "line",
+                )
+            )
+    return problems
+
+
+def shape_is_clean(path: Path, width: int) -> bool:
+    """Whether every line has the header's number of fields (a fast count of commas, and the
+    exact check of :func:`shape_problems` when quotes make the count uncertain)."""
+    try:
+        lines = pl.scan_csv(
+            path,
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            schema={"line": pl.String},
+            skip_rows=1,
+        )
+        line = pl.col("line").fill_null("")
+        blank = line.str.replace_all(r"[,\s]", "").str.len_bytes() == 0
+        stats = lines.select(
+            quoted=line.str.contains('"', literal=True).any(),
+            bad=(~blank & (line.str.count_matches(",", literal=True) != width - 1)).any(),
+        ).collect()
+        if not stats["quoted"][0] and not stats["bad"][0]:
+            return True
+    except pl.exceptions.PolarsError:
+        pass
+    return not shape_problems(path, width)
+
+
+def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """The parsed CSV with each row's physical line number in :data:`ROW`, empty fields as
+    nulls, and fully blank lines dropped."""
+    names = frame.columns
+    embedded = pl.sum_horizontal(
+        pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in names
+    )
+    numbered = frame.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2 + embedded.cum_sum() - embedded).alias(ROW)
+    )
+    nulled = numbered.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c in names
+    )
+    return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))

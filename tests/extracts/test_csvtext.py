@@ -1,0 +1,156 @@
+"""What statgen accepts from real extracts (issue 14): blank lines, physical line numbers,
+time zones, whole-number floats, Arrow's null type, trimmed ids, plausibility of row counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from statgen.config import Extract, load_publication
+from statgen.errors import ExtractError
+from statgen.extracts import load
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 25)
+HEADER = ("order_id,person_id,order_type,device_type,region,sex,age_at_start,"
+          "notification_date,start_date,end_date,end_reason")  # fmt: skip
+LINES = [
+    "O1,A,Court bail,RF curfew,London,Male,30,2025-01-02,2025-01-05,2025-03-01,Completed",
+    "O2,B,Court order,GPS location,Wales,Female,,2025-02-03,2025-02-05,,",
+    "O3,C,Post-release,RF curfew,North East,Unknown,41,2025-03-04,,,",
+    "O4,D,Specials,Alcohol monitoring,London,Male,22,2025-03-05,2025-03-06,,",
+]
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Extract]:
+    return load_publication(ROOT / "publications" / "electronic-monitoring").extracts
+
+
+def _csv(tmp_path: Path, lines: list[str]) -> Path:
+    (tmp_path / "orders.csv").write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def _problems(folder: Path, spec: dict[str, Extract]) -> str:
+    with pytest.raises(ExtractError) as info:
+        load(folder, spec, TODAY)
+    return "\n".join(p.describe() for p in info.value.problems)
+
+
+def test_blank_lines_and_rows_of_commas_are_skipped(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    lines = [LINES[0], "", LINES[1], ",,,,,,,,,,", LINES[2], LINES[3], "", "", ",,,,,,,,,,"]
+    orders = load(_csv(tmp_path, lines), spec, TODAY)["orders"]
+    assert orders["order_id"].to_list() == ["O1", "O2", "O3", "O4"]
+
+
+def test_line_numbers_are_physical_lines(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # A quoted value holding a line break (line 2-3), a blank line (4), then a bad age on line 6.
+    quoted = LINES[0].replace("O1,A,", 'O1,"A\nsecond line",')
+    bad = LINES[2].replace(",41,", ",forty,")
+    message = _problems(_csv(tmp_path, [quoted, "", LINES[1], bad, LINES[3]]), spec)
+    assert "column 'age_at_start': values that are not whole numbers (1 line: 6)" in message
+
+
+def test_short_line_after_a_quoted_newline_names_its_physical_line(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    quoted = LINES[0].replace("O1,A,", 'O1,"A\nsecond line",')
+    short = ",".join(LINES[2].split(",")[:9])
+    message = _problems(_csv(tmp_path, [quoted, LINES[1], short, LINES[3]]), spec)
+    assert "fewer fields than the header's 11 (they have 9)" in message
+    assert "(1 line: 5)" in message
+
+
+def test_whole_number_floats_are_integers_and_fractions_are_refused(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    lines = [LINES[0].replace(",30,", ",34.0,"), *LINES[1:]]
+    orders = load(_csv(tmp_path, lines), spec, TODAY)["orders"]
+    assert orders["age_at_start"].to_list() == [34, None, 41, 22]
+    lines = [LINES[0].replace(",30,", ",110.9,"), *LINES[1:]]
+    assert "values that are not whole numbers (1 line: 2); values: '110.9'" in _problems(
+        _csv(tmp_path, lines), spec
+    )
+
+
+def _typed(tmp_path: Path) -> pl.DataFrame:
+    frame = pl.read_csv(_csv(tmp_path, LINES) / "orders.csv", infer_schema=False)
+    (tmp_path / "orders.csv").unlink()
+    dates = ["notification_date", "start_date", "end_date"]
+    return frame.with_columns(
+        *[pl.col(d).str.to_date() for d in dates], pl.col("age_at_start").cast(pl.Int64)
+    )
+
+
+def test_timestamps_at_local_midnight_are_that_date(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    frame = _typed(tmp_path)
+    # What pandas tz_localize and SQL datetimeoffset write: local midnight, summer time included.
+    summer = frame.with_columns(
+        notification_date=pl.Series([dt.date(2025, 7, 1), dt.date(2025, 8, 1),
+                                     dt.date(2025, 3, 30), dt.date(2025, 10, 26)]),
+        start_date=None, end_date=None, end_reason=None,
+    )  # fmt: skip
+    local = summer.with_columns(
+        pl.col("notification_date").cast(pl.Datetime("us")).dt.replace_time_zone("Europe/London")
+    )
+    local.write_parquet(tmp_path / "orders.parquet")
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders["notification_date"].to_list() == summer["notification_date"].to_list()
+
+
+def test_timestamps_with_a_time_are_refused_unless_the_schema_takes_the_date(
+    tmp_path: Path, spec
+) -> None:  # type: ignore[no-untyped-def]
+    frame = _typed(tmp_path).with_columns(
+        pl.col("notification_date").cast(pl.Datetime("us")) + pl.duration(hours=9, minutes=15)
+    )
+    frame.write_parquet(tmp_path / "orders.parquet")
+    assert "timestamps with a time of day" in _problems(tmp_path, spec)
+    orders = spec["orders"]
+    column = orders.columns["notification_date"].model_copy(update={"take_date": True})
+    taking = orders.model_copy(update={"columns": {**orders.columns, "notification_date": column}})
+    loaded = load(tmp_path, {"orders": taking}, TODAY)["orders"]
+    assert loaded["notification_date"][0] == dt.date(2025, 1, 2)
+
+
+def test_an_all_null_column_of_arrow_null_type_is_read(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    table = _typed(tmp_path).to_arrow()
+    index = table.schema.get_field_index("age_at_start")
+    table = table.set_column(index, "age_at_start", pa.nulls(table.num_rows))
+    pq.write_table(table, tmp_path / "orders.parquet")
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders.schema["age_at_start"] == pl.Int64
+    assert orders["age_at_start"].null_count() == 4
+
+
+def test_ids_are_trimmed(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    lines = [LINES[0].replace("O1,A,", "O1,P123 ,"), LINES[1].replace("O2,B,", " O2,P123,"),
+             *LINES[2:]]  # fmt: skip
+    orders = load(_csv(tmp_path, lines), spec, TODAY)["orders"]
+    assert orders["person_id"].to_list()[:2] == ["P123", "P123"]
+    assert orders["order_id"].to_list()[1] == "O2"
+
+
+def test_too_few_rows_name_the_extract(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    orders = spec["orders"].model_copy(update={"min_rows": 10})
+    message = _problems(_csv(tmp_path, LINES), {"orders": orders})
+    assert "the extract 'orders' has only 4 rows, fewer than the 10" in message
+    assert "min_rows" in message
+
+
+def test_offence_after_completion_is_refused(tmp_path: Path) -> None:
+    cases = load_publication(ROOT / "publications" / "criminal-courts").extracts
+    frame = pl.DataFrame({
+        "case_id": ["C1", "C2"], "court_type": ["Crown Court"] * 2, "case_type": ["Trial"] * 2,
+        "offence_group": ["Robbery"] * 2, "region": ["London"] * 2,
+        "offence_date": ["2025-01-01", "2025-06-01"], "charge_date": ["2025-01-05", "2025-01-05"],
+        "receipt_date": ["2025-01-10", "2025-01-10"], "completion_date": ["2025-04-01", "2025-04-01"],
+        "trial_outcome": ["Effective", "Cracked"], "remand_status": ["Bail", ""],
+    })  # fmt: skip
+    frame.write_csv(tmp_path / "cases.csv")
+    message = _problems(tmp_path, cases)
+    assert (
+        "column 'offence_date': dates after completion_date in the same row (1 line: 3)" in message
+    )

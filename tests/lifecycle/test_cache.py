@@ -1,0 +1,94 @@
+"""The table cache is never trusted blindly, and a cache hit changes nothing but the time taken:
+entries are checksummed, QA runs on every draft, the extract is what was hashed (issue 14)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import TODAY, copy_project
+
+from statgen import pipeline
+from statgen.config import load_publication
+from statgen.errors import ExtractError, QAError
+from statgen.layout import Layout
+from statgen.pipeline import build
+
+SLUG = "electronic-monitoring"
+
+
+def _entry(root: Path) -> Path:
+    entries = [p for p in Layout.at(root).cache(SLUG).iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1
+    return entries[0]
+
+
+def _csv_total(folder: Path) -> int:
+    frame = pl.read_csv(folder / "csv" / "notifications.csv", infer_schema=False)
+    return int(frame.filter(pl.col("value").str.len_chars() > 0)["value"].cast(pl.Int64).sum())
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path, SLUG, 0.01)
+
+
+def test_an_edited_cache_entry_is_recomputed_with_a_warning(project: Path) -> None:
+    first = build(project, SLUG, today=TODAY)
+    entry = _entry(project)
+    path = entry / "notifications.parquet"
+    doubled = pl.read_parquet(path).with_columns(pl.col("orders") * 2)
+    doubled.write_parquet(path)
+    second = build(project, SLUG, today=TODAY)
+    assert "tables" in second.ran
+    assert any("damaged" in w and "computing them again" in w for w in second.warnings)
+    assert _csv_total(second.folder) == _csv_total(first.folder)
+
+
+def test_a_truncated_cache_file_is_recomputed(project: Path) -> None:
+    first = build(project, SLUG, today=TODAY)
+    path = _entry(project) / "notifications.parquet"
+    path.write_bytes(path.read_bytes()[:100])
+    second = build(project, SLUG, today=TODAY)
+    assert "tables" in second.ran and second.warnings
+    assert _csv_total(second.folder) == _csv_total(first.folder)
+    meta = _entry(project) / "tables.json"
+    meta.write_text(meta.read_text()[:50])
+    third = build(project, SLUG, today=TODAY)
+    assert "tables" in third.ran and third.warnings
+    json.loads((_entry(project) / "tables.json").read_text())  # stored whole again
+
+
+def test_qa_runs_on_every_draft_including_cache_hits(project: Path) -> None:
+    publication = load_publication(project / "publications" / SLUG)
+    path = publication.extracts_path(project) / "orders.parquet"
+    orders = pl.read_parquet(path)
+    # A quarter with no notifications at all: a gap in the series.
+    gap = pl.col("notification_date").dt.year().eq(2025) & pl.col(
+        "notification_date"
+    ).dt.quarter().eq(2)
+    orders.filter(~gap).write_parquet(path)
+    for _ in range(2):  # the identical rebuild (a cache hit) fails the same way
+        with pytest.raises(QAError):
+            build(project, SLUG, today=TODAY)
+
+
+def test_an_extract_replaced_while_the_build_reads_it_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publication = load_publication(project / "publications" / SLUG)
+    path = publication.extracts_path(project) / "orders.parquet"
+    real_load = pipeline.extracts.load
+
+    def swapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # Another export replaces the file after statgen hashed it, as it reads it.
+        frame = pl.read_parquet(path)
+        frame.head(frame.height - 1).write_parquet(path)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline.extracts, "load", swapped)
+    with pytest.raises(ExtractError, match="changed while the build was reading it"):
+        build(project, SLUG, today=TODAY)
+    assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))  # nothing written

@@ -1,0 +1,86 @@
+"""Finishing transforms' output: empty cells of nullable categories are counted under the
+schema's label in the breakdown and every total; null dimension keys are refused (issue 14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import ROOT, TODAY
+
+from statgen.config import load_publication
+from statgen.errors import NullKeyError
+from statgen.extracts.sample import write_sample
+from statgen.pipeline import build
+from statgen.tables.run import finish
+
+SLUG = "electronic-monitoring"
+Q3 = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+
+
+def test_ended_orders_with_no_reason_are_counted_in_every_total(tmp_path: Path) -> None:
+    """The issue's example: every tenth 2026Q3 ending unrecorded; 28,068 orders ended, not 25,277."""
+    publication = load_publication(ROOT / "publications" / SLUG)
+    extracts = tmp_path / "extracts"
+    write_sample(publication, extracts, scale=1.0)
+    orders = pl.read_parquet(extracts / "orders.parquet")
+    in_q3 = pl.col("end_date").is_between(*Q3)
+    q3_index = pl.when(in_q3).then(in_q3.cast(pl.Int64).cum_sum() - 1)
+    unrecorded = in_q3 & (q3_index % 10 == 0)
+    orders = orders.with_columns(
+        end_reason=pl.when(unrecorded).then(None).otherwise(pl.col("end_reason"))
+    )
+    orders.write_parquet(extracts / "orders.parquet")
+
+    # Independently: count the rows with an end date in the quarter, with and without a reason.
+    expected = orders.filter(in_q3).height
+    expected_unrecorded = orders.filter(in_q3 & pl.col("end_reason").is_null()).height
+    assert expected == 28_068
+    assert expected_unrecorded == 2_807
+
+    result = build(ROOT, SLUG, extracts_dir=extracts, work_dir=tmp_path / "build", today=TODAY)
+    csv = pl.read_csv(result.folder / "csv" / "orders-ended.csv", infer_schema=False)
+    q3 = csv.filter(pl.col("quarter").str.contains("2026"), pl.col("quarter").str.contains("Jul"))
+    if q3.height == 0:  # quarters written as codes
+        q3 = csv.filter(pl.col("quarter") == "2026Q3")
+    total = q3.filter(pl.col("order_type") == "Total", pl.col("end_reason") == "Total")
+    assert int(total["value"][0]) == expected
+    not_recorded = q3.filter(
+        pl.col("order_type") == "Total", pl.col("end_reason") == "Not recorded"
+    )
+    assert int(not_recorded["value"][0]) == expected_unrecorded
+    # The breakdown adds up to the total: nothing vanished.
+    parts = q3.filter(pl.col("order_type") == "Total", pl.col("end_reason") != "Total")
+    assert parts["value"].cast(pl.Int64).sum() == expected
+
+
+def test_the_missing_label_shows_only_when_something_is_missing(tmp_path: Path) -> None:
+    publication = load_publication(ROOT / "publications" / SLUG)
+    table = publication.table("orders-ended")
+    reasons = pl.Enum(["Completed", "Revoked", "Breach", "Other", "Not recorded"])
+    frame = pl.DataFrame(
+        {"quarter": ["2026Q3"] * 2, "order_type": ["Court bail"] * 2,
+         "end_reason": pl.Series(["Completed", "Breach"], dtype=reasons), "orders": [5, 7]}
+    )  # fmt: skip
+    finished = finish(publication, table, frame, 1)
+    assert "Not recorded" not in finished.categories["end_reason"]
+    with_missing = frame.with_columns(
+        end_reason=pl.Series(["Completed", "Not recorded"], dtype=reasons)
+    )
+    finished = finish(publication, table, with_missing, 1)
+    assert finished.categories["end_reason"][-2:] == ["Not recorded", "Total"]
+
+
+def test_null_dimension_keys_fail_naming_table_and_column() -> None:
+    publication = load_publication(ROOT / "publications" / SLUG)
+    table = publication.table("orders-ended")
+    frame = pl.DataFrame(
+        {"quarter": ["2026Q3", "2026Q3"], "order_type": ["Court bail", None],
+         "end_reason": ["Completed", "Breach"], "orders": [5, 7]}
+    )  # fmt: skip
+    with pytest.raises(
+        NullKeyError, match=r"1 row of table 'orders-ended' with an empty \(null\) 'order_type'"
+    ):
+        finish(publication, table, frame, 1)

@@ -1,0 +1,62 @@
+"""Command-line values that are not what they seem are refused with a message, exit code 1 and
+no traceback, and nothing is written (issue 14)."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+from typer.testing import CliRunner
+
+from statgen import pipeline
+from statgen.cli import app
+
+SLUG = "electronic-monitoring"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("cli"), SLUG, 0.01)
+
+
+def _run(project: Path, *args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, [*args, "--root", str(project)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    "slug", [f"../publications/{SLUG}", f"/abs/publications/{SLUG}", "Electronic", "a/b", ".."]
+)
+def test_a_slug_is_a_name_never_a_path(project: Path, slug: str) -> None:
+    message = _run(project, "build", slug)
+    assert "[slug-invalid]" in message and "never a path" in message
+    assert not (project / "build").exists()
+
+
+def test_period_year_zero_is_refused(project: Path) -> None:
+    message = _run(project, "build", SLUG, "--period", "0000Q1")
+    assert "[period-invalid]" in message and "out of range" in message
+
+
+@pytest.mark.parametrize("wait", ["nan", "inf", "-1"])
+def test_wait_must_be_finite(project: Path, wait: str) -> None:
+    message = _run(project, "build", SLUG, f"--wait={wait}")
+    assert "[option-invalid]" in message and "not infinite or NaN" in message
+
+
+def test_a_full_disk_is_said_and_nothing_half_written_is_left(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", "csv/orders-ended.csv")
+
+    monkeypatch.setattr(pipeline, "write_csvw", full)
+    message = _run(project, "build", SLUG)
+    assert "[disk-full]" in message and "no space left on device" in message
+    assert not list((project / "build" / SLUG).glob("*/draft-*"))
+    assert not list((project / "build" / SLUG).glob("*/.*draft*"))
