@@ -567,6 +567,6 @@ def check_slug(text: str) -> str:
     if not is_slug(text):
         raise SlugError(
             f"{text!r} is not a publication slug: a slug is a name made of lower-case letters, "
-            "digits and hyphens (such as electronic-monitoring), never a path"
+            "digits and hyphens (such as legal-aid-statistics), never a path"
         )
     return text
