@@ -12,10 +12,18 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from statgen.errors import ConfigError, SlugError
-from statgen.periods import Quarter
+from statgen.periods import Frequency, Period, parse_period, period_type
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -275,14 +283,21 @@ class Table(Strict):
     transform: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
     """Name of the function in the publication's transforms.py that computes the table."""
     rows: list[str] = Field(min_length=1)
-    """Dimensions that make the rows, outermost first. ``quarter`` is the period dimension."""
+    """Dimensions that make the rows, outermost first. ``month``, ``quarter``, ``year`` and
+    ``financial_year`` are period dimensions (codes such as ``2026-10``, ``2026Q3``, ``2026``,
+    ``2025-26``); a table may use a finer period than the release (months in a quarterly
+    release)."""
     columns: str | None = None
     """Dimension spread across the columns (its categories become headings), if any."""
     measures: list[Measure] = Field(min_length=1)
     """The measures, in column order."""
     quarters: int | None = Field(default=None, ge=1)
     """For tables with a ``quarter`` dimension: how many quarters they cover, ending with the
-    release period (default: the whole series)."""
+    release period (default: the whole series). Same as ``periods``."""
+    periods: int | None = Field(default=None, ge=1)
+    """For tables with a period dimension: how many of the release's periods they cover, ending
+    with the release period (default: the whole series). A monthly table in a quarterly
+    release with ``periods: 4`` shows the 12 months of the last 4 quarters."""
     totals: list[str] = []
     """Dimensions to add a "Total" category to, by summing the additive measures."""
     notes: list[int] = []
@@ -374,7 +389,8 @@ class Revisions(Strict):
     """Folder of the previous release to compare with (may be anywhere); default the latest
     release of an earlier period in ``releases/<slug>/``."""
     provisional_quarters: int = Field(default=0, ge=0)
-    """How many of the latest quarters are provisional: their figures are marked [p]."""
+    """How many of the latest periods (quarters in a quarterly publication) are provisional:
+    their figures are marked [p]."""
 
 
 class Reconcile(Strict):
@@ -394,10 +410,10 @@ class Checks(Strict):
     """The QA checks run on every build (see ``build/<slug>/<period>/draft-<n>/qa.html``)."""
 
     change_tolerance: float = Field(default=0.25, gt=0)
-    """Largest plausible change from the previous quarter, as a fraction (0.25 = 25%); larger
+    """Largest plausible change from the previous period, as a fraction (0.25 = 25%); larger
     changes are warnings listing the figure."""
     change_min_count: int = Field(default=30, ge=0)
-    """Changes are only checked where both quarters' counts are at least this (small counts
+    """Changes are only checked where both periods' counts are at least this (small counts
     move a lot)."""
     revision_tolerance: float = Field(default=0.05, gt=0)
     """Largest expected revision of a published figure, as a fraction of its published value
@@ -435,8 +451,13 @@ class Publication(Strict):
     """Who answers questions."""
     keywords: list[str] = []
     """Keywords for document properties and search."""
+    frequency: Frequency = "quarterly"
+    """How often the publication is released, which sets its period: ``monthly`` (codes such as
+    ``2026-10``), ``quarterly`` (``2026Q3``), ``annual`` (calendar years, ``2026``) or
+    ``financial_year`` (April to March, ``2025-26``)."""
     release_calendar: dict[str, dt.date]
-    """Pre-announced release dates by period code, e.g. ``2026Q3: 2026-12-10``."""
+    """Pre-announced release dates by period code, e.g. ``2026Q3: 2026-12-10`` (quarterly),
+    ``2025-26: 2026-07-02`` (financial year)."""
     release_time: str = Field(default="09:30", pattern=r"^\d{2}:\d{2}$")
     """Time of day releases are published (UK time)."""
     previous_releases_url: str | None = None
@@ -444,7 +465,14 @@ class Publication(Strict):
     extracts_dir: str = "data/extracts/{slug}"
     """Folder the extracts are read from; relative to the project root, may be anywhere."""
     series_quarters: int = Field(default=12, ge=2, le=80)
-    """How many quarters the quarterly series cover, ending with the release period."""
+    """For quarterly publications: how many quarters the series cover, ending with the release
+    period. Other frequencies use ``series_periods``."""
+    series_periods: int | None = Field(default=None, ge=2, le=240)
+    """How many periods of the publication's frequency the series cover, ending with the release
+    period; default 12 quarters, 24 months, 10 years or 10 financial years."""
+    test_sample_scale: float = Field(default=0.02, gt=0)
+    """The sample scale the test suite builds this publication at (``sample.py`` is called with
+    it); raise it when a small sample would leave tables empty."""
     commentary: str = "commentary.qmd"
     """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
     commentary_scripts: bool = False
@@ -473,6 +501,12 @@ class Publication(Strict):
 
     _folder: Path = PrivateAttr(default=Path("."))
 
+    @field_validator("release_calendar", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: object) -> object:
+        # YAML reads an unquoted annual code (2026:) as a number: it is still a period code.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
     @property
     def folder(self) -> Path:
         """The publication's folder (where publication.yaml, transforms.py and commentary live)."""
@@ -481,7 +515,12 @@ class Publication(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Publication:
         for code in self.release_calendar:
-            Quarter.parse(code)
+            parse_period(code, self.frequency)
+        if self.frequency != "quarterly" and "series_quarters" in self.model_fields_set:
+            raise ValueError(
+                f"series_quarters: only for quarterly publications; this one is {self.frequency}, "
+                "so write series_periods"
+            )
         for name, extract in self.extracts.items():
             for i, ref in enumerate(extract.references):
                 other = self.extracts.get(ref.extract)
@@ -569,7 +608,25 @@ class Publication(Strict):
             f"{self.slug}: no table called {table_id!r} (known: {[t.id for t in self.tables]})"
         )
 
-    def release_date(self, period: Quarter) -> dt.date:
+    @property
+    def series_length(self) -> int:
+        """How many periods the series cover (``series_periods``, else the default)."""
+        if self.series_periods is not None:
+            return self.series_periods
+        if self.frequency == "quarterly":
+            return self.series_quarters
+        return {"monthly": 24}.get(self.frequency, 10)
+
+    @property
+    def period_type(self) -> type[Period]:
+        """The class of the publication's periods (``Quarter``, ``Month``...)."""
+        return period_type(self.frequency)
+
+    def parse_period(self, code: str) -> Period:
+        """A period code of this publication's frequency; errors name the expected form."""
+        return parse_period(code, self.frequency)
+
+    def release_date(self, period: Period) -> dt.date:
         """The pre-announced release date of a period."""
         try:
             return self.release_calendar[period.code]
@@ -580,7 +637,7 @@ class Publication(Strict):
                 f"(known: {', '.join(sorted(self.release_calendar))})"
             ) from None
 
-    def next_release_date(self, period: Quarter) -> dt.date | None:
+    def next_release_date(self, period: Period) -> dt.date | None:
         """The release date of the following period, if announced."""
         return self.release_calendar.get(period.next().code)
 

@@ -21,7 +21,7 @@ import polars as pl
 from statgen.config import Publication
 from statgen.errors import StatgenError, VerifyError
 from statgen.extracts import database
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 NAME = "manifest.json"
 STAMPED = {
@@ -171,7 +171,7 @@ def _quarto_version() -> str:
 def write_manifest(
     staging: Path,
     publication: Publication,
-    period: Quarter,
+    period: Period,
     extract_hashes: dict[str, str],
     release_date: dt.date,
     *,

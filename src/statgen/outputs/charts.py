@@ -20,7 +20,8 @@ from afcharts.af_colours import get_af_colours
 from statgen.config import Chart, Publication
 from statgen.errors import ConfigError
 from statgen.outputs.grid import format_number
-from statgen.tables import QUARTER, TOTAL, StatTable, category_label
+from statgen.periods import PERIOD_DIMENSIONS
+from statgen.tables import TOTAL, StatTable, category_label
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,9 @@ def figure(
     fig = go.Figure()
     x_cats = [c for c in table.categories[spec.x] if c not in drop]
     x_cats = [c for c in x_cats if c in set(frame[spec.x].to_list())]
-    labelled = min(len(x_cats), 6) if spec.kind == "line" and spec.x == QUARTER else len(x_cats)
+    labelled = (
+        min(len(x_cats), 6) if spec.kind == "line" and spec.x in PERIOD_DIMENSIONS else len(x_cats)
+    )
     width = WRAP if spec.kind == "bar" else max(6, min(WRAP_BELOW, BELOW_CHARS // max(1, labelled)))
     for i, name in enumerate(series):
         part = (
@@ -186,7 +189,7 @@ def figure(
         yaxis=cat_axis if spec.kind == "bar" else value_axis,
         font={"family": '"Helvetica Neue", Helvetica, Arial, sans-serif'},
     )
-    if spec.kind in ("line", "column") and spec.x == QUARTER:
+    if spec.kind in ("line", "column") and spec.x in PERIOD_DIMENSIONS:
         # Quarter labels ("Oct to Dec 2025") are long: label every other one rather than let
         # Plotly rotate them into the legend below the axis.
         fig.update_xaxes(nticks=6)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statgen.config import Disclosure, Publication
-from statgen.periods import Quarter
+from statgen.periods import Period
 from statgen.protection import disclosure, linked, revisions
 from statgen.tables import StatTable
 
@@ -28,7 +28,7 @@ def public_cells(tables: list[StatTable], previous: Path | None) -> Public:
 def apply(
     publication: Publication,
     tables: list[StatTable],
-    period: Quarter | None = None,
+    period: Period | None = None,
     previous: Path | None = None,
     public: Public | None = None,
 ) -> list[StatTable]:

@@ -16,8 +16,8 @@ import polars as pl
 
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError, NullKeyError, TransformError
-from statgen.periods import Periods, Quarter
-from statgen.tables.model import QUARTER, TOTAL, StatTable, marker_column
+from statgen.periods import PERIOD_DIMENSIONS, Periods, parse_period
+from statgen.tables.model import TOTAL, StatTable, marker_column, period_dimension
 
 
 def load_transforms(publication: Publication) -> ModuleType:
@@ -131,8 +131,24 @@ def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -
 
 
 def table_quarters(table: Table, periods: Periods) -> list[str]:
-    """The quarters a table covers: its last ``quarters`` of the series (default: all of them)."""
-    return [q.code for q in periods.last(table.quarters or len(periods.series))]
+    """The release periods a table covers: its last ``periods`` (or ``quarters``) of the series
+    (default: all of them), as codes."""
+    return [q.code for q in periods.last(table.periods or table.quarters or len(periods.series))]
+
+
+def table_periods(table: Table, periods: Periods, dim: str | None = None) -> list[str]:
+    """The codes of a period dimension ``dim`` the table covers: the release periods, or the
+    finer periods that make them up (months of a quarterly release). None for a dimension
+    coarser than the release (its categories are whatever the transform returns)."""
+    dim = dim or period_dimension(table.dims)
+    if dim is None:
+        return []
+    frequency = PERIOD_DIMENSIONS[dim]
+    n = table.periods or table.quarters or len(periods.series)
+    if frequency == periods.frequency:
+        return table_quarters(table, periods)
+    finer = periods.finer(frequency, n)
+    return [p.code for p in finer]
 
 
 def finish(
@@ -178,18 +194,21 @@ def finish(
             f"{where} (table {table.id!r}) returned more than one row for some combination of "
             f"{table.dims}"
         )
+    pdim = period_dimension(table.dims)
     hidden = missing_labels(publication)
-    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != QUARTER}
+    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != pdim}
     absent: tuple[str, ...] = ()
-    if QUARTER in table.dims:
-        # The table covers exactly its quarters: a quarter with no rows at all is shown as
-        # zeros and reported by the QA check, rows outside the table's quarters are dropped.
-        present = set(frame[QUARTER].cast(pl.String).drop_nulls().to_list())
-        categories[QUARTER] = (
-            table_quarters(table, periods) if periods else sorted(present, key=Quarter.parse)
+    if pdim is not None:
+        # The table covers exactly its periods: a period with no rows at all is shown as
+        # zeros and reported by the QA check, rows outside the table's periods are dropped.
+        present = set(frame[pdim].cast(pl.String).drop_nulls().to_list())
+        frequency = PERIOD_DIMENSIONS[pdim]
+        covered = table_periods(table, periods, pdim) if periods else []
+        categories[pdim] = covered or sorted(
+            present, key=lambda code: parse_period(code, frequency)
         )
-        absent = tuple(q for q in categories[QUARTER] if q not in present)
-        frame = frame.filter(pl.col(QUARTER).cast(pl.String).is_in(categories[QUARTER]))
+        absent = tuple(q for q in categories[pdim] if q not in present)
+        frame = frame.filter(pl.col(pdim).cast(pl.String).is_in(categories[pdim]))
     categories = {d: categories[d] for d in table.dims}
     frame = frame.with_columns(pl.col(d).cast(pl.String) for d in table.dims)
 

@@ -34,7 +34,7 @@ from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
-from statgen.periods import Periods, Quarter
+from statgen.periods import Period, Periods
 from statgen.tables import StatTable, category_label
 
 
@@ -128,7 +128,7 @@ class Context:
                 raise UnknownNameError(
                     f"{fn}(): table {stat.id!r} has no dimension {dim!r}; {known(dims, dim)}"
                 )
-            code = wanted.code if isinstance(wanted, Quarter) else str(wanted)
+            code = wanted.code if isinstance(wanted, Period) else str(wanted)
             if code not in stat.categories[dim]:
                 raise UnknownNameError(
                     f"{fn}(): table {stat.id!r} has no {dim} {code!r}; "
@@ -144,7 +144,7 @@ class Context:
         stat = self.table(table, "value")
         m = self._measure(stat, measure, "value")
         raw = self._cell(stat, m.name, keys, "value")
-        key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
+        key = tuple((k, v.code if isinstance(v, Period) else str(v)) for k, v in keys.items())
         if raw is None:
             where = ", ".join(f"{k}={v}" for k, v in key)
             raise TemplateError(
@@ -164,7 +164,7 @@ class Context:
         missing = [d for d in stat.spec.dims if d not in keys]
         if missing:
             raise TemplateError(f"{fn}(): give every dimension of {table!r}: {', '.join(missing)}")
-        codes = {k: v.code if isinstance(v, Quarter) else str(v) for k, v in keys.items()}
+        codes = {k: v.code if isinstance(v, Period) else str(v) for k, v in keys.items()}
         label = ", ".join(category_label(d, codes[d]) for d in stat.spec.dims)
         revisions = self.tables.get("revisions")
         if revisions is None:
@@ -329,7 +329,8 @@ class Context:
             "period": period,
             "periods": self.periods,
             "previous_quarter": period.previous(),
-            "year_earlier": period.shift(-4),
+            "previous_period": period.previous(),
+            "year_earlier": period.year_earlier(),
             "value": self.value,
             "published": self.published,
             "previously_published": self.previously_published,
