@@ -77,12 +77,12 @@ def hidden_cells(
 def protect_all(
     publication: Publication,
     tables: list[StatTable],
-    protect: Callable[[StatTable, Disclosure, dict[str, frozenset[Key]]], StatTable],
+    protect: Callable[..., StatTable],
 ) -> list[StatTable]:
     """Protect every table, suppressing in each the counts any other table suppresses."""
     rules = {t.id: publication.disclosure_for(t.spec) for t in tables}
     forced: dict[str, dict[str, frozenset[Key]]] = {t.id: {} for t in tables}
-    out = [protect(t, rules[t.id], forced[t.id]) for t in tables]
+    out = [protect(t, rules[t.id], forced=forced[t.id]) for t in tables]
     for _ in range(MAX_ROUNDS):
         hidden = hidden_cells(tables, out, rules)
         wanted: dict[str, dict[str, frozenset[Key]]] = {}
@@ -102,7 +102,7 @@ def protect_all(
         if wanted == forced:
             break
         forced = wanted
-        out = [protect(t, rules[t.id], forced[t.id]) for t in tables]
+        out = [protect(t, rules[t.id], forced=forced[t.id]) for t in tables]
     return out
 
 

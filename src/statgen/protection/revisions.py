@@ -270,11 +270,12 @@ def revisions_table(
     return StatTable(spec, number, "Revisions", data, categories)
 
 
-def _period_label(meta: dict[str, str]) -> str:
+def _period_label(meta: dict[str, Any]) -> str:
     """The long label of a release's period, from its manifest (any frequency)."""
     from statgen.periods import parse_any_code, parse_period
 
-    frequency = (meta.get("parameters") or {}).get("frequency")  # type: ignore[union-attr]
+    parameters: dict[str, Any] = meta.get("parameters") or {}
+    frequency = parameters.get("frequency")
     if frequency:
         return parse_period(meta["period"], frequency).long_label
     return parse_any_code(meta["period"]).long_label
