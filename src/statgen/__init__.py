@@ -14,9 +14,26 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from statgen.config import Publication, load_publication
-    from statgen.errors import ConfigError, ExtractError, StatgenError, TemplateError
-    from statgen.periods import Periods, Quarter
-    from statgen.tables import group_by_quarter, quarter_code, quarter_ends
+    from statgen.errors import ConfigError, ExtractError, PeriodError, StatgenError, TemplateError
+    from statgen.periods import (
+        FinancialYear,
+        Month,
+        Period,
+        Periods,
+        Quarter,
+        Year,
+        parse_period,
+    )
+    from statgen.tables import (
+        group_by_period,
+        group_by_quarter,
+        period_code,
+        period_ends,
+        quarter_code,
+        quarter_ends,
+        rolling_12_months,
+        rolling_total,
+    )
 
 __version__ = "0.1.0"
 
@@ -25,29 +42,51 @@ _WHERE = {
     "ExtractError": "statgen.errors",
     "StatgenError": "statgen.errors",
     "TemplateError": "statgen.errors",
+    "PeriodError": "statgen.errors",
+    "FinancialYear": "statgen.periods",
+    "Month": "statgen.periods",
+    "Period": "statgen.periods",
     "Periods": "statgen.periods",
     "Quarter": "statgen.periods",
+    "Year": "statgen.periods",
+    "parse_period": "statgen.periods",
     "Publication": "statgen.config",
     "load_publication": "statgen.config",
+    "group_by_period": "statgen.tables",
     "group_by_quarter": "statgen.tables",
+    "period_code": "statgen.tables",
+    "period_ends": "statgen.tables",
     "quarter_code": "statgen.tables",
     "quarter_ends": "statgen.tables",
+    "rolling_12_months": "statgen.tables",
+    "rolling_total": "statgen.tables",
 }
 
 __all__ = [
     "ConfigError",
     "ExtractError",
+    "FinancialYear",
+    "Month",
+    "Period",
+    "PeriodError",
     "Periods",
     "Publication",
     "Quarter",
     "StatgenError",
     "TemplateError",
     "__version__",
+    "Year",
     "build",
+    "group_by_period",
     "group_by_quarter",
     "load_publication",
+    "parse_period",
+    "period_code",
+    "period_ends",
     "quarter_code",
     "quarter_ends",
+    "rolling_12_months",
+    "rolling_total",
 ]
 
 

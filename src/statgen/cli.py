@@ -20,7 +20,6 @@ from rich.markup import escape
 
 from statgen.errors import DiskFullError, StatgenError, headline
 from statgen.layout import Layout
-from statgen.periods import Quarter
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -142,7 +141,7 @@ def _build_one(
         result = build(
             root,
             slug,
-            period=Quarter.parse(period) if period else None,
+            period=publication.parse_period(period) if period else None,
             extracts_dir=extracts,
             work_dir=out_dir,
             releases_dir=releases_dir,
@@ -193,8 +192,9 @@ def build(
     period: Annotated[
         Optional[str],
         typer.Option(
-            help="Quarter to build, e.g. 2025Q3. "
-            "Default: the latest complete quarter in the extracts."
+            help="Period to build, in the publication's frequency: 2026-10 (monthly), "
+            "2026Q3 (quarterly), 2026 (annual) or 2025-26 (financial year). "
+            "Default: the latest complete period in the extracts."
         ),
     ] = None,
     extracts: Annotated[
@@ -219,7 +219,9 @@ def release(
     pub: Annotated[
         Optional[str], typer.Option("--pub", help="Build only this publication. Default: all.")
     ] = None,
-    period: Annotated[Optional[str], typer.Option(help="Quarter to build, e.g. 2025Q3.")] = None,
+    period: Annotated[
+        Optional[str], typer.Option(help="Period to build, e.g. 2025Q3 or 2025-26.")
+    ] = None,
     extracts: Annotated[
         Optional[Path], typer.Option(help="Folder holding the extracts (with --pub).")
     ] = None,
@@ -244,7 +246,9 @@ def release(
 @app.command()
 def publish(
     slug: Annotated[str, typer.Argument(help="Publication to publish.")],
-    period: Annotated[str, typer.Argument(help="Quarter to publish, e.g. 2026Q3.")],
+    period: Annotated[
+        str, typer.Argument(help="Period to publish, e.g. 2026Q3, 2026-10, 2026 or 2025-26.")
+    ],
     override_embargo: Annotated[
         bool,
         typer.Option(
@@ -273,7 +277,7 @@ def publish(
         result = do_publish(
             root,
             slug,
-            Quarter.parse(period),
+            _publication(root, slug).parse_period(period),
             override_embargo=override_embargo,
             correction=correction,
             work_dir=out_dir,
@@ -301,7 +305,7 @@ def diff(
             "latest published release (of its period, else the period before).",
         ),
     ] = None,
-    period: Annotated[Optional[str], typer.Option(help="Quarter, with --pub.")] = None,
+    period: Annotated[Optional[str], typer.Option(help="Period, with --pub.")] = None,
     against: Annotated[
         Optional[str],
         typer.Option(
@@ -324,9 +328,8 @@ def diff(
     with _errors(debug):
         layout = Layout.at(root, out_dir, releases_dir)
         if pub:
-            old, new = diff_mod.default_pair(
-                layout, pub, Quarter.parse(period) if period else None, against or "release"
-            )
+            chosen = _publication(layout.root, pub).parse_period(period) if period else None
+            old, new = diff_mod.default_pair(layout, pub, chosen, against or "release")
         if old is None or new is None:
             raise StatgenError("give two build folders (OLD NEW), or --pub SLUG [--period P]")
         report = diff_mod.write_report(old, new, report_dir or layout.diff_report(old, new))
@@ -348,6 +351,34 @@ def verify(
                 console.print(f"[bold red]Mismatch:[/] {line}", highlight=False)
             raise typer.Exit(1)
         out.print(f"{folder}: every file matches its manifest")
+
+
+@app.command()
+def new(
+    slug: Annotated[str, typer.Argument(help="Short name of the new publication (its folder).")],
+    frequency: Annotated[
+        str,
+        typer.Option(help="monthly, quarterly, annual or financial_year (April to March)."),
+    ] = "quarterly",
+    title: Annotated[Optional[str], typer.Option(help="Publication title.")] = None,
+    root: ROOT = Path("."),
+    debug: DEBUG = False,
+) -> None:
+    """Write a working publication in publications/<slug>/ and its sample extracts: it builds at
+    once with `statgen build <slug>`."""
+    from statgen.extracts.sample import write_sample
+    from statgen.scaffold import new_publication
+
+    with _errors(debug):
+        for path in new_publication(root, slug, frequency, title):
+            out.print(f"  wrote {path}")
+        publication = _publication(root, slug)
+        for path in write_sample(publication, publication.extracts_path(root)):
+            out.print(f"  wrote {path} (sample data)")
+        out.print(
+            f"Next: `statgen build {slug}`, then edit publications/{slug}/ "
+            "(see docs/writing-a-publication.md)"
+        )
 
 
 @app.command("sample-data")
@@ -409,7 +440,7 @@ def preview(
     host: Annotated[
         str, typer.Option(help="Address to listen on (the loopback address unless given).")
     ] = "127.0.0.1",
-    period: Annotated[Optional[str], typer.Option(help="Quarter to preview, e.g. 2025Q3.")] = None,
+    period: Annotated[Optional[str], typer.Option(help="Period to preview, e.g. 2025Q3.")] = None,
     extracts: Annotated[
         Optional[Path],
         typer.Option(
@@ -428,10 +459,9 @@ def preview(
 
     with _errors(debug):
         layout = Layout.at(root, out_dir, releases_dir)
-        load_publication(layout.publication(check_slug(slug)))  # a wrong slug fails here
-        builder = Builder(
-            layout, slug, period=Quarter.parse(period) if period else None, extracts_dir=extracts
-        )
+        publication = load_publication(layout.publication(check_slug(slug)))  # wrong slug fails
+        chosen = publication.parse_period(period) if period else None
+        builder = Builder(layout, slug, period=chosen, extracts_dir=extracts)
         serve(
             builder,
             host=host,
@@ -449,6 +479,13 @@ def list_publications(root: ROOT = Path("."), debug: DEBUG = False) -> None:
         for folder in discover(root):
             publication = load_publication(folder)
             out.print(f"{publication.slug}\t{publication.title}")
+
+
+def _publication(root: Path, slug: str):  # type: ignore[no-untyped-def]  # noqa: ANN202
+    """The publication ``slug`` of the project in ``root`` (config imported only when needed)."""
+    from statgen.config import check_slug, load_publication
+
+    return load_publication(root / "publications" / check_slug(slug))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,12 @@ class ZeroDenominatorError(TemplateError):
     code = "zero-denominator"
 
 
+class ChartPlacementError(TemplateError):
+    """A chart is never placed in the commentary, placed twice, or placed out of its order."""
+
+    code = "chart-not-placed"
+
+
 class TransformError(StatgenError):
     """A publication's transform raised an exception or returned the wrong shape of table."""
 

@@ -18,8 +18,8 @@ reports are made and read back. Every other module asks a :class:`Layout`.
     <releases>/<slug>/<period>-v<k>/                its correction k (k >= 2)
 
 ``<build>`` defaults to ``<root>/build`` and ``<releases>`` to ``<root>/releases``; ``--out`` and
-``--releases`` on the command line choose others. ``<period>`` is the period's slug, e.g.
-``2026-q3``.
+``--releases`` on the command line choose others. ``<period>`` is the period's slug: ``2026-10``
+(monthly), ``2026-q3`` (quarterly), ``2026`` (annual) or ``fy2025-26`` (financial year).
 """
 
 from __future__ import annotations
@@ -28,29 +28,31 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from statgen.periods import Quarter
+from statgen.periods import Period, parse_slug
 
 DRAFT = re.compile(r"^draft-(\d+)$")
-PERIOD = re.compile(r"^(\d{4})-q([1-4])$")
-RELEASE = re.compile(r"^(\d{4})-q([1-4])(?:-v(\d+))?$")
+_SLUG = r"\d{4}-q[1-4]|\d{4}-(?:0[1-9]|1[0-2])|fy\d{4}-\d{2}|\d{4}"
+PERIOD = re.compile(rf"^(?:{_SLUG})$")
+"""A period folder of any frequency: ``2026-q3``, ``2026-10``, ``2026``, ``fy2025-26``."""
+RELEASE = re.compile(rf"^({_SLUG})(?:-v(\d+))?$")
+"""A release folder: the period's slug, then ``-v<k>`` for a correction."""
 
 
-def period_slug(period: Quarter) -> str:
+def period_slug(period: Period) -> str:
     """Period as used in folder and file names: lower case, hyphenated (``2026-q3``)."""
-    return f"{period.year}-q{period.q}"
+    return period.slug
 
 
-def parse_period_slug(name: str) -> Quarter | None:
-    """The period a folder name stands for (``2026-q3`` -> 2026Q3), or None."""
-    match = PERIOD.match(name)
-    return Quarter(int(match[1]), int(match[2])) if match else None
+def parse_period_slug(name: str) -> Period | None:
+    """The period a folder name stands for (``2026-q3`` -> 2026Q3, ``fy2025-26``...), or None."""
+    return parse_slug(name) if PERIOD.match(name) else None
 
 
 @dataclass(frozen=True)
 class Release:
     """One published version of a period, as found on disk."""
 
-    period: Quarter
+    period: Period
     version: int
     folder: Path
 
@@ -96,24 +98,24 @@ class Layout:
         """The live preview's folder (never a numbered draft)."""
         return self.drafts(slug) / "preview"
 
-    def period_drafts(self, slug: str, period: Quarter) -> Path:
+    def period_drafts(self, slug: str, period: Period) -> Path:
         """The folder holding one period's drafts and its QA report."""
         return self.drafts(slug) / period_slug(period)
 
-    def draft(self, slug: str, period: Quarter, number: int) -> Path:
+    def draft(self, slug: str, period: Period, number: int) -> Path:
         """One numbered draft."""
         return self.period_drafts(slug, period) / f"draft-{number}"
 
-    def draft_numbers(self, slug: str, period: Quarter) -> list[int]:
+    def draft_numbers(self, slug: str, period: Period) -> list[int]:
         """The numbers of the finished drafts of one period, in order."""
         return draft_numbers(self.period_drafts(slug, period))
 
-    def latest_draft(self, slug: str, period: Quarter) -> Path | None:
+    def latest_draft(self, slug: str, period: Period) -> Path | None:
         """The newest finished draft of one period, or None."""
         numbers = self.draft_numbers(slug, period)
         return self.draft(slug, period, numbers[-1]) if numbers else None
 
-    def draft_periods(self, slug: str) -> list[Quarter]:
+    def draft_periods(self, slug: str) -> list[Period]:
         """The periods with at least one finished draft, oldest first."""
         base = self.drafts(slug)
         found = (
@@ -123,11 +125,11 @@ class Layout:
         )
         return sorted(q for p, q in found if q is not None and draft_numbers(p))
 
-    def qa_report(self, slug: str, period: Quarter, number: int) -> Path:
+    def qa_report(self, slug: str, period: Period, number: int) -> Path:
         """The folder a draft's QA report is written to: the draft's own folder."""
         return self.draft(slug, period, number)
 
-    def failed_qa_report(self, slug: str, period: Quarter) -> Path:
+    def failed_qa_report(self, slug: str, period: Period) -> Path:
         """Where the QA report of a build that failed its checks goes (never into a draft)."""
         return self.period_drafts(slug, period) / "failed-qa"
 
@@ -155,16 +157,16 @@ class Layout:
         """The site index: every publication and its releases."""
         return self.releases / "index.html"
 
-    def release(self, slug: str, period: Quarter, version: int = 1) -> Path:
+    def release(self, slug: str, period: Period, version: int = 1) -> Path:
         """One published version: ``<period>/`` for the first, ``<period>-v<k>/`` after."""
         name = period_slug(period)
         return self.published(slug) / (name if version == 1 else f"{name}-v{version}")
 
-    def release_versions(self, slug: str, period: Quarter) -> list[int]:
+    def release_versions(self, slug: str, period: Period) -> list[int]:
         """The published versions of one period, in order."""
         return [r.version for r in self.releases_of(slug) if r.period == period]
 
-    def latest_release(self, slug: str, period: Quarter) -> Release | None:
+    def latest_release(self, slug: str, period: Period) -> Release | None:
         """The newest published version of one period (corrections included), or None."""
         found = [r for r in self.releases_of(slug) if r.period == period]
         return found[-1] if found else None
@@ -175,9 +177,9 @@ class Layout:
         found = []
         for folder in base.iterdir() if base.is_dir() else []:
             match = RELEASE.match(folder.name)
-            if match and folder.is_dir():
-                period = Quarter(int(match[1]), int(match[2]))
-                found.append(Release(period, int(match[3] or 1), folder))
+            period = parse_slug(match[1]) if match else None
+            if match and period is not None and folder.is_dir():
+                found.append(Release(period, int(match[2] or 1), folder))
         return sorted(found, key=lambda r: (r.period, r.version))
 
 

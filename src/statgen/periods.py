@@ -1,4 +1,21 @@
-"""Calendar quarters: codes such as ``2025Q1``, labels such as "Jan to Mar 2025", and series."""
+"""Periods of every frequency a publication can have: months, calendar quarters, calendar years
+and financial years (April to March).
+
+Each period has a **code** (what people type on the command line and in ``release_calendar``),
+a **slug** (folder and file names), **labels** in the GOV.UK style, its first and last day, and
+arithmetic (``previous``, ``next``, ``shift``).
+
+==================  ==========  =============  =========================  =====================
+frequency           code        slug           label (tables, charts)     long label (text)
+==================  ==========  =============  =========================  =====================
+``monthly``         ``2026-10``  ``2026-10``   Oct 2026                   October 2026
+``quarterly``       ``2026Q3``   ``2026-q3``   Jul to Sep 2026            July to September 2026
+``annual``          ``2026``     ``2026``      2026                       2026
+``financial_year``  ``2025-26``  ``fy2025-26`` Apr 2025 to Mar 2026       April 2025 to March 2026
+==================  ==========  =============  =========================  =====================
+
+Slugs never collide between frequencies, so a folder name alone says which period it is.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +23,256 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import ClassVar, Literal
 
 from statgen.errors import PeriodError
+
+Frequency = Literal["monthly", "quarterly", "annual", "financial_year"]
+FREQUENCIES: tuple[Frequency, ...] = ("monthly", "quarterly", "annual", "financial_year")
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTHS_LONG = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
-_CODE = re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.IGNORECASE)
 
 
 @total_ordering
-@dataclass(frozen=True)
-class Quarter:
+class Period:
+    """A period of one frequency. Subclasses: :class:`Month`, :class:`Quarter`, :class:`Year`,
+    :class:`FinancialYear`. Periods sort by their first then last day."""
+
+    frequency: ClassVar[Frequency]
+    dimension: ClassVar[str]
+    """The name of a table dimension holding periods of this frequency (``quarter``...)."""
+    noun: ClassVar[str]
+    """The period in words: "quarter", "month", "year", "financial year"."""
+    per_year: ClassVar[int]
+    """Periods in a year: how far back "the same period a year earlier" is."""
+    example: ClassVar[str]
+    form: ClassVar[str]
+    _code: ClassVar[re.Pattern[str]]
+    _slug: ClassVar[re.Pattern[str]]
+
+    # --- subclasses define these -------------------------------------------------------------
+
+    @property
+    def index(self) -> int:
+        """Consecutive periods have consecutive indexes."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_index(cls, index: int) -> Period:
+        """The period with this index."""
+        raise NotImplementedError
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Period:
+        """The period a date falls in."""
+        raise NotImplementedError
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Period | None:
+        raise NotImplementedError
+
+    @property
+    def code(self) -> str:
+        """Machine code, sorts chronologically, e.g. ``2025Q1``."""
+        raise NotImplementedError
+
+    @property
+    def slug(self) -> str:
+        """Lower case, hyphenated code for folder and file names, e.g. ``2025-q1``."""
+        raise NotImplementedError
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the period."""
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """Short label for tables and charts, e.g. "Jan to Mar 2025"."""
+        raise NotImplementedError
+
+    @property
+    def long_label(self) -> str:
+        """Label for running text, e.g. "January to March 2025"."""
+        raise NotImplementedError
+
+    # --- shared ------------------------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read a code of this frequency; a :class:`PeriodError` names the expected form."""
+        if cls is Period:
+            raise TypeError("use parse_period(text, frequency)")
+        match = cls._code.match(str(text).strip())
+        if match and not 1900 <= int(match[1]) <= 9998:
+            raise PeriodError(
+                f"period {text!r}: the year {int(match[1])} is out of range (1900 to 9998); "
+                f"write the {cls.noun} as {cls.form}, e.g. {cls.example}"
+            )
+        found = cls._from_match(match) if match else None
+        if found is None:
+            raise PeriodError(
+                f"period {text!r} is not a {cls.noun}: write it as {cls.form}, e.g. {cls.example}"
+            )
+        return found
+
+    @classmethod
+    def from_slug(cls, name: str) -> Period | None:
+        """The period a folder name stands for, or None."""
+        match = cls._slug.match(name)
+        return cls._from_match(match) if match else None
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the period: figures "as at" the period are taken on this day."""
+        return self.next().start - dt.timedelta(days=1)
+
+    @property
+    def end_label(self) -> str:
+        """The period's last day in words: "31 March 2025"."""
+        return format_date(self.end)
+
+    def next(self) -> Period:
+        """The following period."""
+        return self.shift(1)
+
+    def previous(self) -> Period:
+        """The period before."""
+        return self.shift(-1)
+
+    def shift(self, n: int) -> Period:
+        """The period ``n`` periods later (earlier when negative)."""
+        return type(self).from_index(self.index + n)
+
+    def year_earlier(self) -> Period:
+        """The same period a year before."""
+        return self.shift(-self.per_year)
+
+    def contains(self, other: Period) -> bool:
+        """Whether ``other`` lies wholly within this period (a month within its quarter)."""
+        return self.start <= other.start and other.end <= self.end
+
+    def divide(self, frequency: Frequency) -> list[Period]:
+        """The periods of a finer ``frequency`` that make up this one, oldest first."""
+        kind = period_type(frequency)
+        found, p = [], kind.containing(self.start)
+        while p.end <= self.end:
+            if p.start >= self.start:
+                found.append(p)
+            p = p.next()
+        return found
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return (self.start, self.end) < (other.start, other.end)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True, eq=True)
+class Month(Period):
+    """A calendar month. ``Month(2026, 10)`` is October 2026."""
+
+    year: int
+    month: int
+
+    frequency: ClassVar[Frequency] = "monthly"
+    dimension: ClassVar[str] = "month"
+    noun: ClassVar[str] = "month"
+    per_year: ClassVar[int] = 12
+    example: ClassVar[str] = "2026-10"
+    form: ClassVar[str] = "YYYY-MM"
+    _code: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})-(\d{2})$")
+    _slug: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})-(\d{2})$")
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Month | None:
+        month = int(match[2])
+        return cls(int(match[1]), month) if 1 <= month <= 12 else None
+
+    @property
+    def index(self) -> int:
+        """Months since year 0."""
+        return self.year * 12 + self.month - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Month:
+        """The month with this index."""
+        return cls(index // 12, index % 12 + 1)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Month:
+        """The month a date falls in."""
+        return cls(day.year, day.month)
+
+    @property
+    def code(self) -> str:
+        """``2026-10``."""
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def slug(self) -> str:
+        """``2026-10``."""
+        return self.code
+
+    @property
+    def start(self) -> dt.date:
+        """The first of the month."""
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def label(self) -> str:
+        """ "Oct 2026"."""
+        return f"{_MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def long_label(self) -> str:
+        """ "October 2026"."""
+        return f"{_MONTHS_LONG[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True, eq=True)
+class Quarter(Period):
     """A calendar quarter. ``Quarter(2025, 1)`` is January to March 2025."""
 
     year: int
     q: int
 
+    frequency: ClassVar[Frequency] = "quarterly"
+    dimension: ClassVar[str] = "quarter"
+    noun: ClassVar[str] = "quarter"
+    per_year: ClassVar[int] = 4
+    example: ClassVar[str] = "2025Q3"
+    form: ClassVar[str] = "YYYYQn"
+    _code: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.IGNORECASE)
+    _slug: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})-q([1-4])$")
+
     @classmethod
     def parse(cls, text: str) -> Quarter:
         """Read a code such as ``2025Q3`` (also ``2025-Q3``)."""
-        m = _CODE.match(text.strip())
-        if not m:
-            raise PeriodError(f"period {text!r} is not a quarter: write it as YYYYQn, e.g. 2025Q3")
-        year = int(m.group(1))
-        if not 1900 <= year <= 9998:
-            raise PeriodError(
-                f"period {text!r}: the year {year} is out of range (1900 to 9998); write the "
-                "quarter as YYYYQn, e.g. 2025Q3"
-            )
-        return cls(year, int(m.group(2)))
+        found = super().parse(text)
+        assert isinstance(found, Quarter)
+        return found
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Quarter:
+        return cls(int(match[1]), int(match[2]))
+
+    @property
+    def index(self) -> int:
+        """Quarters since year 0."""
+        return self.year * 4 + self.q - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Quarter:
+        """The quarter with this index."""
+        return cls(index // 4, index % 4 + 1)
 
     @classmethod
     def containing(cls, day: dt.date) -> Quarter:
@@ -50,14 +285,14 @@ class Quarter:
         return f"{self.year}Q{self.q}"
 
     @property
+    def slug(self) -> str:
+        """``2025-q1``."""
+        return f"{self.year}-q{self.q}"
+
+    @property
     def start(self) -> dt.date:
         """First day of the quarter."""
         return dt.date(self.year, 3 * self.q - 2, 1)
-
-    @property
-    def end(self) -> dt.date:
-        """Last day of the quarter: figures "as at" the quarter are taken on this day."""
-        return self.next().start - dt.timedelta(days=1)
 
     @property
     def label(self) -> str:
@@ -69,69 +304,239 @@ class Quarter:
         """Label for running text: "January to March 2025"."""
         return f"{_MONTHS_LONG[3 * self.q - 3]} to {_MONTHS_LONG[3 * self.q - 1]} {self.year}"
 
-    @property
-    def end_label(self) -> str:
-        """The quarter end in words: "31 March 2025"."""
-        return format_date(self.end)
-
     def next(self) -> Quarter:
         """The following quarter."""
-        return Quarter(self.year + self.q // 4, self.q % 4 + 1)
+        return self.shift(1)
 
     def previous(self) -> Quarter:
         """The quarter before."""
-        return Quarter(self.year - (self.q == 1), (self.q - 2) % 4 + 1)
+        return self.shift(-1)
 
     def shift(self, n: int) -> Quarter:
         """The quarter ``n`` quarters later (earlier when negative)."""
-        index = self.year * 4 + (self.q - 1) + n
-        return Quarter(index // 4, index % 4 + 1)
+        return Quarter.from_index(self.index + n)
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Quarter):
-            return NotImplemented
-        return (self.year, self.q) < (other.year, other.q)
 
-    def __str__(self) -> str:
+@dataclass(frozen=True, eq=True)
+class Year(Period):
+    """A calendar year, January to December."""
+
+    year: int
+
+    frequency: ClassVar[Frequency] = "annual"
+    dimension: ClassVar[str] = "year"
+    noun: ClassVar[str] = "year"
+    per_year: ClassVar[int] = 1
+    example: ClassVar[str] = "2026"
+    form: ClassVar[str] = "YYYY"
+    _code: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})$")
+    _slug: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})$")
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> Year:
+        return cls(int(match[1]))
+
+    @property
+    def index(self) -> int:
+        """The year."""
+        return self.year
+
+    @classmethod
+    def from_index(cls, index: int) -> Year:
+        """The year with this index."""
+        return cls(index)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> Year:
+        """The year a date falls in."""
+        return cls(day.year)
+
+    @property
+    def code(self) -> str:
+        """``2026``."""
+        return str(self.year)
+
+    @property
+    def slug(self) -> str:
+        """``2026``."""
         return self.code
 
+    @property
+    def start(self) -> dt.date:
+        """1 January."""
+        return dt.date(self.year, 1, 1)
 
-def latest_complete(last_day: dt.date) -> Quarter:
-    """The latest quarter ending on or before ``last_day`` (the extract's newest date)."""
-    quarter = Quarter.containing(last_day)
-    return quarter if quarter.end <= last_day else quarter.previous()
+    @property
+    def label(self) -> str:
+        """ "2026"."""
+        return str(self.year)
+
+    @property
+    def long_label(self) -> str:
+        """ "2026"."""
+        return str(self.year)
+
+
+@dataclass(frozen=True, eq=True)
+class FinancialYear(Period):
+    """A financial year, April to March. ``FinancialYear(2025)`` is April 2025 to March 2026."""
+
+    year: int
+    """The calendar year it starts in."""
+
+    frequency: ClassVar[Frequency] = "financial_year"
+    dimension: ClassVar[str] = "financial_year"
+    noun: ClassVar[str] = "financial year"
+    per_year: ClassVar[int] = 1
+    example: ClassVar[str] = "2025-26"
+    form: ClassVar[str] = "YYYY-YY"
+    _code: ClassVar[re.Pattern[str]] = re.compile(r"^(\d{4})[-/](\d{2})$")
+    _slug: ClassVar[re.Pattern[str]] = re.compile(r"^fy(\d{4})-(\d{2})$")
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str]) -> FinancialYear | None:
+        start = int(match[1])
+        return cls(start) if int(match[2]) == (start + 1) % 100 else None
+
+    @property
+    def index(self) -> int:
+        """The year it starts in."""
+        return self.year
+
+    @classmethod
+    def from_index(cls, index: int) -> FinancialYear:
+        """The financial year with this index."""
+        return cls(index)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> FinancialYear:
+        """The financial year a date falls in (1 April starts one)."""
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @property
+    def code(self) -> str:
+        """``2025-26``."""
+        return f"{self.year}-{(self.year + 1) % 100:02d}"
+
+    @property
+    def slug(self) -> str:
+        """``fy2025-26``."""
+        return f"fy{self.code}"
+
+    @property
+    def start(self) -> dt.date:
+        """1 April."""
+        return dt.date(self.year, 4, 1)
+
+    @property
+    def label(self) -> str:
+        """ "Apr 2025 to Mar 2026"."""
+        return f"Apr {self.year} to Mar {self.year + 1}"
+
+    @property
+    def long_label(self) -> str:
+        """ "April 2025 to March 2026"."""
+        return f"April {self.year} to March {self.year + 1}"
+
+
+_TYPES: dict[str, type[Period]] = {
+    "monthly": Month,
+    "quarterly": Quarter,
+    "annual": Year,
+    "financial_year": FinancialYear,
+}
+PERIOD_DIMENSIONS: dict[str, Frequency] = {t.dimension: f for f, t in _TYPES.items()}  # type: ignore[misc]
+"""Table dimensions that hold periods, and their frequency: ``month``, ``quarter``, ``year``,
+``financial_year``."""
+
+
+def period_type(frequency: str) -> type[Period]:
+    """The period class of a frequency."""
+    try:
+        return _TYPES[frequency]
+    except KeyError:
+        raise PeriodError(
+            f"frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}"
+        ) from None
+
+
+def parse_period(text: str, frequency: str = "quarterly") -> Period:
+    """Read a period code of a frequency: ``2026-10``, ``2026Q3``, ``2026``, ``2025-26``."""
+    return period_type(frequency).parse(text)
+
+
+def parse_any_code(text: str) -> Period:
+    """Read a code of whichever frequency it fits (quarterly first); for files that do not say
+    their publication's frequency, such as sign-off entries."""
+    for frequency in ("quarterly", "annual", "monthly", "financial_year"):
+        try:
+            return parse_period(text, frequency)
+        except PeriodError:
+            pass
+    forms = ", ".join(f"{t.form} ({t.example})" for t in _TYPES.values())
+    raise PeriodError(f"period {text!r} is not a period code: write it as one of {forms}")
+
+
+def parse_slug(name: str) -> Period | None:
+    """The period a folder name stands for (``2026-q3``, ``2026-10``, ``2026``, ``fy2025-26``)."""
+    for kind in _TYPES.values():
+        found = kind.from_slug(name)
+        if found is not None:
+            return found
+    return None
+
+
+def dimension_frequency(dim: str) -> Frequency | None:
+    """The frequency of a period dimension (``month`` -> ``monthly``), or None."""
+    return PERIOD_DIMENSIONS.get(dim)
+
+
+def latest_complete(last_day: dt.date, frequency: str = "quarterly") -> Period:
+    """The latest period ending on or before ``last_day`` (the extract's newest date)."""
+    period = period_type(frequency).containing(last_day)
+    return period if period.end <= last_day else period.previous()
 
 
 @dataclass(frozen=True)
 class Periods:
-    """The periods one release covers: the release quarter and the quarterly series ending in it."""
+    """The periods one release covers: the release period and the series ending in it."""
 
-    latest: Quarter
-    series: tuple[Quarter, ...]
+    latest: Period
+    series: tuple[Period, ...]
 
     @classmethod
-    def ending(cls, latest: Quarter, length: int) -> Periods:
-        """A series of ``length`` quarters ending with ``latest``."""
+    def ending(cls, latest: Period, length: int) -> Periods:
+        """A series of ``length`` periods ending with ``latest``."""
         return cls(latest, tuple(latest.shift(-i) for i in range(length - 1, -1, -1)))
 
     @property
-    def first(self) -> Quarter:
-        """The earliest quarter in the series."""
+    def frequency(self) -> Frequency:
+        """The frequency of the release."""
+        return self.latest.frequency
+
+    @property
+    def first(self) -> Period:
+        """The earliest period in the series."""
         return self.series[0]
 
-    def last(self, n: int) -> tuple[Quarter, ...]:
-        """The last ``n`` quarters of the series."""
+    def last(self, n: int) -> tuple[Period, ...]:
+        """The last ``n`` periods of the series."""
         return self.series[-n:]
 
     @property
     def codes(self) -> list[str]:
-        """Quarter codes of the series, oldest first."""
+        """Period codes of the series, oldest first."""
         return [q.code for q in self.series]
 
     @property
     def ends(self) -> list[dt.date]:
-        """Quarter-end dates of the series, oldest first."""
+        """Last days of the series' periods, oldest first."""
         return [q.end for q in self.series]
+
+    def finer(self, frequency: str, n: int | None = None) -> list[Period]:
+        """The periods of a finer ``frequency`` (months in a quarterly release) making up the
+        last ``n`` periods of the series (default all), oldest first."""
+        return [p for big in self.last(n or len(self.series)) for p in big.divide(frequency)]  # type: ignore[arg-type]
 
 
 def format_date(day: dt.date) -> str:

@@ -32,7 +32,7 @@ from statgen.errors import ExtractError, Problem, StatgenError
 from statgen.layout import Layout, period_slug
 from statgen.lifecycle import drafts, lock, manifest
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
-from statgen.periods import Periods, Quarter, latest_complete
+from statgen.periods import Period, Periods, latest_complete
 
 if TYPE_CHECKING:
     import polars as pl
@@ -70,7 +70,7 @@ class BuildResult:
     """
 
     publication: Publication
-    period: Quarter
+    period: Period
     folder: Path
     page: Path
     downloads: list[Path]
@@ -99,15 +99,15 @@ class Run:
 
     publication: Publication
     layout: Layout
-    requested: Quarter | None
+    requested: Period | None
     source_dir: Path
     today: dt.date
     hashes: dict[str, str] = field(default_factory=dict)
     cache_key: str = ""
     frames: dict[str, pl.DataFrame] | None = None
     frames_key: str = ""
-    cached: tuple[Quarter, list[StatTable]] | None = None
-    period: Quarter | None = None
+    cached: tuple[Period, list[StatTable]] | None = None
+    period: Period | None = None
     computed: list[StatTable] = field(default_factory=list)
     tables: list[StatTable] = field(default_factory=list)
     context: Context | None = None
@@ -126,7 +126,7 @@ class Run:
     revised: int = 0
 
     @property
-    def quarter(self) -> Quarter:
+    def quarter(self) -> Period:
         """The period built (known once the tables are computed)."""
         if self.period is None:
             raise StatgenError("the period is not known before the tables are computed")
@@ -135,7 +135,7 @@ class Run:
     @property
     def periods(self) -> Periods:
         """The quarters the tables cover, ending at the period built."""
-        return Periods.ending(self.quarter, self.publication.series_quarters)
+        return Periods.ending(self.quarter, self.publication.series_length)
 
     @property
     def name(self) -> str:
@@ -144,9 +144,12 @@ class Run:
 
 
 def choose_period(
-    frames: dict[str, pl.DataFrame], requested: Quarter | None, folder: Path
-) -> Quarter:
-    """The requested period, or the latest complete quarter in the extracts."""
+    frames: dict[str, pl.DataFrame],
+    requested: Period | None,
+    folder: Path,
+    frequency: str = "quarterly",
+) -> Period:
+    """The requested period, or the latest complete period (of ``frequency``) in the extracts."""
     from statgen import extracts
 
     newest = extracts.newest_date(frames)
@@ -154,13 +157,13 @@ def choose_period(
         raise ExtractError(
             [Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")]
         )
-    latest = latest_complete(newest)
+    latest = latest_complete(newest, frequency)
     if requested is None:
         return latest
     if requested > latest:
         raise StatgenError(
             f"period {requested.code} is not complete in the extracts (their newest date is "
-            f"{newest.isoformat()}; the latest complete quarter is {latest.code})"
+            f"{newest.isoformat()}; the latest complete {latest.noun} is {latest.code})"
         )
     return requested
 
@@ -172,11 +175,14 @@ def read_extracts(run: Run) -> None:
     """Hash the extracts and look for cached tables; read and validate the extracts only when
     there are none (and they were not already read, unchanged, by a warm preview)."""
     from statgen import extracts
+    from statgen.extracts import database
     from statgen.lifecycle import cache
 
     publication = run.publication
     source = run.source_dir
-    run.hashes = manifest.input_hashes(publication, source) if source.is_dir() else {}
+    # Database extracts are read first: their hash (of the rows) keys the cache too.
+    queried = database.read_all(publication.extracts)
+    run.hashes = manifest.input_hashes(publication, source, queried)
     run.cache_key = cache.key(publication, run.hashes, run.requested)
     folder = run.layout.cache(publication.slug)
     run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
@@ -186,7 +192,7 @@ def read_extracts(run: Run) -> None:
     frames_key = repr((sorted(run.hashes.items()), definitions, run.today))
     if run.frames is not None and run.frames_key == frames_key:
         return
-    run.frames = extracts.load(source, publication.extracts, run.today)
+    run.frames = extracts.load(source, publication.extracts, run.today, queried)
     _check_unchanged(publication, source, run.hashes)
     run.frames_key = frames_key
     run.ran.append("extracts")
@@ -202,9 +208,9 @@ def compute_tables(run: Run) -> None:
     publication = run.publication
     if run.cached is None:
         assert run.frames is not None, "read_extracts() reads the extracts"
-        period = choose_period(run.frames, run.requested, run.source_dir)
+        period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
         computed = tables.compute(
-            publication, run.frames, Periods.ending(period, publication.series_quarters)
+            publication, run.frames, Periods.ending(period, publication.series_length)
         )
         cache.store(run.layout.cache(publication.slug), run.cache_key, period, computed)
         run.ran.append("tables")
@@ -361,7 +367,14 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
         publication.release_date(period),
         parameters={
             "requested_period": run.requested.code if run.requested else None,
-            "series_quarters": publication.series_quarters,
+            **(
+                {"series_quarters": publication.series_quarters}
+                if publication.frequency == "quarterly"
+                else {
+                    "frequency": publication.frequency,
+                    "series_periods": publication.series_length,
+                }
+            ),
             "draft": number,
             "engine": run.engine,
             "chart_renderer": run.chart_renderer if run.drawn else None,
@@ -389,7 +402,7 @@ def build(
     root: Path,
     slug: str,
     *,
-    period: Quarter | None = None,
+    period: Period | None = None,
     extracts_dir: Path | None = None,
     work_dir: Path | None = None,
     releases_dir: Path | None = None,
@@ -483,14 +496,15 @@ def _build_key(publication: Publication, digest: str, run: Run) -> str:
         "code": manifest.code_digest(),
         "baseline": run.baseline,
         "requested_period": run.requested.code if run.requested else None,
-        "series_quarters": publication.series_quarters,
+        "series": publication.series_length,
+        "frequency": publication.frequency,
         "sample": sample.is_sample(run.source_dir),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def _same_as_latest(
-    publication: Publication, layout: Layout, period: Quarter, key: str
+    publication: Publication, layout: Layout, period: Period, key: str
 ) -> BuildResult | None:
     """The latest draft of ``period`` when it was built from exactly the same things (and is
     intact): building again would only give the same draft a new number."""
@@ -516,7 +530,8 @@ def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[st
     """Refuse a build whose extracts changed between hashing and reading them: the manifest
     would describe one file and the figures come from another."""
     after = manifest.input_hashes(publication, source_dir)
-    changed = sorted(n for n in hashes.keys() | after.keys() if hashes.get(n) != after.get(n))
+    files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
+    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
     if changed:
         raise ExtractError(
             [

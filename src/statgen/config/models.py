@@ -12,10 +12,18 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from statgen.errors import ConfigError, SlugError
-from statgen.periods import Quarter
+from statgen.periods import Frequency, Period, parse_period, period_type
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -69,15 +77,71 @@ class Column(Strict):
         return self
 
 
+class Reference(Strict):
+    """A reference between extracts: every value of some columns exists in another extract."""
+
+    columns: list[str] = Field(min_length=1)
+    """Columns of this extract whose values (together) must be found in the other extract."""
+    extract: str
+    """The other extract, by name."""
+    to: list[str] | None = None
+    """Its columns to look in, in the same order; default the same names as ``columns``."""
+
+
+class Query(Strict):
+    """An extract read straight from a database with a SQL query (instead of a file)."""
+
+    sql: str
+    """The query. Its result's column names are the extract's columns."""
+    connection: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    """Name of the environment variable holding the connection URI, e.g. ``STATGEN_DB``
+    (``postgresql://user@host/db``, or ``duckdb:///path/to/file.duckdb``). Never put a password
+    in the config: the variable (or the driver's own password file) holds it."""
+
+
 class Extract(Strict):
-    """A source extract: a CSV or Parquet file named ``<name>.parquet`` or ``<name>.csv``."""
+    """A source extract: a CSV or Parquet file named ``<name>.parquet`` or ``<name>.csv``, or
+    the result of a SQL query (``query``)."""
 
     description: str
     """What one row is, in words."""
     columns: dict[str, Column]
     """The columns the extract must have, in order, with their types and rules."""
+    unique: list[str] | list[list[str]] = []
+    """Columns whose values, taken together, identify a row: ``[prison, month]`` (no two rows
+    share both). A list of such lists declares several keys."""
+    references: list[Reference] = []
+    """Values that must exist in another extract, e.g. every ``prison`` of ``incidents`` in
+    ``population``: ``[{columns: [prison], extract: population}]``."""
+    query: Query | None = None
+    """Read the extract from a database instead of a file: ``{sql: SELECT ..., connection:
+    STATGEN_DB}``. The rows are validated like a file's; the manifest records their hash."""
+
     min_rows: int = Field(default=1, ge=1)
     """Fewest rows a plausible extract has: fewer means a failed or partial export."""
+
+    @property
+    def keys(self) -> list[list[str]]:
+        """The multi-column keys declared by ``unique``."""
+        if not self.unique:
+            return []
+        if isinstance(self.unique[0], str):
+            return [list(self.unique)]  # type: ignore[arg-type]
+        return [list(k) for k in self.unique]  # type: ignore[union-attr]
+
+    @model_validator(mode="after")
+    def _keys_are_columns(self) -> Extract:
+        for key in self.keys:
+            unknown = [c for c in key if c not in self.columns]
+            if unknown:
+                raise ValueError(f"unique: {unknown} are not columns (known: {list(self.columns)})")
+        for i, ref in enumerate(self.references):
+            unknown = [c for c in ref.columns if c not in self.columns]
+            if unknown:
+                raise ValueError(f"references[{i}].columns: {unknown} are not columns")
+            if ref.to is not None and len(ref.to) != len(ref.columns):
+                raise ValueError(f"references[{i}].to: give one column for each of {ref.columns}")
+        return self
 
     @model_validator(mode="after")
     def _references_are_columns(self) -> Extract:
@@ -121,11 +185,66 @@ class Measure(Strict):
     """Column heading for people, without the unit (e.g. "Median days")."""
     unit: str
     """Unit shown in brackets under the heading, e.g. "number of people", "days", "%"."""
-    format: Literal["integer", "decimal1", "percent1"] = "integer"
-    """Number format: whole numbers with separators, one decimal place, or a percentage to one
-    decimal place (values are percentages, 0 to 100)."""
+    format: Literal[
+        "integer", "decimal1", "percent1", "currency", "currency_thousand", "currency_million"
+    ] = "integer"
+    """Number format: whole numbers with separators, one decimal place, a percentage to one
+    decimal place (values are percentages, 0 to 100), or pounds: ``currency`` "£1,562",
+    ``currency_thousand`` "£1,562 thousand" (values in thousands of pounds),
+    ``currency_million`` "£1.6 million" (values in millions, one decimal place). Default
+    ``decimal1`` for rates, ``percent1`` for percentages, else ``integer``."""
     additive: bool = True
-    """Whether values may be summed to make totals (counts yes; medians and percentages no)."""
+    """Whether values may be summed to make totals (counts yes; medians and percentages no).
+    Rates and percentages are never additive."""
+    kind: Literal["count", "rate", "percentage", "other"] = "count"
+    """What the measure is. A ``rate`` (``per`` people) or ``percentage`` is computed by statgen
+    from its ``numerator`` and ``denominator`` measures (the transform does not return it); it
+    is suppressed wherever either is, its totals come from the summed numerator and denominator,
+    and it is [x] (not available) where the denominator is missing or zero. ``other``: a
+    non-count the transform computes (medians, averages)."""
+    per: int | None = Field(default=None, ge=1)
+    """For rates: per how many of the denominator, e.g. ``1000`` for "per 1,000 prisoners"."""
+    numerator: str | None = None
+    """For rates and percentages: the count measure (of the same table) counted."""
+    denominator: str | None = None
+    """For rates and percentages: the count measure (of the same table) it is a share of."""
+    counts: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """For counts that other tables show too: a name for what is counted, the same in each of
+    those tables, e.g. ``incidents``. Cells with the same ``counts`` and the same categories
+    (total categories left out) are one count: suppressed in every table if in one, and the QA
+    check refuses any table that gives it away (shown, or rebuilt from a published rate or
+    percentage and its denominator). Default: the count is this table's own."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ratio_defaults(cls, data: object) -> object:
+        if not isinstance(data, dict) or data.get("kind") not in ("rate", "percentage"):
+            return data
+        if data.get("additive") is True:
+            raise ValueError(f"additive: a {data['kind']} cannot be added up; remove 'additive'")
+        default = "decimal1" if data["kind"] == "rate" else "percent1"
+        return {"format": default, **data, "additive": False}
+
+    @model_validator(mode="after")
+    def _ratio_complete(self) -> Measure:
+        if self.kind in ("rate", "percentage"):
+            if not (self.numerator and self.denominator):
+                raise ValueError(f"a {self.kind} needs its 'numerator' and 'denominator' measures")
+            if self.kind == "rate" and self.per is None:
+                raise ValueError("a rate needs 'per' (e.g. per: 1000)")
+        elif self.numerator or self.denominator or self.per:
+            raise ValueError("numerator, denominator and per are for kind: rate or percentage")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        """Whether statgen computes this measure from a numerator and a denominator."""
+        return self.kind in ("rate", "percentage")
+
+    @property
+    def scale(self) -> float:
+        """What the ratio of numerator to denominator is multiplied by (100, or ``per``)."""
+        return float(self.per or 100)
 
 
 class Disclosure(Strict):
@@ -164,14 +283,21 @@ class Table(Strict):
     transform: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
     """Name of the function in the publication's transforms.py that computes the table."""
     rows: list[str] = Field(min_length=1)
-    """Dimensions that make the rows, outermost first. ``quarter`` is the period dimension."""
+    """Dimensions that make the rows, outermost first. ``month``, ``quarter``, ``year`` and
+    ``financial_year`` are period dimensions (codes such as ``2026-10``, ``2026Q3``, ``2026``,
+    ``2025-26``); a table may use a finer period than the release (months in a quarterly
+    release)."""
     columns: str | None = None
     """Dimension spread across the columns (its categories become headings), if any."""
     measures: list[Measure] = Field(min_length=1)
     """The measures, in column order."""
     quarters: int | None = Field(default=None, ge=1)
     """For tables with a ``quarter`` dimension: how many quarters they cover, ending with the
-    release period (default: the whole series)."""
+    release period (default: the whole series). Same as ``periods``."""
+    periods: int | None = Field(default=None, ge=1)
+    """For tables with a period dimension: how many of the release's periods they cover, ending
+    with the release period (default: the whole series). A monthly table in a quarterly
+    release with ``periods: 4`` shows the 12 months of the last 4 quarters."""
     totals: list[str] = []
     """Dimensions to add a "Total" category to, by summing the additive measures."""
     notes: list[int] = []
@@ -196,6 +322,15 @@ class Table(Strict):
         names = [m.name for m in self.measures]
         if len(set(names)) != len(names):
             raise ValueError(f"measure names must be unique: {names}")
+        by_name = {m.name: m for m in self.measures}
+        for m in self.measures:
+            for part in (m.numerator, m.denominator):
+                if part is None:
+                    continue
+                if part not in by_name:
+                    raise ValueError(f"measure {m.name!r}: no measure {part!r} (known: {names})")
+                if not by_name[part].additive:
+                    raise ValueError(f"measure {m.name!r}: {part!r} must be an additive count")
         if self.disclosure is not None:
             names = [m.name for m in self.measures]
             rules = self.disclosure
@@ -235,6 +370,9 @@ class Chart(Strict):
     """Fixed values of other dimensions, e.g. ``{region: Wales}``."""
     include_totals: bool = False
     """Whether "Total" categories are drawn (usually not: they dwarf the parts)."""
+    exclude: list[str] = []
+    """Other categories left out of the chart and its description, e.g. ``[All incidents]``
+    (categories the transform computes as totals)."""
     stacked: bool = False
     """For bar and column charts: stack the series instead of placing them side by side."""
     description: str
@@ -251,7 +389,8 @@ class Revisions(Strict):
     """Folder of the previous release to compare with (may be anywhere); default the latest
     release of an earlier period in ``releases/<slug>/``."""
     provisional_quarters: int = Field(default=0, ge=0)
-    """How many of the latest quarters are provisional: their figures are marked [p]."""
+    """How many of the latest periods (quarters in a quarterly publication) are provisional:
+    their figures are marked [p]."""
 
 
 class Reconcile(Strict):
@@ -271,16 +410,20 @@ class Checks(Strict):
     """The QA checks run on every build (see ``build/<slug>/<period>/draft-<n>/qa.html``)."""
 
     change_tolerance: float = Field(default=0.25, gt=0)
-    """Largest plausible change from the previous quarter, as a fraction (0.25 = 25%); larger
+    """Largest plausible change from the previous period, as a fraction (0.25 = 25%); larger
     changes are warnings listing the figure."""
     change_min_count: int = Field(default=30, ge=0)
-    """Changes are only checked where both quarters' counts are at least this (small counts
+    """Changes are only checked where both periods' counts are at least this (small counts
     move a lot)."""
     revision_tolerance: float = Field(default=0.05, gt=0)
     """Largest expected revision of a published figure, as a fraction of its published value
     (0.05 = 5%); larger revisions are warnings listing the figure."""
     reconcile: list[Reconcile] = []
     """Counts that must agree between tables."""
+    allowed_phrases: list[str] = []
+    """Phrases with numbers that are definitions, not figures, which the commentary may type,
+    e.g. ``[per 1,000 prisoners, 12 months]``. Any other typed number is still refused (or
+    write ``{{ literal("per 1,000 prisoners") }}`` in the commentary)."""
 
 
 class Publication(Strict):
@@ -308,8 +451,13 @@ class Publication(Strict):
     """Who answers questions."""
     keywords: list[str] = []
     """Keywords for document properties and search."""
+    frequency: Frequency = "quarterly"
+    """How often the publication is released, which sets its period: ``monthly`` (codes such as
+    ``2026-10``), ``quarterly`` (``2026Q3``), ``annual`` (calendar years, ``2026``) or
+    ``financial_year`` (April to March, ``2025-26``)."""
     release_calendar: dict[str, dt.date]
-    """Pre-announced release dates by period code, e.g. ``2026Q3: 2026-12-10``."""
+    """Pre-announced release dates by period code, e.g. ``2026Q3: 2026-12-10`` (quarterly),
+    ``2025-26: 2026-07-02`` (financial year)."""
     release_time: str = Field(default="09:30", pattern=r"^\d{2}:\d{2}$")
     """Time of day releases are published (UK time)."""
     previous_releases_url: str | None = None
@@ -317,7 +465,14 @@ class Publication(Strict):
     extracts_dir: str = "data/extracts/{slug}"
     """Folder the extracts are read from; relative to the project root, may be anywhere."""
     series_quarters: int = Field(default=12, ge=2, le=80)
-    """How many quarters the quarterly series cover, ending with the release period."""
+    """For quarterly publications: how many quarters the series cover, ending with the release
+    period. Other frequencies use ``series_periods``."""
+    series_periods: int | None = Field(default=None, ge=2, le=240)
+    """How many periods of the publication's frequency the series cover, ending with the release
+    period; default 12 quarters, 24 months, 10 years or 10 financial years."""
+    test_sample_scale: float = Field(default=0.02, gt=0)
+    """The sample scale the test suite builds this publication at (``sample.py`` is called with
+    it); raise it when a small sample would leave tables empty."""
     commentary: str = "commentary.qmd"
     """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
     commentary_scripts: bool = False
@@ -346,6 +501,12 @@ class Publication(Strict):
 
     _folder: Path = PrivateAttr(default=Path("."))
 
+    @field_validator("release_calendar", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: object) -> object:
+        # YAML reads an unquoted annual code (2026:) as a number: it is still a period code.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+
     @property
     def folder(self) -> Path:
         """The publication's folder (where publication.yaml, transforms.py and commentary live)."""
@@ -354,7 +515,25 @@ class Publication(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> Publication:
         for code in self.release_calendar:
-            Quarter.parse(code)
+            parse_period(code, self.frequency)
+        if self.frequency != "quarterly" and "series_quarters" in self.model_fields_set:
+            raise ValueError(
+                f"series_quarters: only for quarterly publications; this one is {self.frequency}, "
+                "so write series_periods"
+            )
+        for name, extract in self.extracts.items():
+            for i, ref in enumerate(extract.references):
+                other = self.extracts.get(ref.extract)
+                if other is None:
+                    raise ValueError(
+                        f"extracts.{name}.references[{i}].extract: no extract called "
+                        f"{ref.extract!r} (known: {sorted(self.extracts)})"
+                    )
+                absent = [c for c in (ref.to or ref.columns) if c not in other.columns]
+                if absent:
+                    raise ValueError(
+                        f"extracts.{name}.references[{i}]: {ref.extract!r} has no column {absent}"
+                    )
         ids = [t.id for t in self.tables]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -429,7 +608,25 @@ class Publication(Strict):
             f"{self.slug}: no table called {table_id!r} (known: {[t.id for t in self.tables]})"
         )
 
-    def release_date(self, period: Quarter) -> dt.date:
+    @property
+    def series_length(self) -> int:
+        """How many periods the series cover (``series_periods``, else the default)."""
+        if self.series_periods is not None:
+            return self.series_periods
+        if self.frequency == "quarterly":
+            return self.series_quarters
+        return {"monthly": 24}.get(self.frequency, 10)
+
+    @property
+    def period_type(self) -> type[Period]:
+        """The class of the publication's periods (``Quarter``, ``Month``...)."""
+        return period_type(self.frequency)
+
+    def parse_period(self, code: str) -> Period:
+        """A period code of this publication's frequency; errors name the expected form."""
+        return parse_period(code, self.frequency)
+
+    def release_date(self, period: Period) -> dt.date:
         """The pre-announced release date of a period."""
         try:
             return self.release_calendar[period.code]
@@ -440,7 +637,7 @@ class Publication(Strict):
                 f"(known: {', '.join(sorted(self.release_calendar))})"
             ) from None
 
-    def next_release_date(self, period: Quarter) -> dt.date | None:
+    def next_release_date(self, period: Period) -> dt.date | None:
         """The release date of the following period, if announced."""
         return self.release_calendar.get(period.next().code)
 
@@ -458,6 +655,31 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
+TEXT_EXPECTED = {"string_type", "enum", "literal_error"}
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _cut_at_comma(loc: tuple[int | str, ...]) -> str | None:
+    """The hint for a "key" that is really the rest of a value split at a comma: inside
+    ``{...}`` or ``[...]`` YAML reads ``title: Rate per 1,000 prisoners`` as two items."""
+    key = loc[-1] if loc else None
+    if not isinstance(key, str) or KEY.match(key):
+        return None
+    return (
+        f"{key!r} is not a key: it looks like the rest of a value cut off at a comma (inside "
+        "{...} or [...] YAML reads a comma as the end of the value). Put the value in quotes, "
+        'e.g. title: "Incidents per 1,000 prisoners"'
+    )
+
+
+def _not_text(value: bool | int | float) -> str | None:
+    """The hint for text that YAML read as a boolean or a number (Yes, No, 1,000 written
+    plainly, 2024 as a category)."""
+    kind = "true/false" if isinstance(value, bool) else "a number"
+    return (
+        f"YAML read this as {kind} ({value!r}), not text; put it in quotes to keep it as "
+        'written (e.g. "Yes", "2024")'
+    )
 
 
 def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
@@ -477,7 +699,9 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key ({unknown_hint})"
+                msg = _cut_at_comma(err["loc"]) or f"unknown key ({unknown_hint})"
+            elif err["type"] in TEXT_EXPECTED and isinstance(err["input"], bool | int | float):
+                msg = _not_text(err["input"]) or msg
             # Model-level checks name their own key in the message.
             where = f"{_location(err['loc'])}: " if err["loc"] else ""
             lines.append(f"{path}: {where}{msg}")

@@ -19,6 +19,8 @@ MODELS: list[type[BaseModel]] = [
     config.Contact,
     config.Extract,
     config.Column,
+    config.Reference,
+    config.Query,
     config.Note,
     config.Table,
     config.Measure,

@@ -14,6 +14,7 @@ import polars as pl
 
 from statgen.config import Column, Extract
 from statgen.errors import VALUE_WIDTH, ExtractError, Problem, cut, listed
+from statgen.extracts import database, relations
 from statgen.extracts.files import (
     MAX_ROWS_SHOWN,
     MAX_VALUES_SHOWN,
@@ -374,21 +375,42 @@ def _outside_groups(
     return value.is_not_null() & other.is_not_null() & ~ok
 
 
-def load(folder: Path, specs: dict[str, Extract], today: dt.date) -> dict[str, pl.DataFrame]:
-    """Read and validate every extract; raise one :class:`ExtractError` listing all problems."""
+def load(
+    folder: Path,
+    specs: dict[str, Extract],
+    today: dt.date,
+    queried: dict[str, pl.DataFrame] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Read and validate every extract; raise one :class:`ExtractError` listing all problems.
+
+    ``queried`` holds the rows of extracts read from a database (``query``), validated here
+    like a file's. Keys of several columns and references between extracts are checked once
+    every extract is typed (:mod:`statgen.extracts.relations`).
+    """
     frames: dict[str, pl.DataFrame] = {}
     problems: list[Problem] = []
+    sources: dict[str, tuple[str, int, str]] = {}
     hint = ExtractError().hint
     for name, spec in specs.items():
         try:
-            source = find(folder, name)
-            clean = _clean_typed(source, spec, today)
-            frames[name] = (
-                clean if clean is not None else validate(source, _read_raw(source), spec, today)
+            if spec.query is not None:
+                source = ExtractFile(name, Path(database.label(name)))
+                frames[name] = validate(source, (queried or {})[name], spec, today)
+            else:
+                source = find(folder, name)
+                clean = _clean_typed(source, spec, today)
+                frames[name] = (
+                    clean if clean is not None else validate(source, _read_raw(source), spec, today)
+                )
+            sources[name] = (
+                str(source.path),
+                2 if source.is_csv else 1,
+                "line" if source.is_csv else "row",
             )
         except ExtractError as exc:
             problems.extend(exc.problems)
             hint = exc.hint
+    problems.extend(relations.check(specs, frames, sources))
     if problems:
         raise ExtractError(problems, hint=hint)
     return frames

@@ -20,7 +20,7 @@ import polars as pl
 from statgen.config import Publication
 from statgen.errors import StatgenError
 from statgen.lifecycle.manifest import sha256
-from statgen.periods import Quarter
+from statgen.periods import Period
 from statgen.tables import StatTable
 
 SOURCE = Path(__file__).resolve().parent
@@ -37,7 +37,7 @@ def source_hash() -> str:
     return digest.hexdigest()
 
 
-def key(publication: Publication, extract_hashes: dict[str, str], requested: Quarter | None) -> str:
+def key(publication: Publication, extract_hashes: dict[str, str], requested: Period | None) -> str:
     """The cache key of a build's tables."""
     parts = {
         "extracts": extract_hashes,
@@ -58,7 +58,7 @@ def load(
     cache_key: str,
     publication: Publication,
     warn: Callable[[str], None] | None = None,
-) -> tuple[Quarter, list[StatTable]] | None:
+) -> tuple[Period, list[StatTable]] | None:
     """The cached period and tables for ``cache_key``, or None when there are none.
 
     Every file of the entry is checked against the SHA-256 recorded when it was stored: an
@@ -87,7 +87,7 @@ def load(
                     absent_quarters=tuple(t["absent_quarters"]),
                 )
             )
-        period = Quarter.parse(meta["period"])
+        period = publication.parse_period(meta["period"])
     except (
         OSError,
         ValueError,
@@ -105,7 +105,7 @@ def load(
     return period, tables
 
 
-def store(folder: Path, cache_key: str, period: Quarter, tables: list[StatTable]) -> None:
+def store(folder: Path, cache_key: str, period: Period, tables: list[StatTable]) -> None:
     """Store the tables under ``cache_key`` (written beside, then renamed: never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{cache_key}."))

@@ -16,9 +16,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from statgen.config import Publication
 from statgen.errors import StatgenError, VerifyError
-from statgen.periods import Quarter
+from statgen.extracts import database
+from statgen.periods import Period
 
 NAME = "manifest.json"
 STAMPED = {
@@ -50,13 +53,26 @@ def input_files(publication: Publication, source_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in source_dir.iterdir()
-        if p.suffix in (".csv", ".parquet") and p.stem in publication.extracts and p.is_file()
+        if p.suffix in (".csv", ".parquet")
+        and p.stem in publication.extracts
+        and publication.extracts[p.stem].query is None
+        and p.is_file()
     )
 
 
-def input_hashes(publication: Publication, source_dir: Path) -> dict[str, str]:
-    """SHA-256 of each extract file, by file name."""
-    return {p.name: sha256(p) for p in input_files(publication, source_dir)}
+def input_hashes(
+    publication: Publication, source_dir: Path, queried: dict[str, pl.DataFrame] | None = None
+) -> dict[str, str]:
+    """SHA-256 of each extract file, by file name, and of the rows of each database extract,
+    by ``<name> (query)``."""
+    found = (
+        {p.name: sha256(p) for p in input_files(publication, source_dir)}
+        if source_dir.is_dir()
+        else {}
+    )
+    for name, frame in sorted((queried or {}).items()):
+        found[f"{name} (query)"] = database.rows_hash(frame)
+    return found
 
 
 def inputs_digest(publication: Publication, extract_hashes: dict[str, str]) -> str:
@@ -155,7 +171,7 @@ def _quarto_version() -> str:
 def write_manifest(
     staging: Path,
     publication: Publication,
-    period: Quarter,
+    period: Period,
     extract_hashes: dict[str, str],
     release_date: dt.date,
     *,

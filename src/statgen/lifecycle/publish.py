@@ -26,7 +26,7 @@ from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs import govuk
 from statgen.outputs.page.render import render
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 from statgen.protection import revisions
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,7 +52,7 @@ def release_at(release_date: dt.date, release_time: str) -> dt.datetime:
 def publish(
     root: Path,
     slug: str,
-    period: Quarter,
+    period: Period,
     *,
     work_dir: Path | None = None,
     releases_dir: Path | None = None,
@@ -169,7 +169,7 @@ def publish(
     return PublishResult(dest, version, number, moment < opens)
 
 
-def _find_draft(layout: Layout, slug: str, period: Quarter, number: int | None) -> Path:
+def _find_draft(layout: Layout, slug: str, period: Period, number: int | None) -> Path:
     """The named draft of a period, or its latest."""
     numbers = layout.draft_numbers(slug, period)
     if not numbers:
@@ -188,7 +188,7 @@ def _find_draft(layout: Layout, slug: str, period: Quarter, number: int | None) 
 
 
 def _check_baseline(
-    layout: Layout, publication: Publication, period: Quarter, draft: Path, meta: dict[str, Any]
+    layout: Layout, publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
 ) -> None:
     """Refuse a draft whose revisions were judged against a release that is no longer the
     latest published one of an earlier or the same period (corrections included)."""

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from statgen.lifecycle import manifest
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 
-def outputs_key(cache_key: str, period: Quarter, today: dt.date, baseline: Path | None) -> str:
+def outputs_key(cache_key: str, period: Period, today: dt.date, baseline: Path | None) -> str:
     """The hash of what a build's data outputs are made from (recorded in its manifest)."""
     parts = {
         "tables": cache_key,

@@ -35,7 +35,12 @@ def write_index(layout: Layout, slug: str, title: str, organisation: str = "Stat
                     "qa_href": f"{period_dir.name}/draft-{n}/qa.html",
                 }
             )
-        periods.append({"label": period_dir.name.upper().replace("-Q", " Q"), "drafts": rows})
+        label = (
+            period_dir.name.upper().replace("-Q", " Q")
+            if period.frequency == "quarterly"
+            else period.long_label
+        )
+        periods.append({"label": label, "drafts": rows})
     # Written whole then renamed: readers see the old index or the new one.
     return write_page(
         layout.reviewers_index(slug),

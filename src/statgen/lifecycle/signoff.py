@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 
 from statgen.config import Strict, read_yaml
 from statgen.errors import ConfigError
-from statgen.periods import Quarter
+from statgen.periods import Period, parse_any_code
 
 FILE = "signoff.yaml"
 
@@ -47,9 +47,9 @@ class Approval(Strict):
 
     @field_validator("period")
     @classmethod
-    def _period_is_a_quarter(cls, value: str) -> str:
+    def _period_is_a_period(cls, value: str) -> str:
         try:
-            return Quarter.parse(value).code
+            return parse_any_code(str(value)).code
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
 
@@ -60,7 +60,7 @@ class SignOff(Strict):
     approvals: list[Approval] = []
     """Every approval given, oldest first."""
 
-    def approval(self, period: Quarter, draft: int) -> Approval | None:
+    def approval(self, period: Period, draft: int) -> Approval | None:
         """The approval of this draft of this period, if any."""
         found = [a for a in self.approvals if a.period == period.code and a.draft == draft]
         return found[-1] if found else None

@@ -20,7 +20,7 @@ from statgen.config import Publication, load_publication
 from statgen.errors import StatgenError
 from statgen.layout import Layout
 from statgen.outputs.page.shell import write_page
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 
 SITE_TITLE = "Statistics"
 
@@ -31,7 +31,7 @@ class Release:
 
     slug: str
     folder: str
-    period: Quarter
+    period: Period
     release_date: dt.date
     version: int = 1
     """1 for the first publication of a period; 2, 3... for corrections (``<period>-v2``)."""
@@ -65,15 +65,15 @@ def releases_on_disk(layout: Layout) -> list[Collection]:
                 Release(
                     pub_dir.name,
                     release.folder.name,
-                    Quarter.parse(data["period"]),
+                    release.period,
                     dt.date.fromisoformat(data["release_date"]),
                     int((data.get("published") or {}).get("version") or 1),
                 )
             )
         if not found:
             continue
-        found.sort(key=lambda r: (r.period.year, r.period.q, r.version), reverse=True)
-        newest: dict[Quarter, int] = {}
+        found.sort(key=lambda r: (r.period.start, r.period.end, r.version), reverse=True)
+        newest: dict[Period, int] = {}
         for r in found:
             newest[r.period] = max(newest.get(r.period, 0), r.version)
         found = [

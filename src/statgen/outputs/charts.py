@@ -18,8 +18,10 @@ import polars as pl
 from afcharts.af_colours import get_af_colours
 
 from statgen.config import Chart, Publication
+from statgen.errors import ConfigError
 from statgen.outputs.grid import format_number
-from statgen.tables import QUARTER, TOTAL, StatTable, category_label
+from statgen.periods import PERIOD_DIMENSIONS
+from statgen.tables import TOTAL, StatTable, category_label
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,43 @@ class DrawnChart:
         return not (publication.interactive if interactive is None else interactive)
 
 
+WRAP = 26
+"""Longest line of an axis title, category or legend label before it wraps (Plotly does not)."""
+WRAP_BELOW = 12
+"""Longest line of a category label under a line or column chart: labels are wrapped and kept
+level instead of rotated by Plotly into the legend."""
+BELOW_CHARS = 72
+"""About how many characters fit across the plot: shared by the labels under it."""
+
+
+def wrap(text: str, width: int = WRAP) -> str:
+    """Break a label at word boundaries into lines of at most ``width`` characters, joined by
+    ``<br>`` (the line break Plotly draws); a single longer word stays whole."""
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def left_out(spec: Chart) -> set[str]:
+    """Categories the chart does not draw: "Total" (unless asked for) and ``exclude``."""
+    return set(spec.exclude) | (set() if spec.include_totals else {TOTAL})
+
+
 def chart_data(spec: Chart, table: StatTable) -> pl.DataFrame:
-    """The rows a chart draws: fixed dimensions applied, totals left out unless asked for."""
+    """The rows a chart draws: fixed dimensions applied, totals and excluded categories left
+    out (so the description never ranks them either)."""
     frame = table.data
     for dim, value in spec.where.items():
         frame = frame.filter(pl.col(dim) == value)
-    if not spec.include_totals:
-        for dim in [spec.x, *([spec.series] if spec.series else [])]:
-            frame = frame.filter(pl.col(dim) != TOTAL)
+    drop = sorted(left_out(spec))
+    for dim in [spec.x, *([spec.series] if spec.series else [])]:
+        frame = frame.filter(~pl.col(dim).is_in(drop))
     return frame.select(spec.x, *([spec.series] if spec.series else []), spec.measure)
 
 
@@ -97,13 +128,18 @@ def figure(
 ) -> dict[str, Any]:
     """The Plotly figure as JSON-ready data, using the Analysis Function template and colours."""
     names: list[str | None] = list(table.categories[spec.series]) if spec.series else [None]
-    series = [s for s in names if spec.include_totals or s != TOTAL]
+    drop = left_out(spec)
+    series = [s for s in names if s not in drop]
     # The Analysis Function's categorical palette has 6 colours: more series than that is a
     # chart to redesign, so colours then repeat rather than fail.
     colours = get_af_colours("categorical", colour_format="hex")
     fig = go.Figure()
-    x_cats = [c for c in table.categories[spec.x] if spec.include_totals or c != TOTAL]
+    x_cats = [c for c in table.categories[spec.x] if c not in drop]
     x_cats = [c for c in x_cats if c in set(frame[spec.x].to_list())]
+    labelled = (
+        min(len(x_cats), 6) if spec.kind == "line" and spec.x in PERIOD_DIMENSIONS else len(x_cats)
+    )
+    width = WRAP if spec.kind == "bar" else max(6, min(WRAP_BELOW, BELOW_CHARS // max(1, labelled)))
     for i, name in enumerate(series):
         part = (
             frame
@@ -111,10 +147,10 @@ def figure(
             else frame.filter(pl.col(spec.series) == name)
         )
         lookup = dict(zip(part[spec.x].to_list(), part[spec.measure].to_list(), strict=True))
-        xs = [category_label(spec.x, c) for c in x_cats]
+        xs = [wrap(category_label(spec.x, c), width) for c in x_cats]
         ys = [lookup.get(c) for c in x_cats]
         colour = colours[i % len(colours)]
-        label = name or axis_title
+        label = wrap(name or axis_title)
         if spec.kind == "line":
             trace = go.Scatter(
                 x=xs, y=ys, name=label, mode="lines", line={"color": colour, "width": 3}
@@ -130,23 +166,30 @@ def figure(
         )
         fig.add_trace(trace)
     value_axis = {
-        "title": {"text": axis_title},
+        "title": {"text": wrap(axis_title)},
         "rangemode": "tozero",
         "tickformat": ",",
         "fixedrange": True,
     }
-    cat_axis = {"fixedrange": True, "automargin": True}
+    cat_axis: dict[str, Any] = {"fixedrange": True, "automargin": True}
+    if spec.kind != "bar":
+        cat_axis["tickangle"] = 0
+    # Wrapped category labels below the plot take more room: move the legend down to match.
+    label_lines = max(
+        [1, *[wrap(category_label(spec.x, c), width).count("<br>") + 1 for c in x_cats]]
+    )
+    below = 0 if spec.kind == "bar" else label_lines - 1
     fig.update_layout(
         template="afcharts",
         showlegend=spec.series is not None,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": round(-0.15 - 0.08 * below, 2), "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         barmode="stack" if spec.stacked else "group",
         xaxis=value_axis if spec.kind == "bar" else cat_axis,
         yaxis=cat_axis if spec.kind == "bar" else value_axis,
         font={"family": '"Helvetica Neue", Helvetica, Arial, sans-serif'},
     )
-    if spec.kind in ("line", "column") and spec.x == QUARTER:
+    if spec.kind in ("line", "column") and spec.x in PERIOD_DIMENSIONS:
         # Quarter labels ("Oct to Dec 2025") are long: label every other one rather than let
         # Plotly rotate them into the legend below the axis.
         fig.update_xaxes(nticks=6)
@@ -162,6 +205,14 @@ def draw(
     drawn = []
     for number, spec in enumerate(publication.charts, 1):
         table = tables[spec.table]
+        shown = {c for d in [spec.x, *([spec.series] if spec.series else [])]
+                 for c in table.categories[d]}  # fmt: skip
+        unknown = [c for c in spec.exclude if c not in shown]
+        if unknown:
+            raise ConfigError(
+                f"{publication.folder / 'publication.yaml'}: charts: {spec.id!r}: exclude: "
+                f"{unknown} are not categories it draws (known: {sorted(shown)})"
+            )
         frame = chart_data(spec, table)
         values = {**context, **facts(spec, table, frame)}
         title = render(spec.title, **values)

@@ -48,7 +48,7 @@ def metadata(publication: Publication, table: StatTable, release_date: dt.date) 
             }
         )
     measures = {m.name: m for m in spec.measures}
-    units = "; ".join(f"{m.name}: {m.title} ({m.unit})" for m in spec.measures)
+    units = "; ".join(f"{m.name}: {m.title} ({m.unit}{_money(m.format)})" for m in spec.measures)
     columns.append(
         {
             "name": "measure",
@@ -59,7 +59,8 @@ def metadata(publication: Publication, table: StatTable, release_date: dt.date) 
             "required": True,
         }
     )
-    numeric = "integer" if all(m.format == "integer" for m in spec.measures) else "decimal"
+    whole = ("integer", "currency", "currency_thousand")
+    numeric = "integer" if all(m.format in whole for m in spec.measures) else "decimal"
     value: dict[str, Any] = {
         "name": "value",
         "titles": "value",
@@ -73,6 +74,8 @@ def metadata(publication: Publication, table: StatTable, release_date: dt.date) 
     }
     if len(spec.measures) == 1:
         value["schema:unitText"] = spec.measures[0].unit
+    if all(m.format in MONEY for m in spec.measures):
+        value["schema:unitCode"] = "GBP"
     columns.append(value)
     columns.append(
         {
@@ -111,3 +114,13 @@ def write_csvw(
     text = json.dumps(metadata(publication, table, release_date), indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+MONEY = {"currency": "", "currency_thousand": "thousands", "currency_million": "millions"}
+
+
+def _money(fmt: str) -> str:
+    """For pound measures: ", pounds (GBP)" and the multiple the values are in."""
+    if fmt not in MONEY:
+        return ""
+    return ", pounds (GBP)" + (f", in {MONEY[fmt]}" if MONEY[fmt] else "")

@@ -13,7 +13,16 @@ import polars as pl
 from statgen.config import Measure, Publication
 from statgen.tables import StatTable, category_label, marker_column
 
-Format = Literal["text", "integer", "decimal1", "percent1"]
+Format = Literal[
+    "text", "integer", "decimal1", "percent1", "currency", "currency_thousand", "currency_million"
+]
+
+CURRENCY: dict[str, tuple[int, str]] = {
+    "currency": (0, ""),
+    "currency_thousand": (0, " thousand"),
+    "currency_million": (1, " million"),
+}
+"""Pound formats: decimal places and the unit written after the number ("£1,562 thousand")."""
 
 SHORTHAND: dict[str, str] = {
     "x": "not available",
@@ -89,6 +98,10 @@ def format_number(value: float | int, fmt: Format) -> str:
         return f"{value:,.1f}"
     if fmt == "percent1":
         return f"{value:,.1f}%"
+    if fmt in CURRENCY:
+        places, unit = CURRENCY[fmt]
+        sign = "-" if value < 0 else ""
+        return f"{sign}£{abs(value):,.{places}f}{unit}"
     return str(value)
 
 
@@ -149,6 +162,6 @@ def tidy(publication: Publication, table: StatTable) -> pl.DataFrame:
 
 def _as_text(value: pl.Expr, fmt: Format) -> pl.Expr:
     """Numbers written plainly for machines: whole numbers without ".0", others to 1 decimal."""
-    if fmt == "integer":
+    if fmt in ("integer", "currency", "currency_thousand"):
         return value.round(0).cast(pl.Int64).cast(pl.String)
     return value.round(1).cast(pl.String)

@@ -32,7 +32,7 @@ from statgen.errors import StatgenError, headline
 from statgen.layout import Layout
 from statgen.lifecycle import drafts, lock
 from statgen.lifecycle.staging import remove_leftovers, staging_for
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 PAGE = "page"
 TABLES = "tables"
@@ -61,7 +61,7 @@ class Builder:
         layout: Layout,
         slug: str,
         *,
-        period: Quarter | None = None,
+        period: Period | None = None,
         extracts_dir: Path | None = None,
         today: dt.date | None = None,
     ) -> None:

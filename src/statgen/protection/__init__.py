@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statgen.config import Publication
-from statgen.periods import Quarter
-from statgen.protection import disclosure, revisions
+from statgen.config import Disclosure, Publication
+from statgen.periods import Period
+from statgen.protection import disclosure, linked, revisions
 from statgen.tables import StatTable
 
 Public = dict[str, dict[str, frozenset[tuple[str, ...]]]]
 """By table and measure, the cells published before and unchanged."""
+
+Forced = dict[str, frozenset[tuple[str, ...]]] | None
+"""By measure, the cells of a table suppressed because another table suppresses the same count."""
 
 
 def public_cells(tables: list[StatTable], previous: Path | None) -> Public:
@@ -25,7 +28,7 @@ def public_cells(tables: list[StatTable], previous: Path | None) -> Public:
 def apply(
     publication: Publication,
     tables: list[StatTable],
-    period: Quarter | None = None,
+    period: Period | None = None,
     previous: Path | None = None,
     public: Public | None = None,
 ) -> list[StatTable]:
@@ -36,7 +39,12 @@ def apply(
     """
     if public is None:
         public = public_cells(tables, previous)
-    tables = disclosure.apply(publication, tables, public)
+    known = public
+
+    def protect(table: StatTable, rules: Disclosure, forced: Forced) -> StatTable:
+        return disclosure.protect_table(table, rules, known.get(table.id), forced)
+
+    tables = linked.protect_all(publication, tables, protect)
     if period is not None:
         tables = revisions.mark_provisional(publication, tables, period)
     if previous is None:

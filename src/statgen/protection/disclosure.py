@@ -9,7 +9,10 @@ out by subtraction, and optionally round what is published.
   cell that protects the most exposed lines, then a part before a total, a non-zero before a zero,
   the smallest value, and the first in table order: the same table always gives the same pattern.
 - **Rounding** (optional) to a base such as 5, after suppression, every cell independently.
-- **Derived measures** (medians, percentages) are suppressed wherever their count is.
+- **Derived measures** (medians) are suppressed wherever their count is; rates and percentages
+  (``kind: rate`` or ``percentage``) wherever their numerator or denominator is.
+- **Between tables** (:mod:`statgen.protection.linked`): a count suppressed in one table is
+  suppressed wherever another table shows the same count.
 - **Across releases**: a figure the baseline release published and that is unchanged is public.
   Secondary suppression never chooses it (hiding it again hides nothing), a line counts it as
   known, and a last exact check (linear algebra over every line) adds cells until no primary
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from statgen.config import Disclosure, Publication
+from statgen.config import Disclosure
 from statgen.tables import TOTAL, StatTable, marker_column
 
 Key = tuple[str, ...]
@@ -129,9 +132,14 @@ def suppress(
     dims: Sequence[str],
     rules: Disclosure,
     public: frozenset[Key] = frozenset(),
+    forced: frozenset[Key] = frozenset(),
 ) -> Pattern:
-    """Choose the cells to suppress among ``values`` (keys in table order); ``public`` cells
-    were published before, unchanged, so never hide anything."""
+    """Choose the cells to suppress among ``values`` (keys in table order).
+
+    ``public`` cells were published before, unchanged, so never hide anything. ``forced`` cells
+    are suppressed because another table suppresses the same count; they are protected like
+    primary cells but reported as secondary.
+    """
     primary = {k for k, v in values.items() if is_primary(v, rules)}
     chosen: set[Key] = set(primary)
     order = {k: n for n, k in enumerate(values)}
@@ -158,13 +166,15 @@ def suppress(
             k for k in line if k not in chosen and k not in public and values.get(k) is not None
         ]
 
+    forced_in = {k for k in forced if k in values}
+    chosen |= forced_in
     while rules.secondary:
         counts = [sum(hidden(k) for k in line) for line in lines_]
         open_lines = [n for n, c in enumerate(counts) if c == 1]
         stuck = [n for n in open_lines if free(lines_[n])]
         if not stuck:
             # Every line is safe (or has nothing left to hide behind): check exactly.
-            targets = {k for k in primary if k not in public}
+            targets = {k for k in primary | forced_in if k not in public}
             found = derivable(lines_, {k for k in chosen if k not in public}, targets)
             widen = [c for c in (free(line) for line in lines_ if found & set(line)) if c]
             if found and not widen:  # its own lines are all public: widen where others hide
@@ -200,10 +210,14 @@ def count_measures(table: StatTable, rules: Disclosure) -> list[str]:
 
 
 def patterns(
-    table: StatTable, rules: Disclosure, public: dict[str, frozenset[Key]] | None = None
+    table: StatTable,
+    rules: Disclosure,
+    public: dict[str, frozenset[Key]] | None = None,
+    forced: dict[str, frozenset[Key]] | None = None,
 ) -> dict[str, Pattern]:
     """The suppression pattern of each protected count measure of a table (``public``: by
-    measure, the cells published before and unchanged)."""
+    measure, the cells published before and unchanged; ``forced``: by measure, the cells
+    another table suppresses)."""
     dims = table.spec.dims
     totals = total_categories(table, rules)
     rows = table.data.select(*dims, *count_measures(table, rules)).rows(named=True)
@@ -213,25 +227,42 @@ def patterns(
     for m in count_measures(table, rules):
         values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
         out[m] = suppress(
-            values, table_lines, totals, dims, rules, (public or {}).get(m, frozenset())
+            values,
+            table_lines,
+            totals,
+            dims,
+            rules,
+            (public or {}).get(m, frozenset()),
+            (forced or {}).get(m, frozenset()),
         )
     return out
 
 
+def follows(table: StatTable, rules: Disclosure, measure: str) -> list[str]:
+    """The measures hidden wherever ``measure`` is: itself, what is derived from it, and the
+    rates and percentages it is the numerator or denominator of."""
+    ratios = [m.name for m in table.spec.measures if measure in (m.numerator, m.denominator)]
+    derived = [d for d, base in rules.derived.items() if base == measure]
+    return [measure, *derived, *ratios]
+
+
 def protect_table(
-    table: StatTable, rules: Disclosure, public: dict[str, frozenset[Key]] | None = None
+    table: StatTable,
+    rules: Disclosure,
+    public: dict[str, frozenset[Key]] | None = None,
+    forced: dict[str, frozenset[Key]] | None = None,
 ) -> StatTable:
     """The table with small counts (and what would give them away) suppressed, then rounded."""
     if not rules.enabled:
         return table
     dims = table.spec.dims
-    found = patterns(table, rules, public)
+    found = patterns(table, rules, public, forced)
     key = pl.concat_list([pl.col(d) for d in dims]).list.join("\x1f")
     data = table.data
     for measure, pattern in found.items():
         hidden = ["\x1f".join(k) for k in sorted(pattern.suppressed)]
         data = data.with_columns(__hidden=key.is_in(hidden))
-        affected = [measure, *[d for d, base in rules.derived.items() if base == measure]]
+        affected = follows(table, rules, measure)
         data = data.with_columns(
             *[
                 pl.when(pl.col("__hidden")).then(None).otherwise(pl.col(m)).alias(m)
@@ -253,14 +284,3 @@ def protect_table(
         )
         notes.append(rounding_note(base))
     return dataclasses.replace(table, data=data, notes_extra=notes)
-
-
-def apply(
-    publication: Publication,
-    tables: list[StatTable],
-    public: dict[str, dict[str, frozenset[Key]]] | None = None,
-) -> list[StatTable]:
-    """Protect every table by its configured rules (``public``: by table and measure, the cells
-    the baseline release published that are unchanged)."""
-    public = public or {}
-    return [protect_table(t, publication.disclosure_for(t.spec), public.get(t.id)) for t in tables]

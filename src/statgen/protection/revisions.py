@@ -22,8 +22,8 @@ import polars as pl
 from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError
 from statgen.layout import Layout
-from statgen.periods import Quarter, format_date
-from statgen.tables import QUARTER, StatTable, category_label, marker_column
+from statgen.periods import PERIOD_DIMENSIONS, Period, format_date
+from statgen.tables import StatTable, category_label, marker_column
 
 REVISED = "r"
 PROVISIONAL = "p"
@@ -52,7 +52,7 @@ class Revision:
         return ", ".join(category_label(d, v) for d, v in zip(dims, self.key, strict=True))
 
 
-def previous_release(publication: Publication, layout: Layout, period: Quarter) -> Path | None:
+def previous_release(publication: Publication, layout: Layout, period: Period) -> Path | None:
     """The release to compare with: configured, or the latest published version (corrections
     ``-vN`` included) of the latest period up to and including ``period``."""
     configured = publication.revisions.previous_release
@@ -65,7 +65,7 @@ def previous_release(publication: Publication, layout: Layout, period: Quarter) 
                 f"{path} holds no csv/ folder of a release; point it at a release folder"
             )
         return path
-    latest: dict[Quarter, Path] = {}
+    latest: dict[Period, Path] = {}
     for r in layout.releases_of(publication.slug):  # by period then version: corrections last
         if r.period <= period and (r.folder / "csv").is_dir():
             latest[r.period] = r.folder
@@ -108,7 +108,7 @@ def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
     for table in tables:
         dims = table.spec.dims
         path = previous / "csv" / f"{table.id}.csv"
-        if QUARTER not in dims or not path.is_file():
+        if table.period_dim is None or not path.is_file():
             continue
         before = pl.read_csv(path, infer_schema=False)
         if not {*dims, "measure", "value"} <= set(before.columns):
@@ -142,7 +142,7 @@ def unchanged_cells(table: StatTable, previous: Path) -> dict[str, frozenset[tup
     dimension (the others describe a different date in each release)."""
     dims = table.spec.dims
     path = previous / "csv" / f"{table.id}.csv"
-    if QUARTER not in dims or not path.is_file():
+    if table.period_dim is None or not path.is_file():
         return {}
     before = pl.read_csv(path, infer_schema=False)
     if not {*dims, "measure", "value"} <= set(before.columns):
@@ -189,18 +189,24 @@ def mark_revised(tables: list[StatTable], revisions: list[Revision]) -> list[Sta
 
 
 def mark_provisional(
-    publication: Publication, tables: list[StatTable], period: Quarter
+    publication: Publication, tables: list[StatTable], period: Period
 ) -> list[StatTable]:
-    """Mark [p] every figure of the configured number of latest quarters."""
+    """Mark [p] every figure of the configured number of latest periods (in a table with a
+    finer period dimension, every finer period within them)."""
     n = publication.revisions.provisional_quarters
     if n == 0:
         return tables
-    codes = [period.shift(-i).code for i in range(n)]
+    latest = [period.shift(-i) for i in range(n)]
     out = []
     for table in tables:
-        if QUARTER in table.spec.dims:
+        pdim = table.period_dim
+        if pdim is not None:
+            frequency = PERIOD_DIMENSIONS[pdim]
+            codes = [p.code for big in latest for p in big.divide(frequency)]
+            if frequency == period.frequency:
+                codes = [p.code for p in latest]
             for m in table.spec.measures:
-                table = _mark(table, m.name, pl.col(QUARTER).is_in(codes), PROVISIONAL, [])
+                table = _mark(table, m.name, pl.col(pdim).is_in(codes), PROVISIONAL, [])
         out.append(table)
     return out
 
@@ -211,7 +217,7 @@ def release_words(release: Path) -> str:
     try:
         meta = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
         published = format_date(dt.date.fromisoformat(meta["release_date"]))
-        period = Quarter.parse(meta["period"]).long_label
+        period = _period_label(meta)
     except (OSError, ValueError, KeyError, ConfigError):
         return "compared with the release it follows"
     return f"compared with the release of {published} for {period}"
@@ -262,3 +268,14 @@ def revisions_table(
     data = data.select(*spec.rows, *[c for m in measures for c in (m.name, marker_column(m.name))])
     categories = {d: list(dict.fromkeys(rows[d])) for d in spec.rows}
     return StatTable(spec, number, "Revisions", data, categories)
+
+
+def _period_label(meta: dict[str, Any]) -> str:
+    """The long label of a release's period, from its manifest (any frequency)."""
+    from statgen.periods import parse_any_code, parse_period
+
+    parameters: dict[str, Any] = meta.get("parameters") or {}
+    frequency = parameters.get("frequency")
+    if frequency:
+        return parse_period(meta["period"], frequency).long_label
+    return parse_any_code(meta["period"]).long_label

@@ -6,9 +6,33 @@ dimension and one per measure. :mod:`statgen.tables.run` turns those into :class
 values; :mod:`statgen.tables.helpers` holds what transforms use.
 """
 
-from statgen.tables.helpers import group_by_quarter, quarter_code, quarter_ends
-from statgen.tables.model import QUARTER, TOTAL, StatTable, category_label, marker_column
-from statgen.tables.run import compute, finish, load_transforms, plan, table_quarters
+from statgen.tables.helpers import (
+    group_by_period,
+    group_by_quarter,
+    period_code,
+    period_dim,
+    period_ends,
+    quarter_code,
+    quarter_ends,
+    rolling_12_months,
+    rolling_total,
+)
+from statgen.tables.model import (
+    QUARTER,
+    TOTAL,
+    StatTable,
+    category_label,
+    marker_column,
+    period_dimension,
+)
+from statgen.tables.run import (
+    compute,
+    finish,
+    load_transforms,
+    plan,
+    table_periods,
+    table_quarters,
+)
 
 __all__ = [
     "QUARTER",
@@ -17,11 +41,19 @@ __all__ = [
     "category_label",
     "compute",
     "finish",
+    "group_by_period",
     "group_by_quarter",
     "load_transforms",
     "marker_column",
+    "period_code",
+    "period_dim",
+    "period_dimension",
+    "period_ends",
     "plan",
     "quarter_code",
     "quarter_ends",
+    "rolling_12_months",
+    "rolling_total",
+    "table_periods",
     "table_quarters",
 ]

@@ -9,7 +9,7 @@ import polars as pl
 
 from statgen.config import Table
 from statgen.errors import StatgenError
-from statgen.periods import Quarter
+from statgen.periods import PERIOD_DIMENSIONS, Period, parse_period
 
 TOTAL = "Total"
 QUARTER = "quarter"
@@ -35,7 +35,13 @@ class StatTable:
     categories: dict[str, list[str]]
     notes_extra: list[str] = field(default_factory=list)
     absent_quarters: tuple[str, ...] = ()
-    """Quarters the table covers for which the transform returned no rows at all."""
+    """Periods (of the table's period dimension) it covers for which the transform returned no
+    rows at all."""
+
+    @property
+    def period_dim(self) -> str | None:
+        """The table's period dimension (``quarter``, ``month``...), if it has one."""
+        return period_dimension(self.spec.dims)
 
     @property
     def id(self) -> str:
@@ -48,7 +54,7 @@ class StatTable:
         return f"Table {self.number}: {self.spec.title}"
 
     def value(self, measure: str | None = None, **keys: Any) -> Any:
-        """The value of one cell, addressed by dimension values (quarters as codes or Quarter)."""
+        """The value of one cell, addressed by dimension values (periods as codes or Period)."""
         measure = measure or self.spec.measures[0].name
         row = self.row(**keys)
         return row[measure]
@@ -65,13 +71,20 @@ class StatTable:
             )
         cond = pl.lit(True)
         for k, v in keys.items():
-            cond = cond & (pl.col(k) == (v.code if isinstance(v, Quarter) else str(v)))
+            cond = cond & (pl.col(k) == (v.code if isinstance(v, Period) else str(v)))
         rows = self.data.filter(cond).to_dicts()
         if len(rows) != 1:
             raise StatgenError(f"table {self.id!r}: no cell at {keys}")
         return rows[0]
 
 
+def period_dimension(dims: list[str]) -> str | None:
+    """The first period dimension among ``dims`` (``quarter``, ``month``...), or None."""
+    return next((d for d in dims if d in PERIOD_DIMENSIONS), None)
+
+
 def category_label(dim: str, value: str) -> str:
-    """How a category reads: quarter codes become "Jan to Mar 2025"."""
-    return Quarter.parse(value).label if dim == QUARTER and value != "Total" else value
+    """How a category reads: period codes become labels ("Jan to Mar 2025", "Oct 2026")."""
+    if dim in PERIOD_DIMENSIONS and value != TOTAL:
+        return parse_period(value, PERIOD_DIMENSIONS[dim]).label
+    return value

@@ -14,10 +14,10 @@ from typing import Any
 
 import polars as pl
 
-from statgen.config import Publication, Table
+from statgen.config import Measure, Publication, Table
 from statgen.errors import ConfigError, NullKeyError, TransformError
-from statgen.periods import Periods, Quarter
-from statgen.tables.model import QUARTER, TOTAL, StatTable, marker_column
+from statgen.periods import PERIOD_DIMENSIONS, Periods, parse_period
+from statgen.tables.model import TOTAL, StatTable, marker_column, period_dimension
 
 
 def load_transforms(publication: Publication) -> ModuleType:
@@ -131,8 +131,24 @@ def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -
 
 
 def table_quarters(table: Table, periods: Periods) -> list[str]:
-    """The quarters a table covers: its last ``quarters`` of the series (default: all of them)."""
-    return [q.code for q in periods.last(table.quarters or len(periods.series))]
+    """The release periods a table covers: its last ``periods`` (or ``quarters``) of the series
+    (default: all of them), as codes."""
+    return [q.code for q in periods.last(table.periods or table.quarters or len(periods.series))]
+
+
+def table_periods(table: Table, periods: Periods, dim: str | None = None) -> list[str]:
+    """The codes of a period dimension ``dim`` the table covers: the release periods, or the
+    finer periods that make them up (months of a quarterly release). None for a dimension
+    coarser than the release (its categories are whatever the transform returns)."""
+    dim = dim or period_dimension(table.dims)
+    if dim is None:
+        return []
+    frequency = PERIOD_DIMENSIONS[dim]
+    n = table.periods or table.quarters or len(periods.series)
+    if frequency == periods.frequency:
+        return table_quarters(table, periods)
+    finer = periods.finer(frequency, n)
+    return [p.code for p in finer]
 
 
 def finish(
@@ -144,17 +160,24 @@ def finish(
 ) -> StatTable:
     """Check a transform's output, complete every combination of categories, add totals."""
     where = f"{publication.folder / 'transforms.py'}: {table.transform}()"
-    measures = [m.name for m in table.measures]
+    measures = [m.name for m in table.measures if not m.is_ratio]
     missing = [c for c in [*table.dims, *measures] if c not in frame.columns]
     if missing:
         raise TransformError(
             f"{where} (table {table.id!r}) returned no column {missing} "
             f"(it returned {frame.columns})"
         )
-    if any(not m.additive for m in table.measures) and table.totals:
+    computed = [m.name for m in table.measures if m.is_ratio and m.name in frame.columns]
+    if computed:
+        raise ConfigError(
+            f"{where} returned {computed}, which statgen computes from their numerator and "
+            "denominator (kind: rate or percentage): leave them out of the transform's output"
+        )
+    if any(not m.additive and not m.is_ratio for m in table.measures) and table.totals:
         raise ConfigError(
             f"{publication.folder / 'publication.yaml'}: tables: {table.id!r}: totals can only "
-            "be added up from additive measures; let the transform compute its own 'Total' rows"
+            "be added up from additive measures (and rates and percentages computed from them); "
+            "let the transform compute its own 'Total' rows"
         )
     frame = frame.select(*table.dims, *measures)
     for d in table.dims:
@@ -171,18 +194,21 @@ def finish(
             f"{where} (table {table.id!r}) returned more than one row for some combination of "
             f"{table.dims}"
         )
+    pdim = period_dimension(table.dims)
     hidden = missing_labels(publication)
-    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != QUARTER}
+    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != pdim}
     absent: tuple[str, ...] = ()
-    if QUARTER in table.dims:
-        # The table covers exactly its quarters: a quarter with no rows at all is shown as
-        # zeros and reported by the QA check, rows outside the table's quarters are dropped.
-        present = set(frame[QUARTER].cast(pl.String).drop_nulls().to_list())
-        categories[QUARTER] = (
-            table_quarters(table, periods) if periods else sorted(present, key=Quarter.parse)
+    if pdim is not None:
+        # The table covers exactly its periods: a period with no rows at all is shown as
+        # zeros and reported by the QA check, rows outside the table's periods are dropped.
+        present = set(frame[pdim].cast(pl.String).drop_nulls().to_list())
+        frequency = PERIOD_DIMENSIONS[pdim]
+        covered = table_periods(table, periods, pdim) if periods else []
+        categories[pdim] = covered or sorted(
+            present, key=lambda code: parse_period(code, frequency)
         )
-        absent = tuple(q for q in categories[QUARTER] if q not in present)
-        frame = frame.filter(pl.col(QUARTER).cast(pl.String).is_in(categories[QUARTER]))
+        absent = tuple(q for q in categories[pdim] if q not in present)
+        frame = frame.filter(pl.col(pdim).cast(pl.String).is_in(categories[pdim]))
     categories = {d: categories[d] for d in table.dims}
     frame = frame.with_columns(pl.col(d).cast(pl.String) for d in table.dims)
 
@@ -194,8 +220,15 @@ def finish(
     for d in table.dims[1:]:
         grid = grid.join(pl.DataFrame({d: categories[d]}, schema={d: pl.String}), how="cross")
     frame = grid.join(frame, on=table.dims, how="left", nulls_equal=True)
+    # Where a denominator was never given (no row, or an empty value), its ratios are [x].
+    denominators = sorted({m.denominator for m in table.measures if m.denominator})
+    frame = frame.with_columns(
+        pl.col(d).is_null().cast(pl.Int64).alias(_absent(d)) for d in denominators
+    )
     fills = []
     for m in table.measures:
+        if m.is_ratio:
+            continue
         if m.additive:  # nothing counted is a true zero, with no shorthand
             fills.append(pl.col(m.name).fill_null(0))
             fills.append(pl.lit(None, pl.String).alias(marker_column(m.name)))
@@ -209,10 +242,13 @@ def finish(
     frame = frame.with_columns(fills)
 
     if table.totals:
-        frame = _add_totals(frame, table)
+        frame = _add_totals(frame, table, [_absent(d) for d in denominators])
         for d in table.totals:
             if TOTAL not in categories[d]:
                 categories[d] = [*categories[d], TOTAL]
+    frame = frame.with_columns(
+        expr for m in table.measures if m.is_ratio for expr in ratio(m)
+    ).drop(_absent(d) for d in denominators)
     order = [
         pl.col(d).replace_strict(categories[d], list(range(len(categories[d])))) for d in table.dims
     ]
@@ -223,17 +259,35 @@ def finish(
     return StatTable(table, number, sheet, frame, categories, absent_quarters=absent)
 
 
-def _add_totals(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+def _absent(denominator: str) -> str:
+    return f"__absent_{denominator}"
+
+
+def ratio(m: Measure) -> list[pl.Expr]:
+    """A rate or percentage and its marker from its numerator and denominator columns.
+
+    Applied after totals are added, so a total's rate is its summed numerator over its summed
+    denominator. A denominator that is missing anywhere it sums over, or zero, gives [x].
+    """
+    num, den = pl.col(m.numerator or ""), pl.col(m.denominator or "")
+    unavailable = (pl.col(_absent(m.denominator or "")) > 0) | den.is_null() | (den == 0)
+    value = pl.when(unavailable).then(None).otherwise(num.cast(pl.Float64) / den * m.scale)
+    marker = pl.when(unavailable).then(pl.lit("x")).otherwise(pl.lit(None, pl.String))
+    return [value.alias(m.name), marker.alias(marker_column(m.name))]
+
+
+def _add_totals(frame: pl.DataFrame, table: Table, flags: list[str]) -> pl.DataFrame:
     """Add "Total" categories: sums over every non-empty subset of the ``totals`` dimensions."""
     parts = [frame]
+    counts = [m.name for m in table.measures if not m.is_ratio]
     for size in range(1, len(table.totals) + 1):
         for over in combinations(table.totals, size):
             keep = [d for d in table.dims if d not in over]
-            aggs = [pl.col(m.name).sum() for m in table.measures]
+            aggs = [pl.col(c).sum() for c in [*counts, *flags]]
             summed = frame.group_by(keep).agg(aggs) if keep else frame.select(aggs)
             summed = summed.with_columns(
                 *[pl.lit(TOTAL).alias(d) for d in over],
-                *[pl.lit(None, pl.String).alias(marker_column(m.name)) for m in table.measures],
+                *[pl.lit(None, pl.String).alias(marker_column(m)) for m in counts],
             )
             parts.append(summed.select(frame.columns))
     return pl.concat(parts, how="vertical_relaxed")

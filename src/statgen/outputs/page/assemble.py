@@ -14,11 +14,11 @@ from markupsafe import Markup
 from statgen.config import Publication
 from statgen.outputs import charts as charts_mod
 from statgen.outputs.assets import assets, plotly_bundle
-from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.commentary import Context, check_placement, fill
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
 from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 
 SAMPLE_NOTICE = (
     "This release was built from a sample extract generated for testing. The figures are "
@@ -30,7 +30,7 @@ SAMPLE_NOTICE = (
 def page_source(
     publication: Publication,
     context: Context,
-    period: Quarter,
+    period: Period,
     release_date: dt.date,
     next_release: dt.date | None,
     downloads: list[Path],
@@ -46,7 +46,9 @@ def page_source(
     title = f"{publication.title}: {period.long_label}"
     links = download_links(publication, context, period, downloads)
     # The commentary was rendered with autoescaping already: insert it as it is.
+    context.placed.clear()
     commentary = Markup(fill(publication, context, publication.commentary))
+    check_placement(publication, context.placed, drawn)
     body = fill(
         publication,
         context,
@@ -87,7 +89,7 @@ def page_source(
 
 
 def download_links(
-    publication: Publication, context: Context, period: Quarter, downloads: list[Path]
+    publication: Publication, context: Context, period: Period, downloads: list[Path]
 ) -> list[dict[str, str]]:
     """The page's downloads: relative link, title, format and size of each file."""
     staging = downloads[0].parent if downloads else Path(".")
@@ -116,7 +118,7 @@ def download_links(
 
 
 def dataset_jsonld(
-    publication: Publication, period: Quarter, release_date: dt.date, links: list[dict[str, str]]
+    publication: Publication, period: Period, release_date: dt.date, links: list[dict[str, str]]
 ) -> str:
     """schema.org Dataset description for search engines."""
     media = {

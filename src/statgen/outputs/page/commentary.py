@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from statgen.config import Measure, Publication
 from statgen.errors import (
+    ChartPlacementError,
     StatgenError,
     TemplateError,
     UnknownNameError,
@@ -33,7 +34,7 @@ from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
-from statgen.periods import Periods, Quarter
+from statgen.periods import Period, Periods
 from statgen.tables import StatTable, category_label
 
 
@@ -77,6 +78,11 @@ class Figure:
     def __abs__(self) -> Figure:
         return Figure(abs(self.value), self.format, self.sources)
 
+    @property
+    def direction(self) -> str:
+        """ "up", "down" or "unchanged": the sign of a difference in words."""
+        return "up" if self.value > 0 else "down" if self.value < 0 else "unchanged"
+
     def __lt__(self, other: Any) -> bool:
         return self.value < (other.value if isinstance(other, Figure) else other)
 
@@ -94,6 +100,8 @@ class Context:
     charts: dict[str, DrawnChart] = field(default_factory=dict)
     csv_sizes: dict[str, int] = field(default_factory=dict)
     quoted: list[Figure] = field(default_factory=list)
+    literals: list[str] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)
 
     def table(self, table: str, fn: str) -> StatTable:
         """The table called ``table``, or an error naming the known tables (``fn``: the caller)."""
@@ -120,7 +128,7 @@ class Context:
                 raise UnknownNameError(
                     f"{fn}(): table {stat.id!r} has no dimension {dim!r}; {known(dims, dim)}"
                 )
-            code = wanted.code if isinstance(wanted, Quarter) else str(wanted)
+            code = wanted.code if isinstance(wanted, Period) else str(wanted)
             if code not in stat.categories[dim]:
                 raise UnknownNameError(
                     f"{fn}(): table {stat.id!r} has no {dim} {code!r}; "
@@ -136,7 +144,7 @@ class Context:
         stat = self.table(table, "value")
         m = self._measure(stat, measure, "value")
         raw = self._cell(stat, m.name, keys, "value")
-        key = tuple((k, v.code if isinstance(v, Quarter) else str(v)) for k, v in keys.items())
+        key = tuple((k, v.code if isinstance(v, Period) else str(v)) for k, v in keys.items())
         if raw is None:
             where = ", ".join(f"{k}={v}" for k, v in key)
             raise TemplateError(
@@ -156,7 +164,7 @@ class Context:
         missing = [d for d in stat.spec.dims if d not in keys]
         if missing:
             raise TemplateError(f"{fn}(): give every dimension of {table!r}: {', '.join(missing)}")
-        codes = {k: v.code if isinstance(v, Quarter) else str(v) for k, v in keys.items()}
+        codes = {k: v.code if isinstance(v, Period) else str(v) for k, v in keys.items()}
         label = ", ".join(category_label(d, codes[d]) for d in stat.spec.dims)
         revisions = self.tables.get("revisions")
         if revisions is None:
@@ -212,6 +220,25 @@ class Context:
         self.quoted.append(figure)
         return figure
 
+    def difference(self, a: Figure, b: Figure) -> Figure:
+        """``a - b`` in ``a``'s format, traced to both cells (``|abs`` drops the sign)."""
+        figure = Figure(a.value - b.value, a.format, a.sources + b.sources)
+        self.quoted.append(figure)
+        return figure
+
+    def points(self, a: Figure, b: Figure) -> Figure:
+        """The percentage-point change from percentage ``b`` to ``a``, to one decimal place:
+        ``{{ p.direction }} {{ p|abs }} percentage points``."""
+        figure = Figure(a.value - b.value, "decimal1", a.sources + b.sources)
+        self.quoted.append(figure)
+        return figure
+
+    def literal(self, phrase: str) -> str:
+        """A phrase whose numbers are a definition, not a figure ("per 1,000 prisoners"): the
+        QA check accepts its numbers here only."""
+        self.literals.append(str(phrase))
+        return str(phrase)
+
     def change(self, new: Figure, old: Figure, unit: str = "") -> str:
         """Words for a change: "up 4.1% from 27,020", "down 2.0% from ...", "unchanged from ..."."""
         if old.value == new.value:
@@ -265,6 +292,7 @@ class Context:
                 f"chart(): no chart called {chart!r}; {known(self.charts, chart)}"
             )
         drawn = self.charts[chart]
+        self.placed.append(chart)
         stat = self.tables[drawn.spec.table]
         n = drawn.number
         fid = f"figure-{n}"
@@ -301,13 +329,17 @@ class Context:
             "period": period,
             "periods": self.periods,
             "previous_quarter": period.previous(),
-            "year_earlier": period.shift(-4),
+            "previous_period": period.previous(),
+            "year_earlier": period.year_earlier(),
             "value": self.value,
             "published": self.published,
             "previously_published": self.previously_published,
             "revision": self.revision,
             "share": self.share,
             "change": self.change,
+            "difference": self.difference,
+            "points": self.points,
+            "literal": self.literal,
             "ranked": self.ranked,
             "table": self.table_html,
             "chart": self.chart_html,
@@ -378,6 +410,28 @@ def _cited(figure: Figure) -> str:
         f"{s.table}, " + ", ".join(f"{k}={v}" for k, v in s.keys) for s in figure.sources
     )
     return f"{figure} from {where}" if where else str(figure)
+
+
+def check_placement(publication: Publication, placed: list[str], drawn: list[DrawnChart]) -> None:
+    """Every chart is placed once, in the order it is numbered, so figure numbers read 1, 2, 3."""
+    where = publication.folder / publication.commentary
+    numbered = [c.id for c in drawn]
+    twice = sorted({c for c in placed if placed.count(c) > 1})
+    if twice:
+        raise ChartPlacementError(f"{where}: charts {twice} are placed more than once")
+    missing = [c for c in numbered if c not in placed]
+    if missing:
+        names = ", ".join(f"{c!r} (figure {numbered.index(c) + 1})" for c in missing)
+        raise ChartPlacementError(
+            f"{where}: chart {names} is never placed, so the figure numbers would have a gap: "
+            f'write {{{{ chart("{missing[0]}") }}}} where it belongs, or remove it from '
+            "charts in publication.yaml"
+        )
+    if placed != numbered:
+        raise ChartPlacementError(
+            f"{where}: the charts are placed in the order {placed} but numbered in the order "
+            f"{numbered} (the order of charts in publication.yaml): place them in that order"
+        )
 
 
 SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)

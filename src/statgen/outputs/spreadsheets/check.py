@@ -32,6 +32,8 @@ SHORTHAND = re.compile(r"^\[([a-z]+)\]$")
 """A cell holding only shorthand, e.g. "[c]" or "[low]"."""
 NOTE = re.compile(r"\[note \d+\]", re.IGNORECASE)
 NUMBER_AS_TEXT = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
+YEAR_LABEL = re.compile(r"^\d{4}$")
+"""A calendar year as a category label (``2026``): text in a column with no numbers."""
 DEFAULT_TABLE_NAME = re.compile(r"^(Table\d+|Database\d*|__Anonymous_Sheet_DB__\d+)$", re.I)
 ONE_TABLE = "this worksheet contains one table"
 COVER_MENTIONS = {
@@ -363,7 +365,9 @@ def _body(s: SheetFacts, t: TableFacts) -> Iterator[Failure]:
                 yield Failure(s.name, where, "blank cell in the table: use [x], [z] or [c]")
                 continue
             text = str(cell.value).strip()
-            if cell.kind == "text" and NUMBER_AS_TEXT.match(text):
+            # A column of year labels (an annual table's row headings) is categories, not numbers.
+            label = not numeric and YEAR_LABEL.match(text)
+            if cell.kind == "text" and NUMBER_AS_TEXT.match(text) and not label:
                 yield Failure(s.name, where, f"number stored as text ({text}): store a number")
             elif numeric and cell.kind == "text" and NOTE.search(text):
                 yield Failure(s.name, where, "note marker in a data cell: put it in the heading")

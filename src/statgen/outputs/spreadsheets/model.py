@@ -13,7 +13,7 @@ from typing import Literal
 
 from statgen.config import Publication
 from statgen.outputs.grid import SHORTHAND, Cell, Grid, Header, layout
-from statgen.periods import Quarter, format_date
+from statgen.periods import Period, format_date
 from statgen.tables import StatTable
 
 ONE_TABLE = "This worksheet contains one table."
@@ -84,7 +84,7 @@ def shorthand_lines(markers: set[str]) -> list[Line]:
 
 def build_model(
     publication: Publication,
-    period: Quarter,
+    period: Period,
     tables: list[StatTable],
     release_date: dt.date,
     next_release: dt.date | None,

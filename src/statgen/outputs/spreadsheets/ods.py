@@ -33,11 +33,12 @@ from odf.table import (
 from odf.text import A, P
 from openpyxl.utils import get_column_letter
 
-from statgen.outputs.grid import Cell, Format, Grid
+from statgen.outputs.grid import CURRENCY, Cell, Format, Grid
 from statgen.outputs.spreadsheets.model import Line, Sheet, WorkbookModel, column_widths
 
 FONT = "Arial"
 DECIMALS: dict[Format, int] = {"integer": 0, "decimal1": 1, "percent1": 1, "text": 0}
+DECIMALS.update({fmt: places for fmt, (places, _) in CURRENCY.items()})  # type: ignore[misc]
 CM_PER_CHAR = 0.23
 """Approximate width of one character of Arial 12pt, to turn widths in characters into cm."""
 
@@ -92,9 +93,13 @@ class _Styles:
         if key not in self._numbers:
             n = len(self._numbers)
             data = number.NumberStyle(name=f"N{n}")
+            if fmt in CURRENCY:
+                data.addElement(number.Text(text="£"))
             data.addElement(
                 number.Number(decimalplaces=DECIMALS[fmt], minintegerdigits=1, grouping="true")
             )
+            if fmt in CURRENCY and CURRENCY[fmt][1]:
+                data.addElement(number.Text(text=CURRENCY[fmt][1]))
             if marker:
                 data.addElement(number.Text(text=f" [{marker}]"))
             self.doc.automaticstyles.addElement(data)

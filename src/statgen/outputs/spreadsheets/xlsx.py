@@ -24,6 +24,9 @@ NUMBER_FORMATS: dict[Format, str] = {
     "decimal1": "#,##0.0",
     "percent1": "#,##0.0",  # values are percentages (0 to 100); the heading says "%"
     "text": "@",
+    "currency": '"£"#,##0',
+    "currency_thousand": '"£"#,##0" thousand"',
+    "currency_million": '"£"#,##0.0" million"',
 }
 
 

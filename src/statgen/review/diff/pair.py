@@ -6,11 +6,11 @@ from pathlib import Path
 
 from statgen.errors import DiffError
 from statgen.layout import Layout
-from statgen.periods import Quarter
+from statgen.periods import Period
 
 
 def default_pair(
-    layout: Layout, slug: str, period: Quarter | None, against: str = "release"
+    layout: Layout, slug: str, period: Period | None, against: str = "release"
 ) -> tuple[Path, Path]:
     """The latest draft, and what to compare it with.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from statgen.periods import Quarter
+from statgen.periods import parse_any_code
 from statgen.review.diff.tables import TableDiff
 
 QUARTER = "quarter"
@@ -118,7 +118,7 @@ class Panel:
 
 def _period_label(meta: dict[str, Any]) -> str:
     try:
-        return Quarter.parse(str(meta.get("period"))).label
+        return parse_any_code(str(meta.get("period"))).label
     except Exception:  # noqa: BLE001 - not a quarter: compare nothing by period
         return ""
 
@@ -145,7 +145,7 @@ def build_panel(
     panel = Panel(_period_label(m_old), _period_label(m_new))
     same_period = panel.old_period == panel.new_period
     try:
-        before = Quarter.parse(str(m_new.get("period"))).shift(-1).label
+        before = parse_any_code(str(m_new.get("period"))).shift(-1).label
     except Exception:  # noqa: BLE001
         before = ""
     for diff in tables:

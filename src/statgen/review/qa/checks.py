@@ -11,10 +11,10 @@ from statgen.config import Publication, Reconcile
 from statgen.errors import StatgenError
 from statgen.outputs.grid import format_number
 from statgen.outputs.page.commentary import Context, fill
-from statgen.periods import Periods, Quarter
-from statgen.protection import disclosure
+from statgen.periods import PERIOD_DIMENSIONS, Period, Periods, period_type
+from statgen.protection import disclosure, linked
 from statgen.review.qa.report import MAX_DETAILS, Check, QAReport, Status
-from statgen.tables import QUARTER, StatTable, category_label, table_quarters
+from statgen.tables import StatTable, category_label, table_periods
 
 
 def _where(table: StatTable, key: tuple[str, ...]) -> str:
@@ -59,62 +59,73 @@ def totals_add_up(publication: Publication, tables: list[StatTable]) -> Check:
 
 
 def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
-    """Every quarterly table covers every quarter of the series, and none is empty."""
+    """Every table with a period dimension covers every period of the series, and none is
+    empty (a period deleted from the extract fails, rather than publishing zeros)."""
     missing, empty = [], []
+    noun = periods.latest.noun
     for table in tables:
-        if QUARTER not in table.spec.dims:
+        pdim = table.period_dim
+        if pdim is None:
             continue
-        shown = set(table.categories[QUARTER]) - set(table.absent_quarters)
-        gaps = [q for q in table_quarters(table.spec, periods) if q not in shown]
+        shown = set(table.categories[pdim]) - set(table.absent_quarters)
+        gaps = [q for q in table_periods(table.spec, periods, pdim) if q not in shown]
         if gaps:
             missing.append(f"Table {table.number} ({table.id}): no rows for {', '.join(gaps)}")
         counts = [m.name for m in table.spec.measures if m.additive]
         if counts:
-            sums = table.data.group_by(QUARTER).agg(pl.sum_horizontal(counts).sum().alias("n"))
-            for code in sums.filter(pl.col("n") == 0)[QUARTER].sort().to_list():
+            sums = table.data.group_by(pdim).agg(pl.sum_horizontal(counts).sum().alias("n"))
+            for code in sums.filter(pl.col("n") == 0)[pdim].sort().to_list():
                 empty.append(f"Table {table.number} ({table.id}): every count is zero in {code}")
     return [
         _check(
             "Series have no gaps",
             missing,
-            f"Every quarterly table covers each of its quarters up to {periods.latest.code}.",
-            "{n} tables miss quarters of the series.",
+            f"Every {_adjective(noun)} table covers each of its {noun}s up to "
+            f"{periods.latest.code}.",
+            f"{{n}} tables miss {noun}s of the series.",
         ),
         _check(
-            "No empty quarters",
+            f"No empty {noun}s",
             empty,
-            "Every quarter of every quarterly table has records.",
-            "{n} quarters have no records at all: check the extract covers them.",
+            f"Every {noun} of every {_adjective(noun)} table has records.",
+            f"{{n}} {noun}s have no records at all: check the extract covers them.",
             "warn",
         ),
     ]
 
 
+def _adjective(noun: str) -> str:
+    """ "quarter" -> "quarterly", for the checks' wording."""
+    return {"quarter": "quarterly", "month": "monthly", "year": "annual"}.get(noun, noun)
+
+
 def changes_plausible(
-    publication: Publication, tables: list[StatTable], latest: Quarter | None = None
+    publication: Publication, tables: list[StatTable], latest: Period | None = None
 ) -> Check:
-    """Each count's change from the previous quarter is within the configured tolerance; with
+    """Each count's change from the previous period is within the configured tolerance; with
     ``latest``, only the new period's changes (history that did not change was checked when it
     was published; its revisions have their own check)."""
+    noun = publication.period_type.noun
     limit = publication.checks.change_tolerance
     floor = publication.checks.change_min_count
     problems = []
     for table in tables:
         dims = table.spec.dims
-        if QUARTER not in dims:
+        pdim = table.period_dim
+        if pdim is None:
             continue
-        others = [d for d in dims if d != QUARTER]
+        others = [d for d in dims if d != pdim]
         for m in table.spec.measures:
             if not m.additive:
                 continue
             frame = table.data.select(*dims, pl.col(m.name).cast(pl.Float64)).sort(
-                pl.col(QUARTER), *[pl.col(d) for d in others]
+                pl.col(pdim), *[pl.col(d) for d in others]
             )
             frame = frame.with_columns(
                 pl.col(m.name).shift(1).over(others or pl.lit(1)).alias("__before")
             )
-            if latest is not None:
-                frame = frame.filter(pl.col(QUARTER) == latest.code)
+            if latest is not None and PERIOD_DIMENSIONS[pdim] == publication.frequency:
+                frame = frame.filter(pl.col(pdim) == latest.code)
             frame = frame.filter(
                 (pl.col("__before") >= floor)
                 & (pl.col(m.name) >= floor)
@@ -127,22 +138,27 @@ def changes_plausible(
                 problems.append(
                     f"{_where(table, key)}: {m.title} {format_number(new, m.format)}, "
                     f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}% from "
-                    f"{format_number(old, m.format)} the quarter before"
+                    f"{format_number(old, m.format)} the {_dim_noun(pdim)} before"
                 )
     return _check(
-        "Changes from the previous quarter",
+        f"Changes from the previous {noun}",
         problems,
-        f"No count changed by more than {limit:.0%} from the previous quarter "
+        f"No count changed by more than {limit:.0%} from the previous {noun} "
         f"(counts of {floor} or more).",
-        f"{{n}} figures changed by more than {limit:.0%} from the previous quarter: check them.",
+        f"{{n}} figures changed by more than {limit:.0%} from the previous {noun}: check them.",
         "warn",
     )
 
 
-def _select(table: StatTable, where: dict[str, str], measure: str, latest: Quarter) -> pl.DataFrame:
+def _dim_noun(dim: str) -> str:
+    return period_type(PERIOD_DIMENSIONS[dim]).noun
+
+
+def _select(table: StatTable, where: dict[str, str], measure: str, latest: Period) -> pl.DataFrame:
     cond = pl.lit(True)
     for d, v in where.items():
-        cond = cond & (pl.col(d) == (latest.code if d == QUARTER and v == "latest" else v))
+        is_latest = d == latest.dimension and v == "latest"
+        cond = cond & (pl.col(d) == (latest.code if is_latest else v))
     rest = [d for d in table.spec.dims if d not in where]
     return table.data.filter(cond).select(*rest, pl.col(measure).alias("__value"))
 
@@ -165,7 +181,7 @@ def counts_reconcile(publication: Publication, tables: list[StatTable], periods:
     )
 
 
-def _reconcile(rec: Reconcile, by_id: dict[str, StatTable], latest: Quarter) -> list[str]:
+def _reconcile(rec: Reconcile, by_id: dict[str, StatTable], latest: Period) -> list[str]:
     left, right = (by_id[t] for t in rec.tables)
     a = _select(left, rec.where[0], rec.measure, latest)
     b = _select(right, rec.where[1], rec.measure, latest)
@@ -202,12 +218,24 @@ def numbers_in_text(text: str) -> list[str]:
     return [n.rstrip(",") for n in NUMBER.findall(text)]
 
 
+def period_numbers(periods: Periods) -> set[str]:
+    """The numbers in the labels of the series' periods ("2025" in an annual publication's
+    "2025"): names of periods, not figures."""
+    around = [*periods.series, periods.first.shift(-periods.latest.per_year)]
+    return {n for p in around for n in NUMBER.findall(f"{p.label} {p.long_label}")}
+
+
 def commentary_traced(
     publication: Publication, context: Context, published: list[StatTable]
 ) -> Check:
     """Every number in the commentary comes from a published table cell through value()."""
-    traced = dataclasses.replace(context, quoted=[])
+    traced = dataclasses.replace(context, quoted=[], literals=[], placed=[])
     text = fill(publication, traced, publication.commentary)
+    # Declared definitions ("per 1,000 prisoners") are taken out before numbers are looked for,
+    # so the same number typed anywhere else is still refused. Longest phrases first.
+    phrases = sorted({*publication.checks.allowed_phrases, *traced.literals}, key=len)
+    for phrase in reversed(phrases):
+        text = text.replace(phrase, " ")
     by_id = {t.id: t for t in published}
     problems = []
     for figure in traced.quoted:
@@ -224,13 +252,17 @@ def commentary_traced(
                 )
     # Numbers inside category names ("52 weeks and over") are definitions, not figures.
     labels = {c for t in published for cats in t.categories.values() for c in cats}
-    allowed = {str(f) for f in traced.quoted} | {n for c in labels for n in numbers_in_text(c)}
+    allowed = {n for f in traced.quoted for n in [str(f), *numbers_in_text(str(f))]}
+    allowed |= {n for c in labels for n in numbers_in_text(c)}
     allowed |= {n.lstrip("-+\u2212") for n in allowed}  # "revised down by 41" quotes -41
+    allowed |= period_numbers(context.periods)
     for number in numbers_in_text(text):
         if number not in allowed:
             problems.append(
                 f"{publication.commentary}: the number {number!r} does not come from a table; "
-                "quote it with value() (or share()/change())"
+                "quote it with value() (or share(), change(), difference(), points()); a "
+                'definition such as "per 1,000 prisoners" is written {{ literal("...") }} or '
+                "listed in checks.allowed_phrases"
             )
     return _check(
         "Commentary figures come from the tables",
@@ -241,7 +273,7 @@ def commentary_traced(
 
 
 def revisions_expected(
-    publication: Publication, published: list[StatTable], latest: Quarter
+    publication: Publication, published: list[StatTable], latest: Period
 ) -> Check:
     """The revisions of published figures: the largest against the configured tolerance, and
     any of a period outside the provisional window (figures said to be final)."""
@@ -313,6 +345,7 @@ def disclosure_safe(
                 f"Table {raw.number} ({raw.id}), {m}: {len(hidden)} of {len(keys)} cells "
                 f"suppressed ({len(small)} primary, {len(hidden) - len(small)} secondary)"
             )
+    problems += linked.exposures(publication, computed, published)
     if problems:
         return Check(
             "Disclosure control", "fail", f"{len(problems)} cells are not protected.", problems

@@ -236,7 +236,28 @@ end
 -- Filter passes
 ------------------------------------------------------------------------
 
+------------------------------------------------------------------------
+-- Links that depend on where the page sits: a link with the class
+-- `statgen-releases-link` points at the publication's list of releases
+-- (`../index.html` beside a release); a draft sits one folder deeper, where
+-- no such list exists, so it points at the reviewers' index instead.
+------------------------------------------------------------------------
+
+local function releases_link(doc)
+  if not doc.meta.statgen_draft then return nil end
+  return doc:walk({
+    Link = function(link)
+      if has_class(link, "statgen-releases-link") then
+        link.target = "../../index.html"
+        return link
+      end
+    end,
+  })
+end
+
 return {
+  -- Pass 0: links whose target depends on draft or release.
+  { Pandoc = releases_link },
   -- Pass 1: callouts, table classes and metadata.
   {
     Div = callout,

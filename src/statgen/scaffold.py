@@ -1,0 +1,75 @@
+"""``statgen new SLUG --frequency F``: write a working publication from the templates in
+``statgen/templates/new/``: publication.yaml, transforms.py, commentary.qmd, sample.py and
+signoff.yaml. It builds at once on its own sample (``statgen build SLUG``) and passes
+``statgen check`` and the QA checks; a team then replaces the sample parts with its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from string import Template
+
+from statgen.config.models import is_slug
+from statgen.errors import ConfigError
+from statgen.periods import FREQUENCIES, latest_complete, period_type
+
+TEMPLATES = Path(__file__).parent / "templates" / "new"
+FILES = ("publication.yaml", "transforms.py", "commentary.qmd", "sample.py", "signoff.yaml")
+SERIES = {"monthly": 24, "quarterly": 12, "annual": 6, "financial_year": 6}
+"""Series length written into a new publication, by frequency."""
+RELEASE_AFTER = dt.timedelta(weeks=8)
+"""How long after a period ends the written release calendar publishes it."""
+
+
+def new_publication(
+    root: Path, slug: str, frequency: str, title: str | None = None, today: dt.date | None = None
+) -> list[Path]:
+    """Write ``<root>/publications/<slug>/`` for a publication of ``frequency``; refuses to
+    overwrite. Returns the files written."""
+    if not is_slug(slug):
+        raise ConfigError(
+            f"{slug!r} is not a valid publication slug: lower case letters, digits and single "
+            "hyphens, e.g. legal-aid"
+        )
+    if frequency not in FREQUENCIES:
+        raise ConfigError(f"--frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
+    folder = root / "publications" / slug
+    if folder.exists():
+        raise ConfigError(f"{folder}: already exists; statgen new never overwrites a publication")
+    kind = period_type(frequency)
+    today = today or dt.date.today()
+    # The sample's data end on the last day of the latest complete period, so the first build
+    # is of that period; the calendar announces it and the next two.
+    latest = latest_complete(today - dt.timedelta(days=1), frequency)
+    series = SERIES[frequency]
+    first = latest.shift(-(series + kind.per_year)).start
+    calendar = "\n".join(
+        f"  {p.code}: {(p.end + RELEASE_AFTER).isoformat()}"
+        for p in (latest.shift(i) for i in range(-1, 3))
+    )
+    values = {
+        "slug": slug,
+        "title": title or slug.replace("-", " ").capitalize() + " statistics",
+        "frequency": frequency,
+        "noun": kind.noun,
+        "dim": kind.dimension,
+        "dim_title": kind.noun.capitalize(),
+        "example": kind.example,
+        "calendar": calendar,
+        "series": str(series),
+        "latest_code": latest.code,
+        "today": today.isoformat(),
+        "extract_year": str(latest.end.year),
+        "extract_month": str(latest.end.month),
+        "extract_day": str(latest.end.day),
+        "first_year": str(first.year),
+        "first_month": str(first.month),
+    }
+    folder.mkdir(parents=True)
+    written = []
+    for name in FILES:
+        text = Template((TEMPLATES / f"{name}.tmpl").read_text(encoding="utf-8"))
+        path = folder / name
+        path.write_text(text.substitute(values), encoding="utf-8")
+        written.append(path)
+    return written

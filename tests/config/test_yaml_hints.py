@@ -1,0 +1,60 @@
+"""YAML surprises get a hint that says what happened, not "unknown key"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from statgen.config import load_publication
+from statgen.errors import ConfigError
+
+
+def edited(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "electronic-monitoring"
+    shutil.copytree(ROOT / "publications" / "electronic-monitoring", folder)
+    path = folder / "publication.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return folder
+
+
+def test_a_comma_in_an_unquoted_title_is_explained(tmp_path: Path) -> None:
+    # In {...}, "title: People per 1,000 residents" is read as title "People per 1" and a key
+    # "000 residents".
+    folder = edited(
+        tmp_path,
+        "{name: people, title: People, unit: number of people}",
+        "{name: people, title: People per 1,000 residents, unit: number of people}",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_publication(folder)
+    message = str(err.value)
+    assert "unknown key" not in message
+    assert "tables[0].measures[0].000 residents: '000 residents' is not a key" in message
+    assert 'Put the value in quotes, e.g. title: "Incidents per 1,000 prisoners"' in message
+    # Quoted, it loads.
+    fixed = edited(
+        tmp_path / "b",
+        "{name: people, title: People, unit: number of people}",
+        '{name: people, title: "People per 1,000 residents", unit: number of people}',
+    )
+    assert load_publication(fixed).tables[0].measures[0].title == "People per 1,000 residents"
+
+
+def test_yes_and_numbers_read_as_text_are_explained(tmp_path: Path) -> None:
+    folder = edited(tmp_path, "values: [Court bail,", "values: [Yes, 2024, Court bail,")
+    with pytest.raises(ConfigError) as err:
+        load_publication(folder)
+    message = str(err.value)
+    assert "values[0]: YAML read this as true/false (True), not text; put it in quotes" in message
+    assert "values[1]: YAML read this as a number (2024), not text" in message
+
+
+def test_a_real_unknown_key_keeps_its_hint(tmp_path: Path) -> None:
+    folder = edited(tmp_path, "title: People, unit:", "titel: People, unit:")
+    with pytest.raises(ConfigError, match=r"titel: unknown key \(check its spelling"):
+        load_publication(folder)

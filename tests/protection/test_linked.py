@@ -1,0 +1,102 @@
+"""The same count in two tables: protected in both, and QA refuses a table that gives it away,
+as a number or rebuilt from a published percentage and its denominator (issue 15's example:
+8.2% of a published 49 gives back the 4 that another table shows as [c])."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import pytest
+from tablemaking import PUBLICATION
+
+from statgen import tables
+from statgen.config import Measure, Table
+from statgen.protection import disclosure, linked
+from statgen.review import qa
+from statgen.tables import StatTable, marker_column
+
+INCIDENTS = Measure(name="incidents", title="Incidents", unit="number", counts="incidents")
+
+
+def by_prison() -> StatTable:
+    # X 4 (primary), Y 45, Z 30 (secondary: the smaller other part), Total 79.
+    spec = Table(
+        id="by-prison", title="Incidents", transform="t", rows=["prison"],
+        measures=[INCIDENTS], totals=["prison"], sheet="A",
+    )  # fmt: skip
+    frame = pl.DataFrame({"prison": ["X", "Y", "Z"], "incidents": [4, 45, 30]})
+    return tables.finish(PUBLICATION, spec, frame, 1)
+
+
+def shares() -> StatTable:
+    spec = Table(
+        id="shares", title="Share of prisoners", transform="t", rows=["prison"], sheet="B",
+        measures=[
+            INCIDENTS,
+            Measure(name="prisoners", title="Prisoners", unit="number"),
+            Measure(name="pct", title="Share", unit="%", kind="percentage",
+                    numerator="incidents", denominator="prisoners"),
+        ],
+    )  # fmt: skip
+    frame = pl.DataFrame(
+        {"prison": ["X", "Y", "Z"], "incidents": [4, 45, 30], "prisoners": [49, 900, 600]}
+    )
+    return tables.finish(PUBLICATION, spec, frame, 2)
+
+
+def hide(table: StatTable, prison: str, measure: str) -> StatTable:
+    """The table with one count withheld by hand, everything else (the percentage) shown."""
+    hit = pl.col("prison") == prison
+    data = table.data.with_columns(
+        pl.when(hit).then(None).otherwise(pl.col(measure)).alias(measure),
+        pl.when(hit).then(pl.lit("c")).otherwise(pl.col(marker_column(measure)))
+        .alias(marker_column(measure)),
+    )  # fmt: skip
+    return dataclasses.replace(table, data=data)
+
+
+def test_rebuilding_a_count_from_a_percentage_by_hand() -> None:
+    pct = shares().spec.measures[2]
+    # 4 / 49 = 8.163% is published as 8.2%: between 8.15% and 8.25% of 49 (3.99 to 4.04) the
+    # only whole number is 4.
+    assert linked.rebuilt(100 * 4 / 49, 49, pct) == 4
+    # 8.2% of 490: 39.9 to 40.4, so 40; of 10,000: 815 to 825, many counts fit.
+    assert linked.rebuilt(8.2, 490, pct) == 40
+    assert linked.rebuilt(8.2, 10_000, pct) is None
+
+
+def test_qa_refuses_a_percentage_that_gives_a_suppressed_count_away() -> None:
+    a, b = by_prison(), shares()
+    pub_a = disclosure.protect_table(a, PUBLICATION.disclosure)
+    assert pub_a.row(prison="X")["incidents"] is None
+    # Table 2 withholds X's count itself but still shows its percentage and prisoners.
+    pub_b = hide(b, "X", "incidents")
+    problems = linked.exposures(PUBLICATION, [a, b], [pub_a, pub_b])
+    assert any("8.2 of 49 is 4" in p and "Table 1 (by-prison), X" in p for p in problems)
+    # Z (30) is suppressed in table 1 only as secondary, and table 2 shows it.
+    assert any("Z: incidents is suppressed" in p and "shows it (30)" in p for p in problems)
+    check = qa.disclosure_safe(PUBLICATION, [a, b], [pub_a, pub_b])
+    assert check.status == "fail"
+
+
+def test_protection_suppresses_the_count_in_every_table_and_qa_passes() -> None:
+    a, b = by_prison(), shares()
+    pub_a, pub_b = linked.protect_all(PUBLICATION, [a, b], disclosure.protect_table)
+    for prison in ("X", "Z"):
+        row = pub_b.row(prison=prison)
+        assert (row["incidents"], row["pct"]) == (None, None)
+        assert row[marker_column("pct")] == "c"
+    assert pub_b.row(prison="Y")["pct"] == pytest.approx(5.0)  # 45 / 900
+    assert linked.exposures(PUBLICATION, [a, b], [pub_a, pub_b]) == []
+    assert qa.disclosure_safe(PUBLICATION, [a, b], [pub_a, pub_b]).status == "pass"
+
+
+def test_counts_without_a_shared_name_stay_their_own_tables() -> None:
+    a, b = by_prison(), shares()
+    own = Measure(name="incidents", title="Incidents", unit="number")
+    spec = b.spec.model_copy(update={"measures": [own, *b.spec.measures[1:]]})
+    b = dataclasses.replace(b, spec=spec)
+    _, pub_b = linked.protect_all(PUBLICATION, [a, b], disclosure.protect_table)
+    assert pub_b.row(prison="Z")["incidents"] == 30  # not linked: Z is not small in table 2
+    assert pub_b.row(prison="X")["incidents"] is None  # primary in table 2 too
