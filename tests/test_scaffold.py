@@ -55,7 +55,7 @@ def test_a_new_publication_of_every_frequency_builds_and_passes_check_and_qa(
     workbooks = [draft / f"{slug}-{folder}.ods", draft / f"{slug}-{folder}.xlsx"]
     checked = runner.invoke(app, ["check", *map(str, workbooks)])
     assert checked.exit_code == 0, checked.output
-    qa = json.loads((root / "build" / slug / folder / "qa.json").read_text("utf-8"))
+    qa = json.loads((draft / "qa.json").read_text("utf-8"))  # each draft holds its QA report
     assert qa["status"] == "pass", qa
     # The page and the spreadsheet cover name the period in words.
     page = (draft / "index.html").read_text("utf-8")
@@ -117,7 +117,8 @@ def test_a_financial_year_deleted_from_the_extract_fails_qa(tmp_path: Path) -> N
     kept.write_parquet(path)
     with pytest.raises(QAError):
         build(root, slug, today=TODAY)
-    qa = json.loads((root / "build" / slug / "fy2025-26" / "qa.json").read_text("utf-8"))
+    failed = root / "build" / slug / "fy2025-26" / "failed-qa" / "qa.json"  # never in a draft
+    qa = json.loads(failed.read_text("utf-8"))
     gaps = next(c for c in qa["checks"] if c["name"] == "Series have no gaps")
     assert gaps["status"] == "fail"
     assert any("2023-24" in line for line in gaps["details"])
@@ -200,5 +201,5 @@ def test_monthly_tables_and_rolling_totals_in_a_quarterly_release(tmp_path: Path
         pl.col("event_date").is_between(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
     )
     assert int(rolling["value"][2]) == year_to_september.height
-    qa = json.loads((root / "build" / slug / "2026-q3" / "qa.json").read_text("utf-8"))
+    qa = json.loads((result.folder / "qa.json").read_text("utf-8"))
     assert qa["status"] == "pass", qa
