@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from string import Template
 
-from statgen.config.models import is_slug
+from statgen.config import is_slug
 from statgen.errors import ConfigError
 from statgen.periods import FREQUENCIES, latest_complete, period_type
 

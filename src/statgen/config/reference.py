@@ -1,7 +1,7 @@
 """Generate docs/config.md, the publication.yaml reference, from the config models' docstrings.
 
-The field docstrings in config/models.py are the single source; a test fails when docs/config.md is
-out of date (run ``make docs``).
+The field docstrings of the models in config/ are the single source; a test fails when
+docs/config.md is out of date (run ``make docs``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def markdown() -> str:
     lines = [
         "# publication.yaml reference",
         "",
-        "Generated from `src/statgen/config/models.py` by `make docs`; do not edit by hand.",
+        "Generated from the models in `src/statgen/config/` by `make docs`; do not edit by hand.",
         "Unknown keys are errors. Each publication lives in `publications/<slug>/`.",
         "",
     ]
