@@ -47,6 +47,10 @@ OUT = Annotated[
         "--out", help="Folder drafts are written to and read from.", show_default="build/"
     ),
 ]
+EXTRACTS = Annotated[
+    Optional[Path],
+    typer.Option(help="Folder holding the extracts. Default: extracts_dir in publication.yaml."),
+]
 RELEASES = Annotated[
     Optional[Path],
     typer.Option("--releases", help="Folder of published releases.", show_default="releases/"),
@@ -197,12 +201,7 @@ def build(
             "Default: the latest complete period in the extracts."
         ),
     ] = None,
-    extracts: Annotated[
-        Optional[Path],
-        typer.Option(
-            help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
-        ),
-    ] = None,
+    extracts: EXTRACTS = None,
     out_dir: OUT = None,
     releases_dir: RELEASES = None,
     wait: WAIT = 0.0,
@@ -441,12 +440,7 @@ def preview(
         str, typer.Option(help="Address to listen on (the loopback address unless given).")
     ] = "127.0.0.1",
     period: Annotated[Optional[str], typer.Option(help="Period to preview, e.g. 2025Q3.")] = None,
-    extracts: Annotated[
-        Optional[Path],
-        typer.Option(
-            help="Folder holding the extracts. Default: extracts_dir in publication.yaml."
-        ),
-    ] = None,
+    extracts: EXTRACTS = None,
     out_dir: OUT = None,
     releases_dir: RELEASES = None,
     root: ROOT = Path("."),
