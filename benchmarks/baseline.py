@@ -282,7 +282,7 @@ def check(tidy: dict[str, pd.DataFrame], extracts: Path) -> None:
     from statgen import tables as tables_mod
     from statgen.config import load_publication
     from statgen.periods import Periods
-    from statgen.pipeline import choose_period
+    from statgen.stages import choose_period
 
     publication = load_publication(Path("publications/criminal-courts"))
     frames = extracts_mod.load(extracts, publication.extracts, dt.date.today())

@@ -28,7 +28,7 @@ from statgen.outputs.spreadsheets.model import Sheet, WorkbookModel, build_model
 from statgen.outputs.spreadsheets.ods import write_ods
 from statgen.outputs.spreadsheets.xlsx import write_xlsx
 from statgen.periods import Periods
-from statgen.pipeline import choose_period
+from statgen.stages import choose_period
 
 ROOT = Path(__file__).resolve().parents[1]
 

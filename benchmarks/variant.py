@@ -1,8 +1,9 @@
 """One timed variant, run in a subprocess of its own so its peak memory is its own.
 
 ``python -m benchmarks.variant build SLUG EXTRACTS WORK``: a full build (WORK emptied first, so
-no cached tables); ``rebuild``: a build into WORK keeping its table cache and the previous
-draft's outputs (what a commentary-only change costs); ``floor``: Polars reading just the
+no cached tables); ``rebuild``: an edit to the commentary, then a build into WORK keeping its table
+cache and the previous draft's outputs (what a commentary-only change costs). Both build a copy
+of the publication kept in WORK/root; ``floor``: Polars reading just the
 columns the publication declares from the same Parquet files; ``preview``: a warm preview
 (:class:`statgen.preview.Builder`) of a copy of the publication, timing the page re-render after
 each of several edits to its commentary. Prints one line of JSON.
@@ -24,10 +25,30 @@ def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, objec
 
     if fresh:
         shutil.rmtree(work, ignore_errors=True)
+    root = _copy_of_publication(slug, work)
+    if not fresh:
+        # A commentary-only change: identical inputs would rightly build no new draft at all.
+        _edit_commentary(root / "publications" / slug)
     result = build_release(
-        ROOT, slug, extracts_dir=extracts, work_dir=work, releases_dir=work / "no-releases"
+        root, slug, extracts_dir=extracts, work_dir=work, releases_dir=work / "no-releases"
     )
     return {"timings": result.timings, "ran": list(result.ran), "draft": str(result.folder)}
+
+
+def _copy_of_publication(slug: str, work: Path) -> Path:
+    """The publication copied once into WORK/root, so the benchmark can edit its commentary."""
+    root = work / "root"
+    if not (root / "publications" / slug).is_dir():
+        shutil.copytree(ROOT / "publications" / slug, root / "publications" / slug)
+    return root
+
+
+def _edit_commentary(folder: Path) -> None:
+    from statgen.config import load_publication
+
+    commentary = folder / load_publication(folder).commentary
+    text = commentary.read_text(encoding="utf-8")
+    commentary.write_text(text + f"\nEdit at {time.time_ns()}.\n", encoding="utf-8")
 
 
 def floor(slug: str, extracts: Path) -> dict[str, object]:

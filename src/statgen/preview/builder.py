@@ -1,4 +1,4 @@
-"""The preview's incremental builder: one warm :class:`statgen.pipeline.Run` kept between
+"""The preview's incremental builder: one warm :class:`statgen.stages.Run` kept between
 rebuilds, and only the stages a change needs run again.
 
 - a change to the commentary (or the page templates) renders the page again, from the tables,
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statgen import pipeline
+from statgen import stages
 from statgen.config import Publication, load_publication
 from statgen.errors import StatgenError, headline
 from statgen.layout import Layout
@@ -72,7 +72,7 @@ class Builder:
         self.today = today
         self.folder = layout.preview(slug)
         self.status = Status()
-        self.run: pipeline.Run | None = None
+        self.run: stages.Run | None = None
         self.publication: Publication | None = None
         self._mutex = threading.Lock()
         self._stale = False  # a full rebuild failed: the next change of any kind rebuilds all
@@ -145,7 +145,7 @@ class Builder:
         os.close(fd)
         temporary = Path(name)
         try:
-            pipeline.render_page(self.run, self.folder, self._stamp(), page=temporary.name)
+            stages.render_page(self.run, self.folder, self._stamp(), page=temporary.name)
             os.replace(temporary, self.folder / "index.html")
         finally:
             temporary.unlink(missing_ok=True)
@@ -159,23 +159,23 @@ class Builder:
             self.run, self._stale = previous, True  # the page on show is still the old run's
             raise
 
-    def _full_build(self, previous: pipeline.Run | None, reread: bool) -> tuple[str, ...]:
+    def _full_build(self, previous: stages.Run | None, reread: bool) -> tuple[str, ...]:
         publication = load_publication(self.publication_folder)
         source = self.extracts_dir or publication.extracts_path(self.layout.root)
         today = self.today or dt.date.today()
-        run = pipeline.Run(publication, self.layout, self.period, source, today)
+        run = stages.Run(publication, self.layout, self.period, source, today)
         if previous is not None and not reread:
             run.frames, run.frames_key = previous.frames, previous.frames_key
         remove_leftovers(self.folder.parent)
         staging = staging_for(self.folder)
         try:
-            pipeline.read_extracts(run)
-            pipeline.compute_tables(run)
-            pipeline.write_csvs(run, staging)
-            pipeline.write_spreadsheets(run, staging)
-            pipeline.draw_charts(run, staging)
+            stages.read_extracts(run)
+            stages.compute_tables(run)
+            stages.write_csvs(run, staging)
+            stages.write_spreadsheets(run, staging)
+            stages.draw_charts(run, staging)
             self.run = run  # the stamp reads the period of the new run
-            pipeline.render_page(run, staging, self._stamp())
+            stages.render_page(run, staging, self._stamp())
             _swap(staging, self.folder)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,373 @@
+"""The stages of a build, each a function of a :class:`Run` and the folder it writes to.
+
+:func:`statgen.pipeline.build` calls them in order for a numbered draft; ``statgen preview``
+(:mod:`statgen.preview`) keeps one :class:`Run` warm and calls only the stages a change needs.
+Heavy libraries (Polars, Plotly, openpyxl, odfpy) are imported by the stage that uses them,
+never when this module is imported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statgen.config import Publication
+from statgen.errors import ExtractError, Problem, StatgenError
+from statgen.layout import Layout, period_slug
+from statgen.lifecycle import drafts, manifest
+from statgen.periods import Period, Periods, latest_complete
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from statgen.outputs.charts import DrawnChart
+    from statgen.outputs.page.commentary import Context
+    from statgen.tables import StatTable
+
+
+@dataclass
+class Run:
+    """One build's state, filled in stage by stage (the preview keeps one warm)."""
+
+    publication: Publication
+    layout: Layout
+    requested: Period | None
+    source_dir: Path
+    today: dt.date
+    hashes: dict[str, str] = field(default_factory=dict)
+    cache_key: str = ""
+    frames: dict[str, pl.DataFrame] | None = None
+    frames_key: str = ""
+    cached: tuple[Period, list[StatTable]] | None = None
+    period: Period | None = None
+    computed: list[StatTable] = field(default_factory=list)
+    tables: list[StatTable] = field(default_factory=list)
+    context: Context | None = None
+    drawn: list[DrawnChart] = field(default_factory=list)
+    outputs_key: str = ""
+    ran: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    engine: str = ""
+    chart_renderer: str | None = None
+    """How the charts were drawn: ``kaleido`` (static files) or ``plotly.js`` (interactive)."""
+    baseline: dict[str, str] | None = None
+    """The release the figures are compared with: its path and manifest hash (or None)."""
+    public: Any = None
+    """The baseline's published, unchanged cells (disclosure control treats them as public)."""
+    revised: int = 0
+
+    @property
+    def quarter(self) -> Period:
+        """The period built (known once the tables are computed)."""
+        if self.period is None:
+            raise StatgenError("the period is not known before the tables are computed")
+        return self.period
+
+    @property
+    def periods(self) -> Periods:
+        """The quarters the tables cover, ending at the period built."""
+        return Periods.ending(self.quarter, self.publication.series_length)
+
+    @property
+    def name(self) -> str:
+        """The stem of the workbooks' file names: ``<slug>-<period>``."""
+        return f"{self.publication.slug}-{period_slug(self.quarter)}"
+
+
+def choose_period(
+    frames: dict[str, pl.DataFrame],
+    requested: Period | None,
+    folder: Path,
+    frequency: str = "quarterly",
+) -> Period:
+    """The requested period, or the latest complete period (of ``frequency``) in the extracts."""
+    from statgen import extracts
+
+    newest = extracts.newest_date(frames)
+    if newest is None:
+        raise ExtractError(
+            [Problem(str(folder), "-", "the extracts hold no dates, so no period can be chosen")]
+        )
+    latest = latest_complete(newest, frequency)
+    if requested is None:
+        return latest
+    if requested > latest:
+        raise StatgenError(
+            f"period {requested.code} is not complete in the extracts (their newest date is "
+            f"{newest.isoformat()}; the latest complete {latest.noun} is {latest.code})"
+        )
+    return requested
+
+
+def read_extracts(run: Run) -> None:
+    """Hash the extracts and look for cached tables; read and validate the extracts only when
+    there are none (and they were not already read, unchanged, by a warm preview)."""
+    from statgen import extracts
+    from statgen.extracts import database
+    from statgen.lifecycle import cache
+
+    publication = run.publication
+    source = run.source_dir
+    # Database extracts are read first: their hash (of the rows) keys the cache too.
+    queried = database.read_all(publication.extracts)
+    run.hashes = manifest.input_hashes(publication, source, queried)
+    run.cache_key = cache.key(publication, run.hashes, run.requested)
+    folder = run.layout.cache(publication.slug)
+    run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
+    if run.cached is not None:
+        return
+    definitions = publication.model_dump_json(include={"extracts"})
+    frames_key = repr((sorted(run.hashes.items()), definitions, run.today))
+    if run.frames is not None and run.frames_key == frames_key:
+        return
+    run.frames = extracts.load(source, publication.extracts, run.today, queried)
+    _check_unchanged(publication, source, run.hashes)
+    run.frames_key = frames_key
+    run.ran.append("extracts")
+
+
+def compute_tables(run: Run) -> None:
+    """Run the transforms (or take the cached tables), then protect them (never cached:
+    revisions are judged against what was published)."""
+    from statgen import protection, tables
+    from statgen.lifecycle import cache
+    from statgen.protection import revisions
+
+    publication = run.publication
+    if run.cached is None:
+        assert run.frames is not None, "read_extracts() reads the extracts"
+        period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
+        computed = tables.compute(
+            publication, run.frames, Periods.ending(period, publication.series_length)
+        )
+        cache.store(run.layout.cache(publication.slug), run.cache_key, period, computed)
+        run.ran.append("tables")
+    else:
+        period, computed = run.cached
+    run.period, run.computed = period, computed
+    previous = revisions.previous_release(publication, run.layout, period)
+    run.baseline = revisions.baseline_record(run.layout, previous)
+    run.public = protection.public_cells(computed, previous)
+    run.tables = protection.apply(publication, computed, period, previous, run.public)
+    run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
+    run.outputs_key = _outputs_key(run, previous)
+
+
+def write_csvs(run: Run, out: Path, previous: Path | None = None) -> None:
+    """The tidy CSV of each table and its CSVW metadata, in ``out/csv/`` (taken unchanged from
+    the ``previous`` draft when its outputs were made from the same inputs)."""
+    from statgen.lifecycle import reuse
+    from statgen.outputs.csvw import write_csvw
+    from statgen.outputs.grid import tidy
+
+    csv_dir = out / "csv"
+    csv_dir.mkdir(exist_ok=True)
+    if reuse.take(previous, run.outputs_key, out, lambda p: p.startswith("csv/")):
+        run.reused.append("csv")
+        return
+    release_date = run.publication.release_date(run.quarter)
+    for t in run.tables:
+        tidy(run.publication, t).write_csv(csv_dir / f"{t.id}.csv")
+        write_csvw(run.publication, t, csv_dir, release_date)
+
+
+def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> None:
+    """The ODS and XLSX workbooks, checked against the accessibility checklist (or taken
+    unchanged from the ``previous`` draft)."""
+    from statgen.lifecycle import reuse
+    from statgen.outputs.spreadsheets import build_model, write_workbooks
+
+    stems = {f"{run.name}.ods", f"{run.name}.xlsx"}
+    if reuse.take(previous, run.outputs_key, out, stems.__contains__):
+        run.reused.append("spreadsheets")
+        return
+    publication = run.publication
+    model = build_model(
+        publication,
+        run.quarter,
+        run.tables,
+        publication.release_date(run.quarter),
+        publication.next_release_date(run.quarter),
+    )
+    write_workbooks(model, out / run.name)  # ODS + XLSX, checked; CheckError if not
+
+
+def draw_charts(run: Run, out: Path) -> None:
+    """The commentary's context (figures, CSV sizes) and every configured chart."""
+    from statgen.outputs import charts
+    from statgen.outputs.page.commentary import Context, render_text
+
+    by_id = {t.id: t for t in run.tables}
+    csv_dir = out / "csv"
+    sizes = {t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in run.tables}
+    run.context = Context(run.publication, run.periods, by_id, csv_sizes=sizes)
+    drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
+    # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked for
+    # (or where no Chromium is found, with a warning).
+    run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out)
+    run.context.charts = {c.id: c for c in run.drawn}
+
+
+def render_page(
+    run: Run, out: Path, stamp: drafts.Stamp | dict[str, Any], page: str = "index.html"
+) -> drafts.Stamp | dict[str, Any]:
+    """Fill the commentary, stamp the page source and render it to ``out/<page>``.
+
+    A draft's :class:`~statgen.lifecycle.drafts.Stamp` gains the hash of the outputs beside
+    the page (what a reviewer signs off), which its banner shows; it is returned. The preview
+    passes its own front matter instead.
+    """
+    from statgen.extracts import sample
+    from statgen.outputs.page import assemble
+    from statgen.outputs.page.render import render
+
+    publication = run.publication
+    assert run.context is not None, "draw_charts() makes the commentary's context"
+    source = assemble.page_source(
+        publication,
+        run.context,
+        run.quarter,
+        publication.release_date(run.quarter),
+        publication.next_release_date(run.quarter),
+        downloads(out, run),
+        run.drawn,
+        sample.is_sample(run.source_dir),
+    )
+    interactive = any(not c.static for c in run.drawn)
+    assemble.copy_assets(out, with_charts=bool(run.drawn), interactive=interactive)
+    if isinstance(stamp, drafts.Stamp):
+        # What the reviewer signs off: every output but the stamped page and reports.
+        stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(out)[:8])
+    front = stamp.front_matter() if isinstance(stamp, drafts.Stamp) else stamp
+    qmd = out / drafts.PAGE_SOURCE
+    qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
+    run.engine = render(qmd, out / page)
+    if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview does not
+        write_govuk_bundle(run, out, qmd)
+    run.ran.append("page")
+    return stamp
+
+
+def write_govuk_bundle(run: Run, out: Path, qmd: Path) -> None:
+    """``out/govuk/``: the bulletin in govspeak, chart images and the attachments list."""
+    from statgen.outputs import govuk
+    from statgen.outputs.page import assemble
+
+    assert run.context is not None
+    publication, period = run.publication, run.quarter
+    release_date = publication.release_date(period)
+    govuk.write_bundle(
+        out,
+        qmd,
+        assemble.download_links(publication, run.context, period, downloads(out, run)),
+        run.drawn,
+        {
+            "title": f"{publication.title}: {period.long_label}",
+            "summary": publication.summary,
+            "release": f"{publication.release_time} on {release_date.isoformat()}",
+        },
+    )
+
+
+def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str) -> str:
+    """Run the QA checks (a failure stops the build) and write the QA report and the manifest
+    into the draft; returns the QA status (pass or warn)."""
+    from statgen.extracts import sample
+    from statgen.lifecycle import checks
+    from statgen.review import qa
+
+    assert run.context is not None
+    publication, period = run.publication, run.quarter
+    slug = publication.slug
+    report = qa.run(publication, run.periods, run.computed, run.tables, run.context, run.public)
+    if report.status == "fail":
+        # A failed build's report goes to a folder of its own, never over a good draft's.
+        failed = dataclasses.replace(report, inputs=digest[:8])
+        qa.write(failed, run.layout.failed_qa_report(slug, period))
+        failed.stop_on_failure(run.layout.failed_qa_report(slug, period))
+    report = dataclasses.replace(report, draft=number, inputs=digest[:8])
+    qa.write(report, staging)
+    manifest.write_manifest(
+        staging,
+        publication,
+        period,
+        run.hashes,
+        publication.release_date(period),
+        parameters={
+            "requested_period": run.requested.code if run.requested else None,
+            **(
+                {"series_quarters": publication.series_quarters}
+                if publication.frequency == "quarterly"
+                else {
+                    "frequency": publication.frequency,
+                    "series_periods": publication.series_length,
+                }
+            ),
+            "draft": number,
+            "engine": run.engine,
+            "chart_renderer": run.chart_renderer if run.drawn else None,
+            "sample_extracts": sample.is_sample(run.source_dir),
+        },
+        checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
+        tables={t.id: _table_meta(t) for t in run.tables},
+        extra={
+            "draft": number,
+            "build_key": key,
+            "baseline": run.baseline,
+            "revised": run.revised,
+            "qa_status": report.status,
+            "outputs_sha256": manifest.outputs_digest(staging),
+            "outputs_key": run.outputs_key,
+        },
+    )
+    return report.status
+
+
+def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = manifest.input_hashes(publication, source_dir)
+    files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
+    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
+
+
+def _outputs_key(run: Run, previous: Any) -> str:
+    """What the data outputs (CSVs, CSVW, workbooks) are made from, as one hash."""
+    from statgen.lifecycle import reuse
+
+    baseline = getattr(previous, "folder", previous)
+    return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline)
+
+
+def _table_meta(table: StatTable) -> dict[str, object]:
+    """How a table's CSV is keyed, for ``statgen diff``: its caption and dimension columns."""
+    return {
+        "caption": table.caption,
+        "csv": f"csv/{table.id}.csv",
+        "keys": [*table.spec.dims, "measure"],
+        "measures": [m.name for m in table.spec.measures],
+    }
+
+
+def downloads(folder: Path, run: Run) -> list[Path]:
+    """The public downloads in ``folder``: the workbooks, then each table's CSV."""
+    files = [folder / f"{run.name}.xlsx", folder / f"{run.name}.ods"]
+    files += [folder / "csv" / f"{t.id}.csv" for t in run.tables]
+    return [f for f in files if f.exists()]
