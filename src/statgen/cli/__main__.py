@@ -1,0 +1,5 @@
+"""``python -m statgen.cli``: the command line."""
+
+from statgen.cli import app
+
+app()
