@@ -199,7 +199,8 @@ def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> Non
 def draw_charts(run: Run, out: Path) -> None:
     """The commentary's context (figures, CSV sizes) and every configured chart."""
     from statgen.outputs import charts
-    from statgen.outputs.page.commentary import Context, render_text
+    from statgen.outputs.page.commentary import Context
+    from statgen.outputs.page.templating import render_text
 
     by_id = {t.id: t for t in run.tables}
     csv_dir = out / "csv"

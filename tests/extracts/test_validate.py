@@ -136,14 +136,14 @@ def test_cli_missing_column(tmp_path: Path) -> None:
 
 
 # --- One-pass validation of clean extracts -------------------------------------------------
-# load() reads a clean extract once (extracts._clean_typed) and runs the detailed checks only
+# load() reads a clean extract once (extracts.clean_typed) and runs the detailed checks only
 # when that pass finds something. The pass must never accept what the detailed checks refuse.
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str) -> None:  # type: ignore[no-untyped-def]
     from statgen.extracts.files import _read_raw, find
-    from statgen.extracts.validate import _clean_typed, validate
+    from statgen.extracts.validate import clean_typed, validate
 
     folder = write(tmp_path)
     if fmt == "parquet":
@@ -156,7 +156,7 @@ def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str
         )
         (folder / "orders.csv").unlink()
     source = find(folder, "orders")
-    fast = _clean_typed(source, spec["orders"], TODAY)
+    fast = clean_typed(source, spec["orders"], TODAY)
     assert fast is not None
     assert fast.equals(validate(source, _read_raw(source), spec["orders"], TODAY))
     assert fast.schema == validate(source, _read_raw(source), spec["orders"], TODAY).schema
@@ -191,16 +191,16 @@ def test_one_pass_gives_the_detailed_checks_frame(tmp_path: Path, spec, fmt: str
 )
 def test_one_pass_refuses_every_kind_of_problem(tmp_path: Path, spec, changes) -> None:  # type: ignore[no-untyped-def]
     from statgen.extracts.files import find
-    from statgen.extracts.validate import _clean_typed
+    from statgen.extracts.validate import clean_typed
 
     folder = write(tmp_path, **changes)
-    assert _clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
+    assert clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
     assert problems(folder, spec)  # and the detailed checks name the problem
 
 
 def test_within_check_in_one_pass(tmp_path: Path) -> None:
     from statgen.extracts.files import find
-    from statgen.extracts.validate import _clean_typed
+    from statgen.extracts.validate import clean_typed
 
     cases = load_publication(ROOT / "publications" / "criminal-courts").extracts["cases"]
     row = {
@@ -211,7 +211,7 @@ def test_within_check_in_one_pass(tmp_path: Path) -> None:
     }  # fmt: skip
     good = pl.DataFrame([row, {**row, "case_id": "C2"}])
     good.write_csv(tmp_path / "cases.csv")
-    assert _clean_typed(find(tmp_path, "cases"), cases, TODAY) is not None
+    assert clean_typed(find(tmp_path, "cases"), cases, TODAY) is not None
     bad = pl.DataFrame([row, {**row, "case_id": "C2", "case_type": "Either way"}])
     bad.write_csv(tmp_path / "cases.csv")
-    assert _clean_typed(find(tmp_path, "cases"), cases, TODAY) is None
+    assert clean_typed(find(tmp_path, "cases"), cases, TODAY) is None

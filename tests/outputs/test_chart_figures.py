@@ -14,7 +14,7 @@ from statgen import tables
 from statgen.config import Chart, Measure, Table
 from statgen.errors import ChartPlacementError
 from statgen.outputs import charts
-from statgen.outputs.page.commentary import check_placement
+from statgen.outputs.page.templating import check_placement
 
 
 def incidents() -> tables.StatTable:

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from pathlib import Path
 
 import polars as pl
 
 from statgen.config import Column, Extract
 from statgen.errors import VALUE_WIDTH, ExtractError, Problem, cut, listed
-from statgen.extracts import database, relations
 from statgen.extracts.files import (
     MAX_ROWS_SHOWN,
     MAX_VALUES_SHOWN,
     ROW,
     ExtractFile,
-    _read_raw,
     _scan_raw,
-    find,
 )
 
 
@@ -271,7 +267,7 @@ def _suggest(value: str, allowed: list[str]) -> str:
     return f"did you mean {close[0]!r} for {cut(value)!r}?" if close else ""
 
 
-def _clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFrame | None:
+def clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFrame | None:
     """The typed extract, read in one pass, when it passes every check of :func:`validate`.
 
     The columns are read and typed once; every check is then an aggregate over the typed
@@ -373,56 +369,3 @@ def _outside_groups(
                 (other.cast(pl.String) == other_value) & value.cast(pl.String).is_in(allowed)
             )
     return value.is_not_null() & other.is_not_null() & ~ok
-
-
-def load(
-    folder: Path,
-    specs: dict[str, Extract],
-    today: dt.date,
-    queried: dict[str, pl.DataFrame] | None = None,
-) -> dict[str, pl.DataFrame]:
-    """Read and validate every extract; raise one :class:`ExtractError` listing all problems.
-
-    ``queried`` holds the rows of extracts read from a database (``query``), validated here
-    like a file's. Keys of several columns and references between extracts are checked once
-    every extract is typed (:mod:`statgen.extracts.relations`).
-    """
-    frames: dict[str, pl.DataFrame] = {}
-    problems: list[Problem] = []
-    sources: dict[str, tuple[str, int, str]] = {}
-    hint = ExtractError().hint
-    for name, spec in specs.items():
-        try:
-            if spec.query is not None:
-                source = ExtractFile(name, Path(database.label(name)))
-                frames[name] = validate(source, (queried or {})[name], spec, today)
-            else:
-                source = find(folder, name)
-                clean = _clean_typed(source, spec, today)
-                frames[name] = (
-                    clean if clean is not None else validate(source, _read_raw(source), spec, today)
-                )
-            sources[name] = (
-                str(source.path),
-                2 if source.is_csv else 1,
-                "line" if source.is_csv else "row",
-            )
-        except ExtractError as exc:
-            problems.extend(exc.problems)
-            hint = exc.hint
-    problems.extend(relations.check(specs, frames, sources))
-    if problems:
-        raise ExtractError(problems, hint=hint)
-    return frames
-
-
-def newest_date(frames: dict[str, pl.DataFrame]) -> dt.date | None:
-    """The newest date in any date column: the extracts are complete up to this day."""
-    newest: dt.date | None = None
-    for frame in frames.values():
-        for name, dtype in frame.schema.items():
-            if dtype == pl.Date:
-                value = frame[name].max()
-                if isinstance(value, dt.date) and (newest is None or value > newest):
-                    newest = value
-    return newest

@@ -10,7 +10,8 @@ from tablemaking import PUBLICATION
 
 from statgen import tables
 from statgen.config import Checks, Measure, Publication, Table
-from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.commentary import Context
+from statgen.outputs.page.templating import fill
 from statgen.periods import Periods, Quarter
 from statgen.review import qa
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from statgen.cli import app
 from statgen.errors import TemplateError
 from statgen.lifecycle.publish import plain_markdown
-from statgen.outputs.page.commentary import render_text
+from statgen.outputs.page.templating import render_text
 
 ESCAPE = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
 

@@ -14,10 +14,11 @@ from markupsafe import Markup
 from statgen.config import Publication
 from statgen.outputs import charts as charts_mod
 from statgen.outputs.assets import assets, plotly_bundle
-from statgen.outputs.page.commentary import Context, check_placement, fill
+from statgen.outputs.page.commentary import Context
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.render import front_matter
 from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
+from statgen.outputs.page.templating import check_placement, fill
 from statgen.periods import Period, format_date
 
 SAMPLE_NOTICE = (

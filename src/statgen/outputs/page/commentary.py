@@ -9,28 +9,21 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import polars as pl
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from statgen.config import Measure, Publication
 from statgen.errors import (
-    ChartPlacementError,
     StatgenError,
     TemplateError,
     UnknownNameError,
-    UnsafeCommentaryError,
     ZeroDenominatorError,
     known,
 )
 from statgen.outputs import chart_images
-from statgen.outputs.assets import TEMPLATES
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
 from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
@@ -346,107 +339,9 @@ class Context:
         }
 
 
-def environment(folder: Path) -> jinja2.Environment:
-    """Jinja2 set up for publication text: sandboxed (a template reaches no Python internals),
-    autoescaped (data can never inject HTML), strict."""
-    return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        # Quarto writes heading ids as {#id}, so Jinja comments are {## ... ##} instead of {# #}.
-        comment_start_string="{##",
-        comment_end_string="##}",
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render_text(text: str, **values: Any) -> str:
-    """Fill a short Jinja2 template from config (chart titles, descriptions); plain text out."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    try:
-        return " ".join(env.from_string(text).render(**values).split())
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"in {text[:60]!r}...: {exc}") from None
-
-
-def fill(publication: Publication, context: Context, template: str, **extra: Any) -> str:
-    """Render a Jinja2 template file (commentary or page skeleton) with the context."""
-    env = environment(publication.folder)
-    if template == publication.commentary and not publication.commentary_scripts:
-        _refuse_scripts(publication.folder / template)
-    try:
-        return env.get_template(template).render(**context.names(), **extra)
-    except StatgenError as exc:
-        # Raised by a helper (value(), table(), ...) that the template called: say where.
-        raise type(exc)(f"{_where(exc, template)}: {exc}") from None
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or template
-        raise TemplateError(f"{where}:{exc.lineno}: {exc}") from None
-    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
-        raise TemplateError(f"{_where(exc, template)}: {exc}") from None
-
-
-def _where(exc: BaseException, template: str) -> str:
-    """``file:line`` of the innermost template line an exception passed through.
-
-    Jinja rewrites tracebacks so that template code appears as frames of the template file at
-    its own line numbers; the innermost such frame is where the commentary went wrong.
-    """
-    where = template
-    tb = exc.__traceback__
-    while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith((".qmd", ".j2", ".md", ".html")) or name.endswith(template):
-            where = f"{name}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where
-
-
 def _cited(figure: Figure) -> str:
     """A figure and the cell it came from, for messages: "0 (people-by-region, region=Wales)"."""
     where = "; ".join(
         f"{s.table}, " + ", ".join(f"{k}={v}" for k, v in s.keys) for s in figure.sources
     )
     return f"{figure} from {where}" if where else str(figure)
-
-
-def check_placement(publication: Publication, placed: list[str], drawn: list[DrawnChart]) -> None:
-    """Every chart is placed once, in the order it is numbered, so figure numbers read 1, 2, 3."""
-    where = publication.folder / publication.commentary
-    numbered = [c.id for c in drawn]
-    twice = sorted({c for c in placed if placed.count(c) > 1})
-    if twice:
-        raise ChartPlacementError(f"{where}: charts {twice} are placed more than once")
-    missing = [c for c in numbered if c not in placed]
-    if missing:
-        names = ", ".join(f"{c!r} (figure {numbered.index(c) + 1})" for c in missing)
-        raise ChartPlacementError(
-            f"{where}: chart {names} is never placed, so the figure numbers would have a gap: "
-            f'write {{{{ chart("{missing[0]}") }}}} where it belongs, or remove it from '
-            "charts in publication.yaml"
-        )
-    if placed != numbered:
-        raise ChartPlacementError(
-            f"{where}: the charts are placed in the order {placed} but numbered in the order "
-            f"{numbered} (the order of charts in publication.yaml): place them in that order"
-        )
-
-
-SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
-
-
-def _refuse_scripts(path: Path) -> None:
-    """Refuse raw ``<script>`` elements in commentary unless the publication opts in."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return  # the loader reports a missing file
-    for number, line in enumerate(text.splitlines(), 1):
-        if SCRIPT.search(line):
-            raise UnsafeCommentaryError(
-                f"{path}:{number}: the commentary holds a raw <script> element; commentary is "
-                "text, tables and charts. Remove it, or set commentary_scripts: true in "
-                "publication.yaml if the script is reviewed and meant to run on the page"
-            )

@@ -10,7 +10,8 @@ import polars as pl
 from statgen.config import Publication, Reconcile
 from statgen.errors import StatgenError
 from statgen.outputs.grid import format_number
-from statgen.outputs.page.commentary import Context, fill
+from statgen.outputs.page.commentary import Context
+from statgen.outputs.page.templating import fill
 from statgen.periods import PERIOD_DIMENSIONS, Period, Periods, period_type
 from statgen.protection import disclosure, linked
 from statgen.review.qa.report import MAX_DETAILS, Check, QAReport, Status

@@ -1,0 +1,72 @@
+"""Read and validate every extract of a publication, listing every problem of every extract at
+once, and the newest date the extracts hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from statgen.config import Extract
+from statgen.errors import ExtractError, Problem
+from statgen.extracts import database, relations
+from statgen.extracts.files import (
+    ExtractFile,
+    _read_raw,
+    find,
+)
+from statgen.extracts.validate import clean_typed, validate
+
+
+def load(
+    folder: Path,
+    specs: dict[str, Extract],
+    today: dt.date,
+    queried: dict[str, pl.DataFrame] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Read and validate every extract; raise one :class:`ExtractError` listing all problems.
+
+    ``queried`` holds the rows of extracts read from a database (``query``), validated here
+    like a file's. Keys of several columns and references between extracts are checked once
+    every extract is typed (:mod:`statgen.extracts.relations`).
+    """
+    frames: dict[str, pl.DataFrame] = {}
+    problems: list[Problem] = []
+    sources: dict[str, tuple[str, int, str]] = {}
+    hint = ExtractError().hint
+    for name, spec in specs.items():
+        try:
+            if spec.query is not None:
+                source = ExtractFile(name, Path(database.label(name)))
+                frames[name] = validate(source, (queried or {})[name], spec, today)
+            else:
+                source = find(folder, name)
+                clean = clean_typed(source, spec, today)
+                frames[name] = (
+                    clean if clean is not None else validate(source, _read_raw(source), spec, today)
+                )
+            sources[name] = (
+                str(source.path),
+                2 if source.is_csv else 1,
+                "line" if source.is_csv else "row",
+            )
+        except ExtractError as exc:
+            problems.extend(exc.problems)
+            hint = exc.hint
+    problems.extend(relations.check(specs, frames, sources))
+    if problems:
+        raise ExtractError(problems, hint=hint)
+    return frames
+
+
+def newest_date(frames: dict[str, pl.DataFrame]) -> dt.date | None:
+    """The newest date in any date column: the extracts are complete up to this day."""
+    newest: dt.date | None = None
+    for frame in frames.values():
+        for name, dtype in frame.schema.items():
+            if dtype == pl.Date:
+                value = frame[name].max()
+                if isinstance(value, dt.date) and (newest is None or value > newest):
+                    newest = value
+    return newest
