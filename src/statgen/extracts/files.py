@@ -141,15 +141,6 @@ def _unreadable(source: ExtractFile, exc: BaseException) -> ExtractError:
     return _fatal(source, f"could not be read ({cut(text)}); is it truncated or corrupt?")
 
 
-def _blank_to_null(frame: pl.LazyFrame | pl.DataFrame, names: list[str] | None = None):  # type: ignore[no-untyped-def]
-    """An empty field is a missing value, whether written as ,, or ,"", or only spaces."""
-    columns = names if names is not None else frame.columns  # type: ignore[union-attr]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-        for c in columns
-    )
-
-
 def _fatal(source: ExtractFile, message: str) -> ExtractError:
     return ExtractError([Problem(str(source.path), "-", message)])
 
@@ -157,7 +148,10 @@ def _fatal(source: ExtractFile, message: str) -> ExtractError:
 def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
     """The file as a lazy scan, read as :func:`_read_raw` reads it (without line numbers).
 
-    Raises :class:`ExtractError` when a CSV's lines are not all the same shape.
+    Raises :class:`ExtractError` when a CSV's lines are not all the same shape. Empty CSV
+    fields (``,,`` or ``,"",``) are null, and lines of only commas are dropped, but cells of
+    only spaces are left as they are: the caller must treat them as suspect (the detailed read
+    makes them null).
     """
     if source.is_csv:
         header = csvtext.sniff(source.path)
@@ -165,5 +159,6 @@ def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
             raise ExtractError([])  # the detailed read names the lines
         raw = pl.scan_csv(source.path, infer_schema=False)
         names = raw.collect_schema().names()
-        return _blank_to_null(raw, names).filter(~pl.all_horizontal(pl.col(names).is_null()))
+        nulled = raw.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in names)
+        return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))
     return pl.scan_parquet(source.path)
