@@ -351,6 +351,7 @@ def disclosure_safe(
         return Check(
             "Disclosure control", "fail", f"{len(problems)} cells are not protected.", problems
         )
+    counts += linked.explained(publication, computed, published)
     return Check(
         "Disclosure control", "pass", "No small count is published or recoverable.", counts
     )
