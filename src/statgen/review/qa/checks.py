@@ -14,6 +14,7 @@ from statgen.outputs.page.commentary import Context
 from statgen.outputs.page.templating import fill
 from statgen.periods import PERIOD_DIMENSIONS, Period, Periods, period_type
 from statgen.protection import disclosure, linked
+from statgen.review.qa import formulas
 from statgen.review.qa.report import MAX_DETAILS, Check, QAReport, Status
 from statgen.tables import StatTable, category_label, table_periods
 
@@ -374,5 +375,6 @@ def run(
         counts_reconcile(publication, computed, periods),
         commentary_traced(publication, context, published),
         disclosure_safe(publication, computed, published, public),
+        *formulas.formula_labels(published),
     ]
     return QAReport(publication.slug, periods.latest.code, checks)
