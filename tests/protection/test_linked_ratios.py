@@ -11,9 +11,12 @@ threshold); the line Total = X + Y + Z then has one hidden cell, so the smaller 
 from __future__ import annotations
 
 import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tablemaking import PUBLICATION
 
 from statgen import tables
@@ -203,3 +206,43 @@ def test_categories_match_when_one_cell_splits_by_no_more_than_the_other() -> No
     by_sex = frozenset({("prison", "Z"), ("sex", "Female")})
     by_age = frozenset({("prison", "Z"), ("age", "18 to 20")})
     assert not linked.same_categories(by_sex, by_age)
+
+
+def candidates(shown_pct: float, denominator: int) -> list[int]:
+    """Every whole count whose percentage of ``denominator`` reads as ``shown_pct`` to one
+    decimal place (rounded half up), found by trying each count in turn."""
+    target = Decimal(str(shown_pct)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return [
+        c
+        for c in range(denominator + 1)
+        if (Decimal(100 * c) / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        == target
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 40), min_size=3, max_size=3),
+    prisoners=st.lists(st.integers(1, 300), min_size=3, max_size=3),
+    threshold=st.sampled_from([None, 0, 2]),
+)
+def test_no_published_percentage_gives_a_hidden_count_away(
+    values: list[int], prisoners: list[int], threshold: int | None
+) -> None:
+    a = counts_by_prison(values)
+    rules = None if threshold is None else Disclosure(threshold=threshold)
+    spec = shares(values, rules=rules).spec
+    frame = pl.DataFrame({"prison": PRISONS, "incidents": values, "prisoners": prisoners})
+    b = tables.finish(PUBLICATION, spec, frame, 2)
+    pub_a, pub_b = protect(a, b)
+    hidden = {p: v for p, v, s in zip(PRISONS, values, shown(pub_a, "incidents"), strict=False)
+              if s is None}  # fmt: skip
+    rows = dict(zip(PRISONS, pub_b.data.to_dicts(), strict=True))
+    for prison, row in rows.items():
+        if prison in hidden:
+            assert (row["incidents"], row["pct"]) == (None, None)
+        if row["pct"] is not None and row["prisoners"] is not None:
+            found = candidates(row["pct"], row["prisoners"])
+            assert not (len(found) == 1 and hidden.get(prison) == found[0])
+    assert linked.exposures(PUBLICATION, [a, b], [pub_a, pub_b]) == []
+    assert qa.disclosure_safe(PUBLICATION, [a, b], [pub_a, pub_b]).status == "pass"
