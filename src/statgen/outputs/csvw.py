@@ -233,6 +233,21 @@ def write_csvw(
     return path
 
 
+def add_correction(path: Path, notice: str, on: dt.date) -> None:
+    """Record a correction notice in a published table's CSVW metadata, as plain text.
+
+    ``schema:correction`` (schema.org: "a correction to a CreativeWork ... textually") is the
+    term made for exactly this and its prefix is in the CSVW context; ``rdfs:comment`` already
+    holds the table's notes, and DCAT's ``adms:versionNotes`` needs a prefix CSVW does not
+    declare. ``dc:modified`` dates the corrected version.
+    """
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["schema:correction"] = notice
+    meta["dc:modified"] = {"@value": on.isoformat(), "@type": "xsd:date"}
+    text = json.dumps(meta, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
 MONEY = {"currency": "", "currency_thousand": "thousands", "currency_million": "millions"}
 
 
