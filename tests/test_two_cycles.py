@@ -293,3 +293,47 @@ def test_commentary_quotes_the_previously_published_figure_and_its_revision(cycl
     report = json.loads((final / "qa.json").read_text())
     traced = next(c for c in report["checks"] if c["name"].startswith("Commentary figures"))
     assert traced["status"] == "pass", traced["details"]
+
+
+def test_the_revisions_table_lists_the_revised_headline_with_its_signed_difference(cycles) -> None:  # noqa: ANN001
+    # The 30 June total as the baseline (v2) and the final draft publish it, from their CSVs.
+    final, v2 = cycles["q3_final"].folder, cycles["v2"].folder
+    june = (pl.col("quarter") == Q2.label) & (pl.col("order_type") == "Total")
+    was = float(_values(v2, "people-by-order-type").filter(june)["value"][0])
+    now = float(_values(final, "people-by-order-type").filter(june)["value"][0])
+    assert was != now
+    listed = _values(final, "revisions").filter(
+        (pl.col("table") == "people-by-order-type")
+        & (pl.col("quarter") == Q2.label)
+        & (pl.col("order_type") == "Total")
+    )
+    assert listed.select("previously_published", "revised", "difference").row(0) == (
+        f"{was:.0f}", f"{now:.0f}", f"{now - was:.0f}",
+    )  # fmt: skip
+    # On the page: a real row of the table, signed with + or a real minus sign (U+2212).
+    page = (final / "index.html").read_text(encoding="utf-8")
+    number = int(
+        re.search(r'id="table-(\d+)">\s*<caption[^>]*>Table \d+: Figures revised', page)[1]
+    )  # type: ignore[index]
+    table = page[
+        page.index(f'id="table-{number}"') : page.index(
+            "</table>", page.index(f'id="table-{number}"')
+        )
+    ]
+    sign = "+" if now > was else "\u2212"
+    row = re.search(
+        r"<tr><th[^>]*>Table 1</th><th[^>]*>Apr to Jun 2026, Total</th>(.*?)</tr>", table
+    )
+    assert row, table[:1500]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row[1])
+    assert cells[2].startswith(f"{sign}{abs(now - was):,.0f}")
+    assert "All tables" in table.split("</tbody>")[0].rsplit("<tr>", 1)[1]  # summary row last
+    # In the XLSX the difference is a number, shown signed by its format.
+    sheet = openpyxl.load_workbook(next(final.glob("*.xlsx")))["Revisions"]
+    hit = next(
+        r
+        for r in sheet.iter_rows()
+        if r[1].value == "Apr to Jun 2026, Total" and r[0].value == "Table 1"
+    )
+    assert hit[5].value == now - was
+    assert '"+"' in hit[5].number_format and '"\u2212"' in hit[5].number_format

@@ -115,3 +115,51 @@ def test_a_decimal_figure_puts_one_decimal_place_down_each_column(
     # The Analysis Function wants the same decimal places down a column.
     assert rows[0][3:] == ["40.0", "57.0", "+17.0"]
     assert rows[1][3:] == ["2.5", "2.1", "\u22120.4"]
+
+
+def test_libreoffice_shows_the_signs_in_both_workbooks(
+    baseline: Path, root: Path, tmp_path: Path
+) -> None:
+    """The workbooks as LibreOffice shows them: "+300", "\u221241" (a real minus sign)."""
+    import csv
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import require
+
+    from statgen.outputs.spreadsheets import build_model, write_workbooks
+    from statgen.periods import Quarter
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    require(exe is not None, "LibreOffice (soffice)", "apt-get install libreoffice-calc-nogui")
+    publication = load_publication(root / "publications" / SLUG)
+    regions = _table(
+        1, "people-by-region", ["region"], {"region": ["North East", "Wales"]}, "integer"
+    )
+    m = regions.spec.measures[0]
+    table = revisions_table(
+        publication,
+        [
+            Revision(regions, m, ("North East",), 28305.0, 28605.0),
+            Revision(regions, m, ("Wales",), 1041.0, 1000.0),
+        ],
+        baseline,
+        2,
+    )
+    model = build_model(publication, Quarter(2026, 3), [table], dt.date(2026, 12, 10), None)
+    ods, xlsx = write_workbooks(model, tmp_path / "book")  # checked to the guidance as written
+    for book in (ods, xlsx):
+        out = tmp_path / book.suffix[1:]
+        subprocess.run(
+            [exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+             "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,true,false,false,-1",
+             "--outdir", str(out), str(book)],
+            check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(tmp_path)},
+        )  # fmt: skip
+        with (out / "book-Revisions.csv").open(encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.reader(f) if r and r[0] == "Table 1"]
+        assert [r[3:] for r in rows] == [
+            ["28,305", "28,605", "+300"],
+            ["1,041", "1,000", "\u221241"],
+        ], book

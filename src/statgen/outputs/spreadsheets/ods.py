@@ -97,9 +97,10 @@ class _Styles:
             data = number.NumberStyle(name=f"N{n}")
             if fmt.startswith("signed_"):
                 data = self._signed(n, fmt, marker)
+                self.doc.styles.addElement(data)  # beside the styles its conditions name
             else:
                 self._fill(data, fmt, marker)
-            self.doc.automaticstyles.addElement(data)
+                self.doc.automaticstyles.addElement(data)
             self._numbers[key] = self._cell(f"ce_num{n}", align="end", data_style=f"N{n}")
         return self._numbers[key]
 
@@ -124,7 +125,8 @@ class _Styles:
         for suffix, sign in (("P0", "+"), ("P1", "\u2212")):
             part = number.NumberStyle(name=f"N{n}{suffix}", volatile="true")
             self._fill(part, fmt, marker, sign)
-            self.doc.automaticstyles.addElement(part)
+            # In the common styles: odfpy writes only automatic styles a cell names itself.
+            self.doc.styles.addElement(part)
         data = number.NumberStyle(name=f"N{n}")
         self._fill(data, fmt, marker)
         data.addElement(Map(condition="value()>0", applystylename=f"N{n}P0"))
