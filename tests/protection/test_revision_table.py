@@ -163,3 +163,34 @@ def test_libreoffice_shows_the_signs_in_both_workbooks(
             ["28,305", "28,605", "+300"],
             ["1,041", "1,000", "\u221241"],
         ], book
+
+
+def test_the_tidy_csv_validates_against_its_csvw_metadata(
+    baseline: Path, root: Path, tmp_path: Path
+) -> None:
+    from csvw import CSVW
+
+    from statgen.outputs.csvw import write_csvw
+
+    publication = load_publication(root / "publications" / SLUG)
+    by_type = _table(
+        1, "people-by-order-type", ["quarter", "order_type"],
+        {"quarter": ["2026Q1"], "order_type": ["Total"]}, "integer",
+    )  # fmt: skip
+    regions = _table(2, "people-by-region", ["region"], {"region": ["Wales"]}, "integer")
+    table = revisions_table(
+        publication,
+        [
+            Revision(by_type, by_type.spec.measures[0], ("2026Q1", "Total"), 28305.0, 28605.0),
+            Revision(regions, regions.spec.measures[0], ("Wales",), 1041.0, None),
+        ],
+        baseline,
+        3,
+    )
+    tidy(publication, table).write_csv(tmp_path / "revisions.csv")
+    meta = write_csvw(publication, table, tmp_path, dt.date(2026, 12, 10))
+    assert CSVW(str(tmp_path / "revisions.csv"), md_url=str(meta), validate=True).is_valid
+    # And a value that breaks the declared datatype does not validate (the test can fail).
+    text = (tmp_path / "revisions.csv").read_text().replace("28605", "many")
+    (tmp_path / "revisions.csv").write_text(text)
+    assert not CSVW(str(tmp_path / "revisions.csv"), md_url=str(meta), validate=True).is_valid
