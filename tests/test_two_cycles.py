@@ -106,6 +106,8 @@ def cycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out["stale_no_release"] = str(stale.value)
 
     out["q3"] = _build(project, september, Q3)  # against 2026Q2 as published
+    # The hash of v1's manifest then (publishing v2 records superseded_by in it).
+    out["v1_manifest"] = (out["v1"].folder / "manifest.json").read_bytes()
     # A correction of 2026Q2: the regions fixed.
     fixed = tmp / "july-fixed"
     shutil.copytree(july, fixed)
@@ -171,12 +173,11 @@ def test_a_draft_built_before_the_release_it_should_compare_with_is_refused(cycl
 
 def test_the_manifest_records_the_baseline_and_its_hash(cycles) -> None:  # noqa: ANN001
     meta = manifest.read(cycles["q3"].folder)
-    release = cycles["v1"].folder
     import hashlib
 
     assert meta["baseline"] == {
         "path": f"{SLUG}/2026-q2",
-        "manifest_sha256": hashlib.sha256((release / "manifest.json").read_bytes()).hexdigest(),
+        "manifest_sha256": hashlib.sha256(cycles["v1_manifest"]).hexdigest(),
     }
     assert manifest.read(cycles["q3_early"].folder)["baseline"] is None
     assert cycles["q3"].baseline == f"{SLUG}/2026-q2" and cycles["q3"].revised > 0
