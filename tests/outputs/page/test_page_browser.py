@@ -43,12 +43,14 @@ PAGES = [
     "site-index",
     *(f"{slug}/diff" for slug in pilot_slugs()),
     *(f"{slug}/qa" for slug in pilot_slugs()),
+    *(f"{slug}/reviewers" for slug in pilot_slugs()),
     *NEW,
-    *(f"{slug}/{kind}" for slug in NEW for kind in ("draft", "releases", "qa")),
+    *(f"{slug}/{kind}" for slug in NEW for kind in ("draft", "releases", "qa", "reviewers")),
     "new-site-index",
 ]
-"""Each publication's published page, its draft (with the banner), its list of releases, its QA
-report, the pilots' diff reports (draft against release) and the two site indexes."""
+"""Every page statgen writes: each publication's published page, its draft (with the banner),
+its list of releases, its QA report and its reviewers' index of drafts, the pilots' diff reports
+(draft against release) and the two site indexes."""
 
 
 def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
@@ -70,6 +72,9 @@ def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
         if not (out / "index.html").is_file():
             diff.write_report(site[slug].folder, site[slug].draft.folder, out)
         return out / "index.html", out
+    if kind == "reviewers":
+        index = site[slug].draft.folder.parents[1] / "index.html"  # build/<slug>/index.html
+        return index, index.parent
     if kind == "qa":
         qa_page = site[slug].draft.folder / "qa.html"
         return qa_page, qa_page.parent
