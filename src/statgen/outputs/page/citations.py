@@ -22,7 +22,9 @@ from statgen.outputs.page.templating import fill
 FILE = "main-points.json"
 """The record's name in a draft."""
 
-_BLOCK = re.compile(r"^:::+\s*\{[^}\n]*\.statgen-main-points\b[^}\n]*\}[ \t]*\n(.*?)^:::+[ \t]*$", re.M | re.S)
+_BLOCK = re.compile(
+    r"^:::+\s*\{[^}\n]*\.statgen-main-points\b[^}\n]*\}[ \t]*\n(.*?)^:::+[ \t]*$", re.M | re.S
+)
 _HEADING = re.compile(r"^(#+)[^\n]*\{#main-points\}[^\n]*\n", re.M)
 _TAG = re.compile(f"{TAG_OPEN}(\\d+){TAG_MID}(.*?){TAG_CLOSE}", re.S)
 

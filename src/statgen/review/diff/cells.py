@@ -34,6 +34,8 @@ def shown(value: float | None, fmt: str | None = None, marker: str | None = None
     if not fmt:
         fmt = "integer" if float(value).is_integer() else "decimal1"
     text = format_number(value, fmt)  # type: ignore[arg-type]
+    if text.startswith("-"):
+        text = "\u2212" + text[1:]  # a true minus sign, as in the differences
     return f"{text} [{marker}]" if marker else text
 
 

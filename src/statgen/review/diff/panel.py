@@ -100,10 +100,11 @@ def _new_period(new: Build, diff: TableDiff, pdim: str, before: str, panel: Pane
     dims = [k for k in diff.keys if k not in (pdim, "measure")]
     rows = new.rows(diff.id) or {}
     section = Section(diff.caption)
-    for key, row in rows.items():
+    for row in rows.values():
         if row[pdim] != panel.new_period:
             continue
-        prior = rows.get(tuple(before if k == pdim else v for k, v in zip(diff.keys, key)))
+        columns = [c for c in row if c not in ("value", "marker")]
+        prior = rows.get(tuple(before if c == pdim else str(row[c]) for c in columns))
         section.figures.append(
             Figure(
                 diff.caption,

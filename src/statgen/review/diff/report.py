@@ -105,22 +105,25 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
     what = f"{m_new.get('publication', '')} {m_new.get('period', '')}"
     title = f"Changes from {names[0]} to {names[1]}: {what}"
     shown_tables = [t for t in tables if t.caption not in panel.single_date_captions]
-    charts = [
-        {
-            "number": n,
-            "title": (c_new.get(n) or c_old.get(n)).title,  # type: ignore[union-attr]
-            "sides": [_chart(side, c.get(n), name, out) for side, c, name in
-                      (("old", c_old, names[0]), ("new", c_new, names[1]))],
-        }
+    sides = {
+        n: [_chart(side, c.get(n), name, out) for side, c, name in
+            (("old", c_old, names[0]), ("new", c_new, names[1]))]
         for n in charts_changed
-    ]  # fmt: skip
-    interactive = any(side.get("json") for c in charts for side in c["sides"])
+    }  # fmt: skip
+    charts = [
+        {"number": n, "title": (c_new.get(n) or c_old.get(n)).title, "sides": sides[n]}  # type: ignore[union-attr]
+        for n in charts_changed
+    ]
+    interactive = any(side.get("json") for found in sides.values() for side in found)
     copy_assets(out, with_charts=interactive)
     scripts = [plotly_bundle().name, "statgen-charts.js"] if interactive else []
     body = REPORT.render(
         title=title,
         summary=report.summary(),
-        builds=[_build_row("Before", names[0], old, m_old), _build_row("After", names[1], new, m_new)],
+        builds=[
+            _build_row("Before", names[0], old, m_old),
+            _build_row("After", names[1], new, m_new),
+        ],
         p=panel,
         links=links(out, new, m_new),
         top=TOP_REVISIONS,
@@ -160,7 +163,9 @@ def _page(title: str, body: str, scripts: list[str]) -> str:
     )
 
 
-def _as_published(text: str, build: Build, table: str, key: tuple[str, ...], keys: list[str]) -> str:
+def _as_published(
+    text: str, build: Build, table: str, key: tuple[str, ...], keys: list[str]
+) -> str:
     value, marker = split(text)
     measure = key[keys.index("measure")] if "measure" in keys else ""
     return shown(value, build.format(table, measure), marker)

@@ -131,6 +131,7 @@ def text_diff(old: list[str], new: list[str]) -> tuple[list[list[Segment]], bool
         out += [[("ins", p)] for p in new[j1 + len(pairs) : j2]]
     return out, changed
 
+
 def changed_blocks(
     old: list[str], new: list[str], headings: list[bool]
 ) -> tuple[list[tuple[str, list[list[Segment]]]], int]:
