@@ -295,6 +295,23 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     ]  # fmt: skip
     assert shown_sizes == sorted(sizes, reverse=True)[:5]
     assert f"<strong>{len(sizes)}</strong> published figures revised" in panel
+    # Tables of a single date (no quarter) are a new date, not changes.
+    single = [
+        i["caption"] for i in manifest.read(new)["tables"].values() if "quarter" not in i["keys"]
+    ]
+    dated = page[page.index('id="new-date"') : page.index('id="tables"')]
+    tables = page[page.index('id="tables"') : page.index('id="commentary"')]
+    assert single and all(c in dated and c not in tables for c in single)
+    # Only the commentary paragraphs that changed: no table notes, sources or download sizes.
+    words = page[page.index('id="commentary"') : page.index('id="charts"')]
+    assert "unchanged paragraph" in words and "revised from" in words
+    for left_out in ("Source:", "Shorthand:", "KB)", "These are official statistics"):
+        assert left_out not in words
+    # The workbooks renamed for 2026Q3 are the same downloads, changed.
+    downloads = page[page.index('id="downloads"') :]
+    assert ">electronic-monitoring-2026-q3.xlsx</th><td" in downloads
+    assert "electronic-monitoring-2026-q2" not in downloads
+    assert ">added<" not in downloads and ">removed<" not in downloads
     assert "published figures revised" in panel or "published figure revised" in panel
     assert 'href="../../electronic-monitoring/2026-q3/draft-' in panel
     assert "qa.html" in panel

@@ -211,3 +211,19 @@ def test_report_is_structured_for_assistive_technology(changed) -> None:  # type
     assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
     assert page.tables >= 2 and page.captions == page.tables
     assert page.th_without_scope == 0
+
+
+def test_main_points_and_labels_reach_the_report_as_text_only() -> None:
+    from statgen.review.diff.panel import Panel
+    from statgen.review.diff.points import Figure, Point
+    from statgen.review.diff.report import REPORT
+
+    hostile = '<script>alert("x")</script> & <b>bold</b>'
+    figure = Figure("", hostile, 1.0, 2.0, None, "r", "revised", "", "integer")
+    panel = Panel("Apr to Jun 2026", "Jul to Sep 2026", [Point(hostile, [figure])], [figure])
+    html = REPORT.environment.get_template("panel.html").render(
+        p=panel, links={"page": "index.html"}, top=10
+    )
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert ">1</td>" in html and ">2 [r]</td>" in html and "+1 (+100.0%)" in html
