@@ -297,7 +297,9 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     assert f"<strong>{len(sizes)}</strong> published figures revised" in panel
     # Tables of a single date (no quarter) are a new date, not changes.
     single = [
-        i["caption"] for i in manifest.read(new)["tables"].values() if "quarter" not in i["keys"]
+        info["caption"]
+        for table_id, info in manifest.read(new)["tables"].items()
+        if "quarter" not in info["keys"] and table_id != "revisions"
     ]
     dated = page[page.index('id="new-date"') : page.index('id="tables"')]
     tables = page[page.index('id="tables"') : page.index('id="commentary"')]
@@ -311,7 +313,11 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     downloads = page[page.index('id="downloads"') :]
     assert ">electronic-monitoring-2026-q3.xlsx</th><td" in downloads
     assert "electronic-monitoring-2026-q2" not in downloads
-    assert ">added<" not in downloads and ">removed<" not in downloads
+    for book in ("xlsx", "ods"):  # matched across the rename: changed, not added and removed
+        assert re.search(
+            rf">electronic-monitoring-2026-q3\.{book}</th><td[^>]*>changed</td>", downloads
+        )
+    assert ">removed<" not in downloads  # only the revisions table's CSV is new
     assert "published figures revised" in panel or "published figure revised" in panel
     assert 'href="../../electronic-monitoring/2026-q3/draft-' in panel
     assert "qa.html" in panel
