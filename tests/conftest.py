@@ -170,22 +170,18 @@ PILOT_SCALE = {"criminal-courts": 0.01}
 """Sample scales for the browser tests (small, as in each publication's own tests)."""
 
 
-@pytest.fixture(scope="session")
-def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | StatgenError]:
-    """Every publication built, signed off and published for real into one project's releases/
-    (so the site index lists them all), with the plotly.js basic bundle when node_modules has
-    it. A publication that fails to build or publish maps to its error, so only its own tests
-    fail."""
+def publish_all(project: Path, slugs: list[str]) -> dict[str, Pilot | StatgenError]:
+    """Build each publication of ``project``, sign its draft off and publish it for real into
+    the one releases/ (so the site index lists them all). A publication that fails to build or
+    publish maps to its error, so only its own tests fail."""
     from statgen.lifecycle.publish import publish
 
-    project = tmp_path_factory.mktemp("site")
     built: dict[str, Pilot | StatgenError] = {}
-    for slug in pilot_slugs():
+    for slug in slugs:
         try:
-            copy_project(project, slug, sample_scale_for(slug))
             draft = build(project, slug, today=TODAY)
             (project / "publications" / slug / "signoff.yaml").write_text(
-                f"approvals:\n  - period: {draft.period.code}\n    draft: {draft.draft}\n"
+                f'approvals:\n  - period: "{draft.period.code}"\n    draft: {draft.draft}\n'
                 f"    outputs: {draft.outputs_short}\n"
                 "    approved_by: A. Reviewer\n    approved_on: 2026-11-25\n",
                 encoding="utf-8",
@@ -195,3 +191,38 @@ def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | St
         except StatgenError as exc:
             built[slug] = exc
     return built
+
+
+@pytest.fixture(scope="session")
+def pilot_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | StatgenError]:
+    """Every pilot built, signed off and published into one project's releases/ (see
+    :func:`publish_all`), with the plotly.js basic bundle when node_modules has it."""
+    project = tmp_path_factory.mktemp("site")
+    for slug in pilot_slugs():
+        copy_project(project, slug, sample_scale_for(slug))
+    return publish_all(project, pilot_slugs())
+
+
+FREQUENCIES = ("monthly", "quarterly", "annual", "financial_year")
+"""Every frequency ``statgen new`` writes a publication for."""
+
+
+def new_slug(frequency: str) -> str:
+    """The slug the tests give a ``statgen new`` publication of ``frequency``."""
+    return "new-" + frequency.replace("_", "-")
+
+
+@pytest.fixture(scope="session")
+def new_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pilot | StatgenError]:
+    """A ``statgen new`` publication of every frequency, each on its own sample (at its
+    ``test_sample_scale``), built, signed off and published into one project's releases/."""
+    from statgen.scaffold import new_publication
+
+    project = tmp_path_factory.mktemp("new-site")
+    slugs = [new_slug(f) for f in FREQUENCIES]
+    for frequency, slug in zip(FREQUENCIES, slugs, strict=True):
+        new_publication(project, slug, frequency, today=TODAY)
+        publication = load_publication(project / "publications" / slug)
+        extracts = publication.extracts_path(project)
+        write_sample(publication, extracts, scale=publication.test_sample_scale)
+    return publish_all(project, slugs)

@@ -106,6 +106,8 @@ def cycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out["stale_no_release"] = str(stale.value)
 
     out["q3"] = _build(project, september, Q3)  # against 2026Q2 as published
+    # The hash of v1's manifest then (publishing v2 records superseded_by in it).
+    out["v1_manifest"] = (out["v1"].folder / "manifest.json").read_bytes()
     # A correction of 2026Q2: the regions fixed.
     fixed = tmp / "july-fixed"
     shutil.copytree(july, fixed)
@@ -171,12 +173,11 @@ def test_a_draft_built_before_the_release_it_should_compare_with_is_refused(cycl
 
 def test_the_manifest_records_the_baseline_and_its_hash(cycles) -> None:  # noqa: ANN001
     meta = manifest.read(cycles["q3"].folder)
-    release = cycles["v1"].folder
     import hashlib
 
     assert meta["baseline"] == {
         "path": f"{SLUG}/2026-q2",
-        "manifest_sha256": hashlib.sha256((release / "manifest.json").read_bytes()).hexdigest(),
+        "manifest_sha256": hashlib.sha256(cycles["v1_manifest"]).hexdigest(),
     }
     assert manifest.read(cycles["q3_early"].folder)["baseline"] is None
     assert cycles["q3"].baseline == f"{SLUG}/2026-q2" and cycles["q3"].revised > 0
@@ -260,20 +261,83 @@ def test_the_diff_compares_with_the_last_release_and_shows_the_revised_headline(
     was = int(float(before.filter(june)["value"][0]))
     now = int(float(after.filter(june)["value"][0]))
     assert was != now  # the September extract revises 30 June
-    row = re.search(
-        r"Table 1 \(people\): Apr to Jun 2026, Total</th>\s*"
-        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*"
-        r"<td[^>]*><strong[^>]*>([^<]*)</strong>",
-        panel,
+    sep = _values(new, "people-by-order-type").filter(
+        (pl.col("quarter") == Q3.label) & (pl.col("order_type") == "Total")
     )
-    assert row, panel[:2000]
-    sign = "+" if now > was else "\u2212"
-    assert row.groups()[:2] == (f"{was:,}", f"{now:,} [r]")  # as published, marked [r]
-    assert row[3].startswith(f"{sign}{abs(now - was):,} (")
-    assert row[4] == "revised"
+    q3 = int(float(sep["value"][0]))
+    # The main point "N people were subject to electronic monitoring on 30 September 2026":
+    # as the last release said it for 30 June, and now; then the 30 June figure revised.
+    new_period = _panel_row(panel, "Table 1 (People): Jul to Sep 2026, Total")
+    assert new_period[:2] == (f"{was:,}", f"{q3:,}")
+    assert new_period[2] == f"{_signed(q3 - was)} ({_signed(100 * (q3 - was) / was, 1)}%)"
+    assert new_period[3] == "new period"
+    revised = _panel_row(panel, "Table 1 (People): Apr to Jun 2026, Total")
+    assert revised[:2] == (f"{was:,}", f"{now:,} [r]")  # as published, marked [r]
+    assert revised[2] == f"{_signed(now - was)} ({_signed(100 * (now - was) / was, 1)}%)"
+    assert revised[3] == "revised"
+    # The largest revisions are the largest by size, worked out from the two builds' CSVs.
+    sizes = []
+    for table_id, info in manifest.read(new)["tables"].items():
+        if table_id == "revisions" or "quarter" not in info["keys"]:
+            continue
+        joined = _values(new, table_id).join(_values(old, table_id), on=info["keys"], suffix="_old")
+        number = {c: pl.col(c).cast(pl.Float64, strict=False) for c in ("value", "value_old")}
+        joined = joined.filter((pl.col("quarter") != Q3.label) & number["value_old"].is_not_null())
+        for n, o in joined.select(*number.values()).rows():
+            if n is None or n != o:
+                sizes.append(round(abs(o) if n is None else abs(n - o), 1))
+    largest = panel[panel.index('id="largest-revisions"') :]
+    listed = re.findall(r"<li>[^<]*?: ([\d,.]+) → ([^<(]*?) \(([^<]*?)\)</li>", largest)
+    assert len(listed) == 5
+    shown_sizes = [
+        round(float(o.replace(",", "")) if d == "now suppressed" else float(
+            d.split(", ")[0].lstrip("+\u2212").replace(",", "")), 1)
+        for o, _, d in listed
+    ]  # fmt: skip
+    assert shown_sizes == sorted(sizes, reverse=True)[:5]
+    assert f"<strong>{len(sizes)}</strong> published figures revised" in panel
+    # Tables of a single date (no quarter) are a new date, not changes.
+    single = [
+        info["caption"]
+        for table_id, info in manifest.read(new)["tables"].items()
+        if "quarter" not in info["keys"] and table_id != "revisions"
+    ]
+    dated = page[page.index('id="new-date"') : page.index('id="tables"')]
+    tables = page[page.index('id="tables"') : page.index('id="commentary"')]
+    assert single and all(c in dated and c not in tables for c in single)
+    # Only the commentary paragraphs that changed: no table notes, sources or download sizes.
+    words = page[page.index('id="commentary"') : page.index('id="charts"')]
+    assert "unchanged paragraph" in words and "revised from" in words
+    for left_out in ("Source:", "Shorthand:", "KB)", "These are official statistics"):
+        assert left_out not in words
+    # The workbooks renamed for 2026Q3 are the same downloads, changed.
+    downloads = page[page.index('id="downloads"') :]
+    assert ">electronic-monitoring-2026-q3.xlsx</th><td" in downloads
+    assert "electronic-monitoring-2026-q2" not in downloads
+    for book in ("xlsx", "ods"):  # matched across the rename: changed, not added and removed
+        assert re.search(
+            rf">electronic-monitoring-2026-q3\.{book}</th><td[^>]*>changed</td>", downloads
+        )
+    assert ">removed<" not in downloads  # only the revisions table's CSV is new
     assert "published figures revised" in panel or "published figure revised" in panel
     assert 'href="../../electronic-monitoring/2026-q3/draft-' in panel
     assert "qa.html" in panel
+
+
+def _signed(x: float, places: int = 0) -> str:
+    text = f"{abs(x):,.{places}f}"
+    return "0" if float(text.replace(",", "")) == 0 else ("+" if x > 0 else "\u2212") + text
+
+
+def _panel_row(panel: str, label: str) -> tuple[str, ...]:
+    """Before, after, difference and what of one row of the main points' figures."""
+    row = re.search(
+        re.escape(label) + r"</th>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*"
+        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*><strong[^>]*>([^<]*)</strong>",
+        panel,
+    )
+    assert row, f"no row {label!r} in {panel[:3000]}"
+    return row.groups()
 
 
 def test_commentary_quotes_the_previously_published_figure_and_its_revision(cycles) -> None:  # noqa: ANN001
@@ -293,3 +357,87 @@ def test_commentary_quotes_the_previously_published_figure_and_its_revision(cycl
     report = json.loads((final / "qa.json").read_text())
     traced = next(c for c in report["checks"] if c["name"].startswith("Commentary figures"))
     assert traced["status"] == "pass", traced["details"]
+
+
+def test_the_revisions_table_lists_the_revised_headline_with_its_signed_difference(cycles) -> None:  # noqa: ANN001
+    # The 30 June total as the baseline (v2) and the final draft publish it, from their CSVs.
+    final, v2 = cycles["q3_final"].folder, cycles["v2"].folder
+    june = (pl.col("quarter") == Q2.label) & (pl.col("order_type") == "Total")
+    was = float(_values(v2, "people-by-order-type").filter(june)["value"][0])
+    now = float(_values(final, "people-by-order-type").filter(june)["value"][0])
+    assert was != now
+    listed = _values(final, "revisions").filter(
+        (pl.col("table") == "people-by-order-type")
+        & (pl.col("quarter") == Q2.label)
+        & (pl.col("order_type") == "Total")
+    )
+    assert listed.select("previously_published", "revised", "difference").row(0) == (
+        f"{was:.0f}", f"{now:.0f}", f"{now - was:.0f}",
+    )  # fmt: skip
+    # On the page: a real row of the table, signed with + or a real minus sign (U+2212).
+    page = (final / "index.html").read_text(encoding="utf-8")
+    number = int(
+        re.search(r'id="table-(\d+)">\s*<caption[^>]*>Table \d+: Figures revised', page)[1]
+    )  # type: ignore[index]
+    table = page[
+        page.index(f'id="table-{number}"') : page.index(
+            "</table>", page.index(f'id="table-{number}"')
+        )
+    ]
+    sign = "+" if now > was else "\u2212"
+    row = re.search(
+        r"<tr><th[^>]*>Table 1</th><th[^>]*>Apr to Jun 2026, Total</th>(.*?)</tr>", table
+    )
+    assert row, table[:1500]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row[1])
+    assert cells[2].startswith(f"{sign}{abs(now - was):,.0f}")
+    assert "All tables" in table.split("</tbody>")[0].rsplit("<tr>", 1)[1]  # summary row last
+    # In the XLSX the difference is a number, shown signed by its format.
+    sheet = openpyxl.load_workbook(next(final.glob("*.xlsx")))["Revisions"]
+    hit = next(
+        r
+        for r in sheet.iter_rows()
+        if r[1].value == "Apr to Jun 2026, Total" and r[0].value == "Table 1"
+    )
+    assert hit[5].value == now - was
+    assert '"+"' in hit[5].number_format and '"\u2212"' in hit[5].number_format
+
+
+def test_the_diff_report_in_a_browser(cycles, browser) -> None:  # type: ignore[no-untyped-def]
+    """axe (WCAG 2.2 AA) finds nothing with every section opened; the page's height at 1280 px
+    goes to build/diff-report-height.json and the top panel to
+    build/screenshots/diff-top-panel.png, for the reviewers' record (no pixel assertions)."""
+    import json
+
+    import axe_playwright_python
+    from conftest import ROOT
+
+    report = cycles["report"].path
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(report.as_uri(), wait_until="load")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    panel = page.locator("section.statgen-diff-panel")
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    panel.screenshot(path=str(shots / "diff-top-panel.png"))
+    opened = page.evaluate(
+        "() => { document.querySelectorAll('details').forEach(d => d.open = true);"
+        " return document.documentElement.scrollHeight; }"
+    )
+    axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    page.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    )
+    context.close()
+    (ROOT / "build" / "diff-report-height.json").write_text(
+        json.dumps({"width": 1280, "height": height, "height_all_open": opened}, indent=1) + "\n"
+    )
+    assert [f"{v['id']}: {v['help']}" for v in result["violations"]] == []
+    assert len(result["passes"]) >= 10  # the rules really ran
+    # Sanity only: the folded report is shorter than everything opened, and not empty.
+    assert 900 < height < opened
+    assert (shots / "diff-top-panel.png").stat().st_size > 10_000

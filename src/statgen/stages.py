@@ -223,7 +223,7 @@ def render_page(
     passes its own front matter instead.
     """
     from statgen.extracts import sample
-    from statgen.outputs.page import assemble
+    from statgen.outputs.page import assemble, citations
     from statgen.outputs.page.render import render
 
     publication = run.publication
@@ -240,6 +240,7 @@ def render_page(
     )
     interactive = any(not c.static for c in run.drawn)
     assemble.copy_assets(out, with_charts=bool(run.drawn), interactive=interactive)
+    citations.write(out, publication, run.context)  # the main points' figures, for the diff
     if isinstance(stamp, drafts.Stamp):
         # What the reviewer signs off: every output but the stamped page and reports.
         stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(out)[:8])
@@ -358,12 +359,15 @@ def _outputs_key(run: Run, previous: Any) -> str:
 
 
 def _table_meta(table: StatTable) -> dict[str, object]:
-    """How a table's CSV is keyed, for ``statgen diff``: its caption and dimension columns."""
+    """How a table's CSV is keyed, for ``statgen diff``: its caption, dimension columns and
+    measures (their number formats and titles, so the diff shows figures as published)."""
     return {
         "caption": table.caption,
         "csv": f"csv/{table.id}.csv",
         "keys": [*table.spec.dims, "measure"],
         "measures": [m.name for m in table.spec.measures],
+        "formats": {m.name: m.format for m in table.spec.measures},
+        "titles": {m.name: m.title for m in table.spec.measures},
     }
 
 

@@ -205,7 +205,12 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     listing = (project / "releases" / SLUG / "index.html").read_text(encoding="utf-8")
     assert "(superseded by version 2)" in listing
     assert listing.count("superseded") == 1
-    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
+    # The first version is unchanged but for its page (now saying it was replaced) and the
+    # manifest recording that; it still verifies.
+    after = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    changed = {p.name for p in after if after[p] != before.get(p)}
+    assert changed == {"index.html", "manifest.json"} and after.keys() == before.keys()
+    assert manifest.verify(release) == []
     assert manifest.read(v2.folder)["published"]["previous_version"] == "2026-q3"
 
 

@@ -30,7 +30,9 @@ class Tables(HTMLParser):
         self.headings: list[tuple[str, str]] = []
         self.tables: list[list[list[tuple[str, str | None, str]]]] = []
         self.images: list[dict[str, str | None]] = []
+        self.captions: list[str] = []
         self.classes: list[str] = []
+        self._figures: list[str] = []
         self._text: list[str] | None = None
         self._cell: tuple[str, str | None] | None = None
         self._heading: str | None = None
@@ -51,8 +53,12 @@ class Tables(HTMLParser):
             self.tables[-1].append([])
         elif tag in ("th", "td") and self.tables:
             self._cell, self._text = (tag, a.get("scope")), []
+        elif tag == "figure":
+            self._figures.append(a.get("class") or "")
+        elif tag == "figcaption":
+            self._text = []
         elif tag == "img":
-            self.images.append(a)
+            self.images.append({**a, "figure": self._figures[-1] if self._figures else None})
         elif tag == "br" and self._text is not None:
             self._text.append(" ")
 
@@ -61,7 +67,12 @@ class Tables(HTMLParser):
             self._skip -= 1
         if self._skip:
             return
-        if tag == self._heading and self._text is not None:
+        if tag == "figure" and self._figures:
+            self._figures.pop()
+        elif tag == "figcaption" and self._text is not None:
+            self.captions.append(" ".join("".join(self._text).split()))
+            self._text = None
+        elif tag == self._heading and self._text is not None:
             self.headings.append((tag, " ".join("".join(self._text).split())))
             self._heading = self._text = None
         elif tag in ("th", "td") and self._cell and self._text is not None:
@@ -85,7 +96,8 @@ def parse(text: str, part: str | None = None) -> Tables:
     return parser
 
 
-def render_govspeak(text: str) -> str:
+def render_govspeak(text: str, images: Path) -> str:
+    """HTML of govspeak ``text``, its ``[Image:id]`` embeds resolved from ``images`` (JSON)."""
     require(shutil.which("node") is not None, "Node.js", "install nodejs (see .ci/run)")
     require(
         (NODE_MODULES / "@x-govuk" / "marked-govspeak").is_dir(),
@@ -93,7 +105,12 @@ def render_govspeak(text: str) -> str:
         "run `npm ci` (`make test` does it)",
     )
     run = subprocess.run(
-        ["node", str(RENDER)], input=text, capture_output=True, text=True, check=True, cwd=ROOT
+        ["node", str(RENDER), str(images)],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return run.stdout
 
@@ -108,6 +125,11 @@ def govspeak(p: Pilot) -> str:
     return (p.folder / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
 
 
+def rendered(p: Pilot) -> str:
+    """The pilot's govspeak in HTML, with the images Whitehall would hold (govuk/images.json)."""
+    return render_govspeak(govspeak(p), p.folder / "govuk" / "images.json")
+
+
 @pytest.mark.parametrize("slug", pilot_slugs())
 def test_govspeak_renders_every_heading_table_image_and_callout(
     pilot_site: dict, slug: str
@@ -116,7 +138,7 @@ def test_govspeak_renders_every_heading_table_image_and_callout(
     text = govspeak(p)
     assert re.search(r"<[A-Za-z/!]", text) is None  # no raw HTML
     assert not re.search(r"^# ", text, re.M)  # the title (h1) is Whitehall's
-    html = render_govspeak(text)
+    html = rendered(p)
     got = parse(html)
     page = parse(p.page.read_text(encoding="utf-8"), '<div class="statgen-body">')
     assert [h for h in got.headings if h[0] == "h2"] == [h for h in page.headings if h[0] == "h2"]
@@ -129,11 +151,16 @@ def test_govspeak_renders_every_heading_table_image_and_callout(
         # Row headers where the page has them (every label column), data cells elsewhere.
         assert [[c[:2] for c in row] for row in body] == [[c[:2] for c in r] for r in theirs[1:]]
         assert all(row[0][:2] == ("th", "row") for row in body)
-    # Each chart an image with its description as the alternative text, the PNG 960 px wide.
+    # Each chart embedded by its file name alone on a line (no markdown image to replace), shown
+    # as govspeak shows an uploaded image: a figure with the description as the alternative
+    # text and "Figure N: title" as the caption; the PNG 960 px wide.
     charts = json.loads((p.folder / "charts" / "charts.json").read_text(encoding="utf-8"))
-    assert [(i["src"], i["alt"]) for i in got.images] == [
-        (f"images/{c['id']}.png", c["description"]) for c in charts
+    assert re.findall(r"^\[Image:(.*)\]$", text, re.M) == [f"{c['id']}.png" for c in charts]
+    assert "![" not in text and "images/" not in text
+    assert [(i["figure"], i["src"], i["alt"]) for i in got.images] == [
+        ("image embedded", f"images/{c['id']}.png", c["description"]) for c in charts
     ]
+    assert got.captions == [f"Figure {c['number']}: {c['title']}" for c in charts]
     for image in got.images:
         png = (p.folder / "govuk" / str(image["src"])).read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -149,7 +176,7 @@ def test_every_figure_in_the_govspeak_is_the_pages_and_the_csvs(
     pilot_site: dict, slug: str
 ) -> None:
     p = pilot(pilot_site, slug)
-    got = parse(render_govspeak(govspeak(p)))
+    got = parse(rendered(p))
     listed = json.loads((p.folder / "govuk" / "attachments.json").read_text(encoding="utf-8"))
     csvs = [(p.folder / "govuk" / a["file"]).resolve() for a in listed if a["format"] == "CSV"]
     assert len(csvs) == len(got.tables)
@@ -167,6 +194,20 @@ def test_every_figure_in_the_govspeak_is_the_pages_and_the_csvs(
 
 
 @pytest.mark.parametrize("slug", pilot_slugs())
+def test_the_readme_says_upload_the_images_with_their_texts_and_paste_unchanged(
+    pilot_site: dict, slug: str
+) -> None:
+    p = pilot(pilot_site, slug)
+    readme = (p.folder / "govuk" / "README.md").read_text(encoding="utf-8")
+    charts = json.loads((p.folder / "charts" / "charts.json").read_text(encoding="utf-8"))
+    for c in charts:  # each upload named, with the alt text and caption to give it
+        line = next(x for x in readme.splitlines() if f"`{c['id']}.png`" in x)
+        assert c["description"] in line and f"Figure {c['number']}: {c['title']}" in line
+    assert "unchanged" in readme and "replace" not in readme.lower()
+    assert "images.json" in readme
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
 def test_govspeak_snapshot(pilot_site: dict, slug: str, snapshot: Any) -> None:
     assert govspeak(pilot(pilot_site, slug)) == snapshot
 
@@ -180,7 +221,7 @@ def test_axe_finds_no_violations_in_the_rendered_govspeak(
     axe = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
     p = pilot(pilot_site, slug)
-    body = render_govspeak(govspeak(p))
+    body = rendered(p)
     page_file = p.folder / "govuk" / "rendered-for-test.html"
     page_file.write_text(
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'

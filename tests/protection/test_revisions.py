@@ -103,14 +103,25 @@ def test_changed_figures_are_marked_and_listed(two_releases, root: Path) -> None
     assert "r" not in after.filter(pl.col("quarter") == "Jul to Sep 2026")["marker"].to_list()
 
     listed = pl.read_csv(later.folder / "csv" / "revisions.csv", infer_schema=False)
-    table1 = listed.filter(pl.col("table") == "Table 1").pivot(
-        "measure", index=["revised_figure", "revised_measure"], values="value"
-    )
+    # One column per dimension (no packed categories), first the table, last the values.
+    assert listed.columns[:3] == ["table", "quarter", "order_type"]
+    assert listed.columns[-5:] == [
+        "measure", "previously_published", "revised", "difference", "marker",
+    ]  # fmt: skip
+    table1 = listed.filter(pl.col("table") == "people-by-order-type")
+    assert table1.height == changed.height
     for row in changed.iter_rows(named=True):
-        figure = f"{row['quarter']}, {row['order_type']}"
-        entry = table1.filter(pl.col("revised_figure") == figure).row(0, named=True)
-        assert entry["previous"] == row["value_before"] and entry["revised"] == row["value"]
+        entry = table1.filter(
+            (pl.col("quarter") == row["quarter"])
+            & (pl.col("order_type") == row["order_type"])
+            & (pl.col("measure") == row["measure"])
+        ).row(0, named=True)
+        assert entry["previously_published"] == row["value_before"]
+        assert entry["revised"] == row["value"]
         assert int(entry["difference"]) == int(row["value"]) - int(row["value_before"])
+        # Dimensions of other tables are empty on this table's rows.
+        others = [c for c in listed.columns[3:-5]]
+        assert all(entry[c] is None for c in others), entry
 
 
 def test_revisions_show_in_page_and_workbook(two_releases) -> None:  # noqa: ANN001

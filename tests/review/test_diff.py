@@ -49,15 +49,44 @@ def test_word_level_diff_marks_insertions_and_deletions() -> None:
         ["Main points", "London had the most people (4,056)."],
         ["Main points", "London had the most people monitored (3,968).", "A new paragraph."],
     )
-    strip = diff._mark  # the markup of one change, for the expected text
     assert changed
     assert paragraphs == [
-        "Main points",
-        "London had the most people " + strip("del", "(4,056).") + " "
-        + strip("ins", "monitored (3,968)."),
-        strip("ins", "A new paragraph."),
+        [("same", "Main points")],
+        [("same", "London had the most people"), ("del", "(4,056)."),
+         ("ins", "monitored (3,968).")],
+        [("ins", "A new paragraph.")],
     ]  # fmt: skip
-    assert diff.text_diff(["Same words."], ["Same words."]) == (["Same words."], False)
+    assert diff.text_diff(["Same words."], ["Same words."]) == ([[("same", "Same words.")]], False)
+
+
+def test_only_changed_paragraphs_are_kept_under_their_headings() -> None:
+    old = ["Main points", "513 people.", "Unchanged one.", "About", "Unchanged two.", "Gone."]
+    new = ["Main points", "586 people.", "Unchanged one.", "About", "Unchanged two.", "Added."]
+    headings = [True, False, False, True, False, False]
+    sections, unchanged = diff.changed_blocks(old, new, headings)
+    assert sections == [
+        ("Main points", [[("del", "513"), ("ins", "586"), ("same", "people.")]]),
+        ("About", [[("del", "Gone."), ("ins", "Added.")]]),
+    ]
+    assert unchanged == 2  # the two unchanged paragraphs; headings are not counted
+
+
+def test_figures_are_shown_as_published() -> None:
+    from statgen.review.diff.cells import percent, shown, signed
+
+    assert shown(28305.0, "integer") == "28,305"
+    assert shown(28305.0, "integer", "r") == "28,305 [r]"
+    assert shown(None, "integer", "c") == "[c]"
+    assert shown(2.0, "decimal1") == "2.0"
+    assert shown(41.5, "percent1") == "41.5%"
+    assert shown(1234.5) == "1,234.5" and shown(7.0) == "7"  # no format recorded
+    assert signed(300.0, "integer") == "+300"
+    assert signed(-41.0, "integer") == "\u221241"
+    assert signed(0.2, "integer") == "0"  # rounds to nothing as published
+    assert signed(3.14, "percent1") == "+3.1 points"  # percentages change in points
+    assert percent(72.0, 513.0) == "+14.0%"  # 72 / 513 = 0.14035
+    assert percent(-5.0, 553.0) == "\u22120.9%"  # 5 / 553 = 0.00904
+    assert percent(1.0, 41.5, "percent1") == ""
 
 
 class Structure(HTMLParser):
@@ -85,7 +114,7 @@ class Structure(HTMLParser):
             self.tables += 1
         elif tag == "caption":
             self.captions += 1
-        elif tag == "th" and a.get("scope") not in ("col", "row"):
+        elif tag == "th" and a.get("scope") not in ("col", "row", "rowgroup"):
             self.th_without_scope += 1
 
     def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
@@ -112,7 +141,8 @@ def test_a_build_against_itself_reports_no_change(em_release: BuildResult, tmp_p
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "0 of 7 tables changed." in page
     assert "The words of the page did not change." in page
-    assert "0 of 2 charts changed." in page
+    assert "0 of 2 charts changed; the unchanged ones are not shown." in page
+    assert "<figure" not in page
     assert "<ins" not in page and "<del" not in page
 
 
@@ -153,12 +183,25 @@ def test_report_shows_changed_cells_words_charts_and_downloads(changed) -> None:
     page = report.path.read_text(encoding="utf-8")
     assert "on licence" in page and 'class="statgen-diff-ins"' in page
     assert 'class="statgen-diff-del"' in page
-    assert 'id="old-figure-2-chart"' in page and 'id="new-figure-2-chart"' in page
+    assert "1 of 2 charts changed; the unchanged ones are not shown." in page
+    assert 'id="old-figure-1"' not in page  # the unchanged chart is left out
+    if (second.folder / "charts" / "caseload-by-region.svg").is_file():
+        # Static charts: each build's own SVG, copied beside the report; no plotly.js.
+        for side, build_ in (("old", first), ("new", second)):
+            copied = report.path.parent / "charts" / f"{side}-figure-2.svg"
+            assert f'src="charts/{side}-figure-2.svg"' in page
+            assert (
+                copied.read_bytes()
+                == (build_.folder / "charts" / "caseload-by-region.svg").read_bytes()
+            )
+        assert not (report.path.parent / plotly_bundle().name).exists()
+    else:
+        assert 'id="old-figure-2-chart"' in page and 'id="new-figure-2-chart"' in page
+        for asset in (plotly_bundle().name, "statgen-charts.js"):
+            assert (report.path.parent / asset).is_file() and f'"{asset}"' in page
+    assert (report.path.parent / "statgen.css").is_file() and '"statgen.css"' in page
     assert '<details class="govuk-details">' in page  # unchanged tables collapsed
     assert "Changes from draft 1 to draft 2: electronic-monitoring 2026Q3" in page
-    for asset in ("statgen.css", plotly_bundle().name, "statgen-charts.js"):
-        assert (report.path.parent / asset).is_file()
-        assert f'"{asset}"' in page  # and the report loads it
 
 
 def test_report_is_structured_for_assistive_technology(changed) -> None:  # type: ignore[no-untyped-def]
@@ -169,3 +212,19 @@ def test_report_is_structured_for_assistive_technology(changed) -> None:  # type
     assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
     assert page.tables >= 2 and page.captions == page.tables
     assert page.th_without_scope == 0
+
+
+def test_main_points_and_labels_reach_the_report_as_text_only() -> None:
+    from statgen.review.diff.panel import Panel
+    from statgen.review.diff.points import Figure, Point
+    from statgen.review.diff.report import REPORT
+
+    hostile = '<script>alert("x")</script> & <b>bold</b>'
+    figure = Figure("", hostile, 1.0, 2.0, None, "r", "revised", "", "integer")
+    panel = Panel("Apr to Jun 2026", "Jul to Sep 2026", [Point(hostile, [figure])], [figure])
+    html = REPORT.environment.get_template("panel.html").render(
+        p=panel, links={"page": "index.html"}, top=10
+    )
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert ">1</td>" in html and ">2 [r]</td>" in html and "+1 (+100.0%)" in html

@@ -34,6 +34,7 @@ STAMPED = {
     # govspeak) and rewritten at publish; its chart images are in the outputs hash.
     "govuk/publication.govspeak.md",
     "govuk/attachments.json",
+    "govuk/images.json",
     "govuk/README.md",
 }
 """Files of a draft that carry its stamp (number, hashes), so are left out of its outputs hash."""

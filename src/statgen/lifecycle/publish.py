@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 from statgen.config import Publication, check_slug, load_publication
 from statgen.errors import PublishError
 from statgen.layout import Layout
-from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site
+from statgen.lifecycle import checks, drafts, lock, manifest, signoff, site, supersede
 from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
 from statgen.outputs import govuk
+from statgen.outputs.csvw import add_correction
 from statgen.outputs.page.render import render
+from statgen.outputs.spreadsheets.notice import add_cover_notice
 from statgen.periods import Period, format_date
 from statgen.protection import revisions
 
@@ -132,6 +134,7 @@ def publish(
         staging = staging_for(dest)
         try:
             _copy_outputs(draft, staging)
+            changed = _correct_downloads(staging, notice, on) if notice else {}
             pause_point("Publish")
             source = (draft / drafts.PAGE_SOURCE).read_text(encoding="utf-8")
             add = {}
@@ -158,12 +161,18 @@ def publish(
                 "previous_version": (
                     layout.release(slug, period, published[-1]).name if published else None
                 ),
+                # Files that differ from the draft signed off, and why (the page aside).
+                "changed_at_publish": changed,
             }
             manifest.write(staging, record)
             move_into_place(staging, dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        if published:  # the version replaced says so on its page (and in its manifest)
+            supersede.mark_superseded(
+                layout.release(slug, period, published[-1]), dest, version, on
+            )
         # The site's indexes list what is published, so they change only here.
         site.write_indexes(layout)
     return PublishResult(dest, version, number, moment < opens)
@@ -228,6 +237,21 @@ def _notice(text: str | None, version: int, on: dt.date) -> str:
         f"Correction, {format_date(on)}: {' '.join((text or '').split())} This is version "
         f"{version} of this release; the previous version remains available."
     )
+
+
+def _correct_downloads(staging: Path, notice: str, on: dt.date) -> dict[str, str]:
+    """The correction notice on each workbook's cover and in each table's CSVW metadata (the
+    signed-off data sheets and CSVs untouched); by path, what was changed."""
+    changed = {}
+    for book in sorted([*staging.glob("*.ods"), *staging.glob("*.xlsx")]):
+        add_cover_notice(book, notice)
+        changed[book.name] = "correction notice added to the cover sheet; other sheets unchanged"
+    for meta in sorted((staging / "csv").glob("*.csv-metadata.json")):
+        add_correction(meta, notice, on)
+        changed[meta.relative_to(staging).as_posix()] = (
+            "correction notice added (schema:correction, dc:modified)"
+        )
+    return changed
 
 
 def plain_markdown(text: str) -> str:

@@ -1,6 +1,8 @@
 """The GOV.UK bundle in every draft and release (``govuk/``): the bulletin in govspeak (written by
 Pandoc with the ``govspeak.lua`` custom writer from the page's own source), the chart images
-(drawn by :mod:`statgen.outputs.chart_images`), the attachments in order and the Whitehall steps.
+(drawn by :mod:`statgen.outputs.chart_images`), what govspeak needs to embed each image
+(``images.json``: govspeak's ``images`` option, as Whitehall holds it for an uploaded image), the
+attachments in order and the Whitehall steps.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from statgen.outputs.assets import TEMPLATES
 
 FOLDER = "govuk"
 GOVSPEAK = "publication.govspeak.md"
+IMAGES = "images.json"
 WRITER = TEMPLATES / "filters" / "govspeak.lua"
 
 _TEXT = jinja2.Environment(
@@ -55,18 +58,36 @@ def attachments(links: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
+def images(charts: list[Any]) -> list[dict[str, str]]:
+    """Govspeak's ``images`` option for the static charts, in figure order: ``id`` is the file
+    name the govspeak embeds (``[Image:<id>]``), ``alt_text`` the chart's text description,
+    ``caption`` its figure number and title, ``url`` the file in this folder (Whitehall gives
+    the uploaded file its own)."""
+    return [
+        {
+            "id": f"{c.id}.png",
+            "alt_text": c.description,
+            "caption": f"Figure {c.number}: {c.title}",
+            "url": f"images/{c.id}.png",
+        }
+        for c in charts
+        if c.static
+    ]
+
+
 def write_bundle(
     staging: Path, qmd: Path, links: list[dict[str, str]], charts: list[Any], meta: dict[str, str]
 ) -> Path:
-    """Write ``govuk/`` (the images are drawn with the charts): govspeak, attachments, README."""
+    """Write ``govuk/`` (the images are drawn with the charts): govspeak, the images' metadata,
+    attachments, README."""
     folder = staging / FOLDER
     write_govspeak(qmd, folder)
     listed = attachments(links)
-    (folder / "attachments.json").write_text(
-        json.dumps(listed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    readme = _TEXT.get_template("README.md.j2").render(
-        charts=[c for c in charts if c.static], attachments=listed, **meta
-    )
+    embedded = images(charts)
+    for name, data in (("attachments.json", listed), (IMAGES, embedded)):
+        (folder / name).write_text(
+            json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    readme = _TEXT.get_template("README.md.j2").render(images=embedded, attachments=listed, **meta)
     (folder / "README.md").write_text(readme, encoding="utf-8")
     return folder

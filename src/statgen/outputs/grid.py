@@ -11,11 +11,23 @@ from typing import Literal
 import polars as pl
 
 from statgen.config import Measure, Publication
-from statgen.tables import StatTable, category_label, marker_column
+from statgen.tables import StatTable, category_label, format_column, marker_column
 
 Format = Literal[
-    "text", "integer", "decimal1", "percent1", "currency", "currency_thousand", "currency_million"
+    "text",
+    "integer",
+    "decimal1",
+    "percent1",
+    "currency",
+    "currency_thousand",
+    "currency_million",
+    "signed_integer",
+    "signed_decimal1",
 ]
+"""How a number is shown. The ``signed_`` formats (differences, e.g. in the revisions table)
+write "+300" and "\u2212""41" (a real minus sign, as GOV.UK style does)."""
+
+MINUS = "\u2212"
 
 CURRENCY: dict[str, tuple[int, str]] = {
     "currency": (0, ""),
@@ -92,6 +104,9 @@ class Grid:
 
 def format_number(value: float | int, fmt: Format) -> str:
     """A number as people read it, with thousands separators."""
+    if fmt.startswith("signed_"):
+        plain = format_number(abs(value), fmt.removeprefix("signed_"))  # type: ignore[arg-type]
+        return plain if plain.strip("0.,") == "" else ("+" if value > 0 else MINUS) + plain
     if fmt == "integer":
         return f"{round(value):,}"
     if fmt == "decimal1":
@@ -133,13 +148,23 @@ def layout(publication: Publication, table: StatTable) -> Grid:
         for cat, m in columns:
             record = lookup[(*key, cat) if cat is not None else key]
             value = record[m.name]
-            cells.append(Cell(value, m.format, record[marker_column(m.name)]))  # type: ignore[arg-type]
+            fmt = record.get(format_column(m.name)) or m.format  # a row's own format, if any
+            cells.append(Cell(value, fmt, record[marker_column(m.name)]))  # type: ignore[arg-type]
+        rows.append(cells)
+    for extra in table.summary_rows:  # shown to people after the figures; not in the tidy CSV
+        cells = [Cell(str(extra[d])) for d in spec.rows]
+        for _, m in columns:
+            fmt = extra.get(format_column(m.name)) or m.format
+            cells.append(Cell(extra.get(m.name), fmt, extra.get(marker_column(m.name))))
         rows.append(cells)
     return Grid(headers, rows, len(spec.rows))
 
 
 def tidy(publication: Publication, table: StatTable) -> pl.DataFrame:
-    """The machine-readable long form: dimensions, measure, value, marker; one row per figure."""
+    """The machine-readable long form: dimensions, measure, value, marker; one row per figure
+    (or the table's own machine-readable form, where it has one: the revisions table)."""
+    if table.tidy is not None:
+        return table.tidy
     spec = table.spec
     frames = []
     for m in spec.measures:

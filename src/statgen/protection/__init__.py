@@ -7,7 +7,7 @@ from pathlib import Path
 
 from statgen.config import Disclosure, Publication
 from statgen.periods import Period
-from statgen.protection import disclosure, linked, revisions
+from statgen.protection import disclosure, linked, revision_table, revisions
 from statgen.tables import StatTable
 
 Public = dict[str, dict[str, frozenset[tuple[str, ...]]]]
@@ -54,4 +54,4 @@ def apply(
         return tables
     tables = revisions.mark_revised(tables, revised)
     number = len(tables) + 1
-    return [*tables, revisions.revisions_table(publication, revised, previous, number)]
+    return [*tables, revision_table.revisions_table(publication, revised, previous, number)]

@@ -5,24 +5,22 @@ A release compares every figure it shares with the previous release of the same 
 has changed is marked [r] and listed in a "Revisions" table with its previous and new values.
 Only tables with a ``quarter`` dimension are compared: other tables describe the release period
 alone, so their figures from the last release are about a different date, not revised.
+The public table of revisions is built in :mod:`statgen.protection.revision_table`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 import polars as pl
 
-from statgen.config import Measure, Publication, Table
+from statgen.config import Measure, Publication
 from statgen.errors import ConfigError
 from statgen.layout import Layout
-from statgen.periods import PERIOD_DIMENSIONS, Period, format_date
+from statgen.periods import PERIOD_DIMENSIONS, Period
 from statgen.tables import StatTable, category_label, marker_column
 
 REVISED = "r"
@@ -209,73 +207,3 @@ def mark_provisional(
                 table = _mark(table, m.name, pl.col(pdim).is_in(codes), PROVISIONAL, [])
         out.append(table)
     return out
-
-
-def release_words(release: Path) -> str:
-    """ "compared with the release of 11 September 2026 for April to June 2026", from the
-    release's manifest (no folder names)."""
-    try:
-        meta = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-        published = format_date(dt.date.fromisoformat(meta["release_date"]))
-        period = _period_label(meta)
-    except (OSError, ValueError, KeyError, ConfigError):
-        return "compared with the release it follows"
-    return f"compared with the release of {published} for {period}"
-
-
-def revisions_table(
-    publication: Publication, revisions: list[Revision], previous: Path, number: int
-) -> StatTable:
-    """The "Revisions" table: each revised figure with its previous and new value."""
-    fmt: Literal["integer", "decimal1"] = (
-        "integer" if all(r.measure.format == "integer" for r in revisions) else "decimal1"
-    )
-    measures = [
-        Measure(name="previous", title="Previously published", unit="as published", format=fmt),
-        Measure(name="revised", title="Revised", unit="as published", format=fmt),
-        Measure(name="difference", title="Difference", unit="revised minus previous", format=fmt),
-    ]
-    spec = Table(
-        id="revisions",
-        title=f"Figures revised since the previous release, {release_words(previous)}",
-        summary="Each figure that changed since the previous release, with both values; "
-        "[c] where a figure published before is now suppressed",
-        transform="revisions",
-        rows=["table", "revised_figure", "revised_measure"],
-        measures=measures,
-        sheet="Revisions",
-    )
-    rows: dict[str, list[Any]] = {
-        "table": [f"Table {r.table.number}" for r in revisions],
-        "revised_figure": [r.label for r in revisions],
-        "revised_measure": [r.measure.title for r in revisions],
-        "previous": [r.previous for r in revisions],
-        "revised": [r.new for r in revisions],
-        "difference": [r.difference for r in revisions],
-    }
-    gone = pl.Series([r.new is None for r in revisions], dtype=pl.Boolean)
-    data = pl.DataFrame(rows, schema_overrides={m.name: pl.Float64 for m in measures})
-    data = data.with_columns(
-        pl.lit(None, pl.String).alias(marker_column("previous")),
-        *[
-            pl.when(gone)
-            .then(pl.lit("c"))
-            .otherwise(pl.lit(None, pl.String))
-            .alias(marker_column(m))
-            for m in ("revised", "difference")
-        ],
-    )
-    data = data.select(*spec.rows, *[c for m in measures for c in (m.name, marker_column(m.name))])
-    categories = {d: list(dict.fromkeys(rows[d])) for d in spec.rows}
-    return StatTable(spec, number, "Revisions", data, categories)
-
-
-def _period_label(meta: dict[str, Any]) -> str:
-    """The long label of a release's period, from its manifest (any frequency)."""
-    from statgen.periods import parse_any_code, parse_period
-
-    parameters: dict[str, Any] = meta.get("parameters") or {}
-    frequency = parameters.get("frequency")
-    if frequency:
-        return parse_period(meta["period"], frequency).long_label
-    return parse_any_code(meta["period"]).long_label

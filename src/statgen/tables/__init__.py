@@ -22,6 +22,7 @@ from statgen.tables.model import (
     TOTAL,
     StatTable,
     category_label,
+    format_column,
     marker_column,
     period_dimension,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "group_by_period",
     "group_by_quarter",
     "load_transforms",
+    "format_column",
     "marker_column",
     "period_code",
     "period_dim",

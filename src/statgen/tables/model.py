@@ -20,6 +20,12 @@ def marker_column(measure: str) -> str:
     return f"{measure}__marker"
 
 
+def format_column(measure: str) -> str:
+    """Name of an optional column giving a measure's number format row by row (the revisions
+    table, whose rows come from tables of different formats)."""
+    return f"{measure}__format"
+
+
 @dataclass(frozen=True)
 class StatTable:
     """A computed table: tidy data plus the config that says how to show it.
@@ -37,6 +43,12 @@ class StatTable:
     absent_quarters: tuple[str, ...] = ()
     """Periods (of the table's period dimension) it covers for which the transform returned no
     rows at all."""
+    summary_rows: tuple[dict[str, Any], ...] = ()
+    """Rows shown to people after the figures (page and workbooks), keyed by row dimension,
+    measure, marker and format column: a summary, never part of the tidy CSV."""
+    tidy: pl.DataFrame | None = None
+    """The table's tidy CSV where it is not the long form of ``data`` (the revisions table:
+    one column per dimension of the tables it lists)."""
 
     @property
     def period_dim(self) -> str | None:

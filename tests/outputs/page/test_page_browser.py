@@ -1,9 +1,9 @@
 """The HTML pages in a real browser: axe-core (WCAG 2.2 AA), keyboard, reflow, requests, budgets,
 JavaScript off, valid HTML (Nu HTML Checker) and screenshots for reviewers.
 
-Every publication under publications/ is built at a small scale (``pilot_site``), so a new
-publication is covered as soon as it is configured. The site index and each publication's index
-of releases are checked too.
+The pilots are built at a small scale (``pilot_site``), and so is a ``statgen new`` publication of
+every frequency (``new_site``), each published into a site of its own: each one's page, draft,
+list of releases and QA report, the pilots' diff reports and both site indexes are checked.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import ROOT, VNU_JAR, Pilot, pilot_slugs, require, require_node_modules
+from conftest import (
+    FREQUENCIES,
+    ROOT,
+    VNU_JAR,
+    Pilot,
+    new_slug,
+    pilot_slugs,
+    require,
+    require_node_modules,
+)
 
 from statgen.errors import StatgenError
 from statgen.review import diff
@@ -26,6 +35,7 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 PAGE_BUDGET = 250_000
 """Bytes: everything a default page (static charts) loads: HTML, the stylesheet, scripts, SVGs."""
 
+NEW = [new_slug(f) for f in FREQUENCIES]
 PAGES = [
     *pilot_slugs(),
     *(f"{slug}/draft" for slug in pilot_slugs()),
@@ -33,17 +43,23 @@ PAGES = [
     "site-index",
     *(f"{slug}/diff" for slug in pilot_slugs()),
     *(f"{slug}/qa" for slug in pilot_slugs()),
+    *(f"{slug}/reviewers" for slug in pilot_slugs()),
+    *NEW,
+    *(f"{slug}/{kind}" for slug in NEW for kind in ("draft", "releases", "qa", "reviewers")),
+    "new-site-index",
 ]
-"""Each publication's published page, its draft (with the banner), its list of releases, and the
-site index."""
+"""Every page statgen writes: each publication's published page, its draft (with the banner),
+its list of releases, its QA report and its reviewers' index of drafts, the pilots' diff reports
+(draft against release) and the two site indexes."""
 
 
 def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
     """The HTML file of a page and the folder its requests must stay in."""
-    releases = site[SITE_ROOT]  # type: ignore[assignment]
-    if which == "site-index":
+    if which in ("site-index", "new-site-index"):
+        releases = site[NEW_ROOT if which.startswith("new") else SITE_ROOT]  # type: ignore[assignment]
         return releases / "index.html", releases
     slug, _, kind = which.partition("/")
+    releases = site[NEW_ROOT if slug in NEW else SITE_ROOT]  # type: ignore[assignment]
     if kind == "releases":
         site[slug]  # a publication that did not build fails here
         # The publication's index links its stylesheet from the site folder above it.
@@ -56,6 +72,9 @@ def page_file(site: dict[str, Pilot], which: str) -> tuple[Path, Path]:
         if not (out / "index.html").is_file():
             diff.write_report(site[slug].folder, site[slug].draft.folder, out)
         return out / "index.html", out
+    if kind == "reviewers":
+        index = site[slug].draft.folder.parents[1] / "index.html"  # build/<slug>/index.html
+        return index, index.parent
     if kind == "qa":
         qa_page = site[slug].draft.folder / "qa.html"
         return qa_page, qa_page.parent
@@ -70,6 +89,7 @@ def axe_script() -> str:
 
 
 SITE_ROOT = "releases folder"
+NEW_ROOT = "releases folder of the statgen new site"
 
 
 class Built(dict):
@@ -85,11 +105,14 @@ class Built(dict):
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest) -> dict[str, Pilot]:
     require_node_modules()  # before building anything
-    pilot_site: dict[str, Pilot | StatgenError] = request.getfixturevalue("pilot_site")
-    built = [b for b in pilot_site.values() if isinstance(b, Pilot)]
-    if not built:
-        pytest.fail(f"no publication built: {pilot_site}")
-    return Built(pilot_site, **{SITE_ROOT: built[0].folder.parent.parent})
+    found: dict[str, Any] = {}
+    for fixture, key in (("pilot_site", SITE_ROOT), ("new_site", NEW_ROOT)):
+        each: dict[str, Pilot | StatgenError] = request.getfixturevalue(fixture)
+        built = [b for b in each.values() if isinstance(b, Pilot)]
+        if not built:
+            pytest.fail(f"no publication built: {each}")
+        found |= {**each, key: built[0].folder.parent.parent}
+    return Built(found)
 
 
 def open_page(browser: Any, path: Path, width: int = 1280, js: bool = True) -> tuple[Any, list]:

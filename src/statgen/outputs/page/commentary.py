@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,16 +41,30 @@ class Cited:
     keys: tuple[tuple[str, str], ...]
 
 
+TAGGED: ContextVar[list[Figure] | None] = ContextVar("statgen_tagged_figures", default=None)
+"""While set to a list (:mod:`statgen.outputs.page.citations`), each figure written into the
+text is appended to it and wrapped in private-use marks, so its place in the text is known."""
+TAG_OPEN, TAG_MID, TAG_CLOSE = "\ue000", "\ue001", "\ue002"
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A number in the text, formatted as the table formats it, remembering its sources."""
+    """A number in the text, formatted as the table formats it, remembering its sources and
+    how it was made from them (``how``: value, share, change, difference, points, previous,
+    revision; "" for arithmetic)."""
 
     value: float
     format: str = "integer"
     sources: tuple[Cited, ...] = ()
+    how: str = "value"
 
     def __str__(self) -> str:
-        return format_number(self.value, self.format)  # type: ignore[arg-type]
+        text = format_number(self.value, self.format)  # type: ignore[arg-type]
+        tagged = TAGGED.get()
+        if tagged is None:
+            return text
+        tagged.append(self)
+        return f"{TAG_OPEN}{len(tagged) - 1}{TAG_MID}{text}{TAG_CLOSE}"
 
     def __html__(self) -> str:
         return str(self)
@@ -60,7 +75,7 @@ class Figure:
     def _arith(self, other: Any, op: Any, fmt: str | None = None) -> Figure:
         other_value = other.value if isinstance(other, Figure) else other
         sources = self.sources + (other.sources if isinstance(other, Figure) else ())
-        return Figure(op(self.value, other_value), fmt or self.format, sources)
+        return Figure(op(self.value, other_value), fmt or self.format, sources, "")
 
     def __add__(self, other: Any) -> Figure:
         return self._arith(other, lambda a, b: a + b)
@@ -69,7 +84,7 @@ class Figure:
         return self._arith(other, lambda a, b: a - b)
 
     def __abs__(self) -> Figure:
-        return Figure(abs(self.value), self.format, self.sources)
+        return Figure(abs(self.value), self.format, self.sources, f"abs {self.how}".strip())
 
     @property
     def direction(self) -> str:
@@ -174,7 +189,9 @@ class Context:
         if found is None:
             return self.value(table, measure, **keys)
         row, where, m = found
-        figure = Figure(row["previous"], m.format, (Cited("revisions", "previous", where),))
+        figure = Figure(
+            row["previous"], m.format, (Cited("revisions", "previous", where),), "previous"
+        )
         self.quoted.append(figure)
         return figure
 
@@ -184,7 +201,7 @@ class Context:
         found = self._revised("revision", table, measure, keys)
         if found is None:
             current = self.value(table, measure, **keys)
-            figure = Figure(0, current.format, current.sources)
+            figure = Figure(0, current.format, current.sources, "revision")
         else:
             row, where, m = found
             if row["difference"] is None:
@@ -192,7 +209,8 @@ class Context:
                     f"revision(): the figure of {table!r} is now suppressed, so its revision "
                     "cannot be quoted"
                 )
-            figure = Figure(row["difference"], m.format, (Cited("revisions", "difference", where),))
+            cited = (Cited("revisions", "difference", where),)
+            figure = Figure(row["difference"], m.format, cited, "revision")
         self.quoted.append(figure)
         return figure
 
@@ -209,20 +227,22 @@ class Context:
                 f"share(): the whole ({_cited(whole)}) is 0, so {_cited(part)} has no share of "
                 "it; guard the sentence with {% if ... %} for when the total is zero"
             )
-        figure = Figure(100 * part.value / whole.value, "percent1", part.sources + whole.sources)
+        figure = Figure(
+            100 * part.value / whole.value, "percent1", part.sources + whole.sources, "share"
+        )
         self.quoted.append(figure)
         return figure
 
     def difference(self, a: Figure, b: Figure) -> Figure:
         """``a - b`` in ``a``'s format, traced to both cells (``|abs`` drops the sign)."""
-        figure = Figure(a.value - b.value, a.format, a.sources + b.sources)
+        figure = Figure(a.value - b.value, a.format, a.sources + b.sources, "difference")
         self.quoted.append(figure)
         return figure
 
     def points(self, a: Figure, b: Figure) -> Figure:
         """The percentage-point change from percentage ``b`` to ``a``, to one decimal place:
         ``{{ p.direction }} {{ p|abs }} percentage points``."""
-        figure = Figure(a.value - b.value, "decimal1", a.sources + b.sources)
+        figure = Figure(a.value - b.value, "decimal1", a.sources + b.sources, "points")
         self.quoted.append(figure)
         return figure
 
@@ -240,7 +260,10 @@ class Context:
         if old.value == 0:
             return f"{direction} from {old}{unit}"
         pct = Figure(
-            abs(100 * (new.value - old.value) / old.value), "percent1", new.sources + old.sources
+            abs(100 * (new.value - old.value) / old.value),
+            "percent1",
+            new.sources + old.sources,
+            "abs change",
         )
         self.quoted.append(pct)  # so the QA report can trace the percentage in the text
         return f"{direction} {pct} from {old}{unit}"

@@ -16,6 +16,7 @@ from odf.element import Element
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     FontFace,
+    Map,
     ParagraphProperties,
     Style,
     TableCellProperties,
@@ -39,6 +40,7 @@ from statgen.outputs.spreadsheets.model import Line, Sheet, WorkbookModel, colum
 FONT = "Arial"
 DECIMALS: dict[Format, int] = {"integer": 0, "decimal1": 1, "percent1": 1, "text": 0}
 DECIMALS.update({fmt: places for fmt, (places, _) in CURRENCY.items()})  # type: ignore[misc]
+DECIMALS.update({"signed_integer": 0, "signed_decimal1": 1})
 CM_PER_CHAR = 0.23
 """Approximate width of one character of Arial 12pt, to turn widths in characters into cm."""
 
@@ -93,18 +95,43 @@ class _Styles:
         if key not in self._numbers:
             n = len(self._numbers)
             data = number.NumberStyle(name=f"N{n}")
-            if fmt in CURRENCY:
-                data.addElement(number.Text(text="£"))
-            data.addElement(
-                number.Number(decimalplaces=DECIMALS[fmt], minintegerdigits=1, grouping="true")
-            )
-            if fmt in CURRENCY and CURRENCY[fmt][1]:
-                data.addElement(number.Text(text=CURRENCY[fmt][1]))
-            if marker:
-                data.addElement(number.Text(text=f" [{marker}]"))
-            self.doc.automaticstyles.addElement(data)
+            if fmt.startswith("signed_"):
+                data = self._signed(n, fmt, marker)
+                self.doc.styles.addElement(data)  # beside the styles its conditions name
+            else:
+                self._fill(data, fmt, marker)
+                self.doc.automaticstyles.addElement(data)
             self._numbers[key] = self._cell(f"ce_num{n}", align="end", data_style=f"N{n}")
         return self._numbers[key]
+
+    @staticmethod
+    def _fill(data: Element, fmt: Format, marker: str | None, sign: str = "") -> None:
+        """The parts of a number style: sign or pound sign, the number, unit and marker."""
+        if sign or fmt in CURRENCY:
+            data.addElement(number.Text(text=sign or "£"))
+        data.addElement(
+            number.Number(decimalplaces=DECIMALS[fmt], minintegerdigits=1, grouping="true")
+        )
+        if fmt in CURRENCY and CURRENCY[fmt][1]:
+            data.addElement(number.Text(text=CURRENCY[fmt][1]))
+        if marker:
+            data.addElement(number.Text(text=f" [{marker}]"))
+
+    def _signed(self, n: int, fmt: Format, marker: str | None) -> Element:
+        """A difference: "+300" above zero, "\u2212""41" below (a real minus sign), "0" at zero:
+        the XLSX format ``"+"#,##0;"\u2212"#,##0;0`` as LibreOffice writes it (a style for
+        each sign, chosen by condition from the zero style; a sign's section shows the
+        absolute value, so the sign is the style's text)."""
+        for suffix, sign in (("P0", "+"), ("P1", "\u2212")):
+            part = number.NumberStyle(name=f"N{n}{suffix}", volatile="true")
+            self._fill(part, fmt, marker, sign)
+            # In the common styles: odfpy writes only automatic styles a cell names itself.
+            self.doc.styles.addElement(part)
+        data = number.NumberStyle(name=f"N{n}")
+        self._fill(data, fmt, marker)
+        data.addElement(Map(condition="value()>0", applystylename=f"N{n}P0"))
+        data.addElement(Map(condition="value()<0", applystylename=f"N{n}P1"))
+        return data
 
     def column(self, width_chars: float) -> Style:
         """A column style of the given width."""

@@ -27,6 +27,9 @@ NUMBER_FORMATS: dict[Format, str] = {
     "currency": '"£"#,##0',
     "currency_thousand": '"£"#,##0" thousand"',
     "currency_million": '"£"#,##0.0" million"',
+    # Differences: "+300", "\u2212""41" with a real minus sign (sections: positive;negative;zero).
+    "signed_integer": '"+"#,##0;"\u2212"#,##0;0',
+    "signed_decimal1": '"+"#,##0.0;"\u2212"#,##0.0;0.0',
 }
 
 
@@ -34,7 +37,9 @@ def number_format(fmt: Format, marker: str | None) -> str:
     """Excel number format; a marker such as [r] is shown by the format, so the cell stays a
     number."""
     base = NUMBER_FORMATS[fmt]
-    return f'{base}" [{marker}]"' if marker else base
+    if not marker:
+        return base
+    return ";".join(f'{section}" [{marker}]"' for section in base.split(";"))
 
 
 class _Styles:

@@ -3,8 +3,8 @@
 
 - tables: every changed cell (old, new, absolute and percentage difference), rows and columns
   added or removed; unchanged tables are collapsed;
-- commentary: a word-level diff of the rendered text, insertions and deletions marked;
-- charts: both versions side by side;
+- commentary: a word-level diff of the paragraphs that changed, insertions and deletions marked;
+- charts: both versions of each changed chart side by side;
 - downloads: which files changed, from the manifests' hashes.
 
 The report is an accessible page in the project's style (headings in order, tables with
@@ -15,13 +15,13 @@ from statgen.review.diff.charts import compare_files, page_charts
 from statgen.review.diff.pair import default_pair
 from statgen.review.diff.report import DiffReport, label, write_report
 from statgen.review.diff.tables import CellChange, TableDiff, compare_table, compare_tables
-from statgen.review.diff.text import _mark, page_text, text_diff, word_diff
+from statgen.review.diff.text import changed_blocks, page_text, text_diff, word_diff
 
 __all__ = [
     "CellChange",
     "DiffReport",
     "TableDiff",
-    "_mark",
+    "changed_blocks",
     "compare_files",
     "compare_table",
     "compare_tables",

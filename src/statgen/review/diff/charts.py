@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from statgen.lifecycle import manifest
+from statgen.periods import parse_any_code
 
 DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
 """Files compared in the downloads section (the page itself is compared as text)."""
@@ -23,6 +24,8 @@ class PageChart:
     title: str
     description: str
     figure_json: str
+    image: Path | None = None
+    """The chart's static SVG in its build, when it was drawn as one."""
 
 
 CHART = re.compile(
@@ -40,6 +43,7 @@ def page_charts(page: Path) -> dict[int, PageChart]:
     stored = page.parent / "charts" / "charts.json"
     if stored.is_file():
         specs = json.loads(stored.read_text(encoding="utf-8"))
+        svg = {s["number"]: stored.parent / f"{s.get('id')}.svg" for s in specs}
         return {
             s["number"]: PageChart(
                 s["number"],
@@ -48,6 +52,7 @@ def page_charts(page: Path) -> dict[int, PageChart]:
                 json.dumps(s["figure"], separators=(",", ":"), sort_keys=True).replace(
                     "</", "<\\/"
                 ),
+                svg[s["number"]] if s.get("static") and svg[s["number"]].is_file() else None,
             )
             for s in specs
         }
@@ -67,13 +72,16 @@ def page_charts(page: Path) -> dict[int, PageChart]:
 def _downloads(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """A build's downloads by name with its period's slug taken out, so a workbook renamed for
     the new period (``...-2026-q2.xlsx`` -> ``...-2026-q3.xlsx``) is the same download."""
-    period = str(meta.get("period", ""))
-    slug = period.lower().replace("q", "-q") if period else ""
+    try:
+        slug = parse_any_code(str(meta.get("period"))).slug
+    except Exception:  # noqa: BLE001 - no period: compare the names as they are
+        slug = ""
     return {
         (f["path"].replace(slug, "{period}") if slug else f["path"]): f
         for f in meta.get("files", [])
         if f["path"].endswith(DOWNLOADS)
         and f["path"] not in manifest.STAMPED
+        and f["path"] != "main-points.json"
         and not f["path"].startswith(("charts/", "govuk/"))
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,18 +16,22 @@ from statgen.outputs.assets import TEMPLATES, plotly_bundle
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.shell import render_page
+from statgen.review.diff.cells import Build, shown
 from statgen.review.diff.charts import PageChart, compare_files, page_charts
 from statgen.review.diff.panel import build_panel, links
-from statgen.review.diff.tables import TableDiff, compare_tables
-from statgen.review.diff.text import page_text, text_diff
+from statgen.review.diff.tables import TableDiff, compare_tables, split
+from statgen.review.diff.text import changed_blocks, page_headings, page_text
 
-esc = html.escape
-PANEL = jinja2.Environment(
+TOP_REVISIONS = 10
+"""Revised figures shown before the rest are folded away."""
+
+REPORT = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(TEMPLATES / "diff")),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
-).get_template("panel.html")
-"""The report's top panel and its sections (autoescaped: no figure or label becomes markup)."""
+).get_template("report.html")
+"""The report's body: its top panel and sections (autoescaped: no figure, label or word of
+the commentary becomes markup)."""
 
 
 @dataclass
@@ -78,55 +82,77 @@ def write_report(old: Path, new: Path, out: Path) -> DiffReport:
             raise DiffError(f"{folder}: not a build folder (it has no index.html)")
     m_old, m_new = manifest.read(old), manifest.read(new)
     tables = compare_tables(old, new, m_old, m_new)
-    paragraphs, text_changed = text_diff(
-        page_text(old / "index.html"), page_text(new / "index.html")
+    sections, unchanged = changed_blocks(
+        page_text(old / "index.html"),
+        page_text(new / "index.html"),
+        page_headings(new / "index.html"),
     )
     c_old, c_new = page_charts(old / "index.html"), page_charts(new / "index.html")
     numbers = sorted(c_old.keys() | c_new.keys())
-    charts_changed = [n for n in numbers if c_old.get(n) != c_new.get(n)]
+    charts_changed = [n for n in numbers if _drawn(c_old.get(n)) != _drawn(c_new.get(n))]
     files = compare_files(m_old, m_new)
+    out.mkdir(parents=True, exist_ok=True)
     report = DiffReport(
         out / "index.html",
         tables,
-        text_changed,
+        bool(sections),
         charts_changed,
         [path for path, change, _, _ in files if change != "unchanged"],
     )
-    panel = build_panel(old, new, m_old, m_new, tables)
+    b_old, b_new = Build(old, m_old), Build(new, m_new)
+    panel = build_panel(b_old, b_new, tables)
     names = (label(old, m_old), label(new, m_new))
     what = f"{m_new.get('publication', '')} {m_new.get('period', '')}"
     title = f"Changes from {names[0]} to {names[1]}: {what}"
-    body = [
-        f'<h1 class="govuk-heading-xl">{esc(title)}</h1>',
-        f'<p class="govuk-body-l">{esc(report.summary())}</p>',
-        '<dl class="govuk-summary-list">',
-        _meta_row("Before", names[0], old, m_old),
-        _meta_row("After", names[1], new, m_new),
-        "</dl>",
-        PANEL.render(p=panel, links=links(out, new, m_new)),
-        *_tables_html([t for t in tables if t.caption not in panel.single_date]),
-        *_text_html(paragraphs, text_changed),
-        *_charts_html(c_old, c_new, numbers, charts_changed, names),
-        *_files_html(files),
+    shown_tables = [t for t in tables if t.caption not in panel.single_date_captions]
+    sides = {
+        n: [_chart(side, c.get(n), name, out) for side, c, name in
+            (("old", c_old, names[0]), ("new", c_new, names[1]))]
+        for n in charts_changed
+    }  # fmt: skip
+    charts = [
+        {"number": n, "title": (c_new.get(n) or c_old.get(n)).title, "sides": sides[n]}  # type: ignore[union-attr]
+        for n in charts_changed
     ]
-    out.mkdir(parents=True, exist_ok=True)
-    copy_assets(out, with_charts=bool(numbers))
-    scripts = [plotly_bundle().name, "statgen-charts.js"] if numbers else []
-    report.path.write_text(_page(title, "\n".join(body), scripts), encoding="utf-8")
+    interactive = any(side.get("json") for found in sides.values() for side in found)
+    copy_assets(out, with_charts=interactive)
+    scripts = [plotly_bundle().name, "statgen-charts.js"] if interactive else []
+    body = REPORT.render(
+        title=title,
+        summary=report.summary(),
+        builds=[
+            _build_row("Before", names[0], old, m_old),
+            _build_row("After", names[1], new, m_new),
+        ],
+        p=panel,
+        links=links(out, new, m_new),
+        top=TOP_REVISIONS,
+        tables=[_table(t, b_new) for t in shown_tables if not t.unchanged],
+        same_tables=[t.caption for t in shown_tables if t.unchanged],
+        table_count=len(shown_tables),
+        sections=sections,
+        unchanged=unchanged,
+        charts=charts,
+        chart_count=len(numbers),
+        files=[
+            [path, change, human_size(a) if a is not None else "-",
+             human_size(b) if b is not None else "-"]
+            for path, change, a, b in files if change != "unchanged"
+        ],
+        file_count=len(files),
+    )  # fmt: skip
+    report.path.write_text(_page(title, body, scripts), encoding="utf-8")
     return report
 
 
-def _meta_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> str:
+def _build_row(term: str, name: str, folder: Path, meta: dict[str, Any]) -> dict[str, str]:
     inputs = str(meta.get("inputs_sha256", ""))[:8]
-    return (
-        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{term}</dt>'
-        f'<dd class="govuk-summary-list__value">{esc(name)} ({esc(folder.as_posix())}, '
-        f"inputs {esc(inputs)})</dd></div>"
-    )
+    return {"term": term, "value": f"{name} ({folder.as_posix()}, inputs {inputs})"}
 
 
 def _page(title: str, body: str, scripts: list[str]) -> str:
-    """The report in the one shell (``templates/base.html``); ``body`` is already escaped."""
+    """The report in the one shell (``templates/base.html``); ``body`` is the autoescaped
+    output of ``templates/diff/report.html``."""
     return render_page(
         "pages/diff.html",
         title=f"{title} - review",
@@ -137,161 +163,65 @@ def _page(title: str, body: str, scripts: list[str]) -> str:
     )
 
 
-def _grid(
-    table_id: str, caption: str, headers: list[str], rows: list[list[str]], numeric_from: int
+def _as_published(
+    text: str, build: Build, table: str, key: tuple[str, ...], keys: list[str]
 ) -> str:
-    numeric_th = " govuk-table__header--numeric"
-    head = "".join(
-        f'<th scope="col" class="govuk-table__header{numeric_th if j >= numeric_from else ""}">'
-        f"{esc(h)}</th>"
-        for j, h in enumerate(headers)
-    )
-    body = []
-    for row in rows:
-        cells = []
-        for j, value in enumerate(row):
-            if j == 0:
-                cells.append(f'<th scope="row" class="govuk-table__header">{esc(value)}</th>')
-            else:
-                numeric = " govuk-table__cell--numeric" if j >= numeric_from else ""
-                cells.append(f'<td class="govuk-table__cell{numeric}">{esc(value)}</td>')
-        body.append('<tr class="govuk-table__row">' + "".join(cells) + "</tr>")
-    return (
-        f'<div class="statgen-table-wrapper" role="region" aria-labelledby="{table_id}-caption"'
-        ' tabindex="0">\n'
-        f'<table class="govuk-table" id="{table_id}">\n'
-        f'<caption class="govuk-table__caption" id="{table_id}-caption">{esc(caption)}</caption>\n'
-        f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>\n'
-        f'<tbody class="govuk-table__body">\n' + "\n".join(body) + "\n</tbody>\n</table>\n</div>"
-    )
+    value, marker = split(text)
+    measure = key[keys.index("measure")] if "measure" in keys else ""
+    return shown(value, build.format(table, measure), marker)
 
 
-def _tables_html(tables: list[TableDiff]) -> list[str]:
-    changed = [t for t in tables if not t.unchanged]
-    same = [t for t in tables if t.unchanged]
-    out = ['<h2 id="tables">Tables</h2>']
-    out.append(f"<p>{len(changed)} of {len(tables)} tables changed.</p>")
-    for n, t in enumerate(changed, 1):
-        out.append(f'<h3 id="table-diff-{n}">{esc(t.caption)}</h3>')
-        if t.status != "compared":
-            out.append(f"<p>This table was {t.status}.</p>")
-            continue
-        if t.columns_added or t.columns_removed:
-            out.append(
-                f"<p>Columns added: {esc(', '.join(t.columns_added) or 'none')}. "
-                f"Columns removed: {esc(', '.join(t.columns_removed) or 'none')}.</p>"
-            )
-        if t.changed:
-            keys = [k.replace("_", " ").capitalize() for k in t.keys]
-            rows = [[", ".join(c.key), c.old, c.new, *c.difference()] for c in t.changed]
-            headers = [" / ".join(keys), "Old value", "New value", "Difference", "% difference"]
-            out.append(
-                _grid(
-                    f"table-diff-{n}-cells",
-                    f"{len(t.changed)} changed figures in {t.caption}",
-                    headers,
-                    rows,
-                    1,
-                )
-            )
-        for what, keys_list in (("added", t.rows_added), ("removed", t.rows_removed)):
-            if keys_list:
-                rows = [[", ".join(k)] for k in keys_list]
-                out.append(
-                    _grid(
-                        f"table-diff-{n}-{what}",
-                        f"{len(keys_list)} rows {what} in {t.caption}",
-                        [" / ".join(t.keys)],
-                        rows,
-                        1,
-                    )
-                )
-    if same:
-        items = "".join(f"<li>{esc(t.caption)}</li>" for t in same)
-        out.append(
-            '<details class="govuk-details"><summary class="govuk-details__summary">'
-            f'<span class="govuk-details__summary-text">{len(same)} unchanged tables</span>'
-            "</summary>"
-            f'<div class="govuk-details__text"><ul class="govuk-list">{items}</ul></div></details>'
+def _table(t: TableDiff, new: Build) -> dict[str, Any]:
+    """One changed table: its summary line and its grids of figures, as published."""
+    keys = " / ".join(k.replace("_", " ").capitalize() for k in t.keys)
+    grids = []
+    if t.changed:
+        rows = [
+            [", ".join(c.key), _as_published(c.old, new, t.id, c.key, t.keys),
+             _as_published(c.new, new, t.id, c.key, t.keys), *c.difference()]
+            for c in t.changed
+        ]  # fmt: skip
+        headers = [keys, "Old value", "New value", "Difference", "% difference"]
+        grids.append((f"{len(t.changed)} changed figures in {t.caption}", headers, rows))
+    for what, found, values in (
+        ("added", t.rows_added, t.values_added),
+        ("removed", t.rows_removed, t.values_removed),
+    ):
+        if found:
+            rows = [
+                [", ".join(k), _as_published(v, new, t.id, k, t.keys)]
+                for k, v in zip(found, values, strict=True)
+            ]
+            header = "Value" if what == "added" else "Old value"
+            grids.append((f"{len(found)} rows {what} in {t.caption}", [keys, header], rows))
+    parts = [f"{len(t.changed)} figures changed"] if t.changed else []
+    parts += [f"{len(t.rows_added)} rows added"] if t.rows_added else []
+    parts += [f"{len(t.rows_removed)} rows removed"] if t.rows_removed else []
+    if t.columns_added or t.columns_removed:
+        parts.append(
+            f"columns added: {', '.join(t.columns_added) or 'none'}; "
+            f"removed: {', '.join(t.columns_removed) or 'none'}"
         )
-    return out
+    return {"caption": t.caption, "status": t.status, "summary": ", ".join(parts), "grids": grids}
 
 
-def _text_html(paragraphs: list[str], changed: bool) -> list[str]:
-    out = ['<h2 id="commentary">Commentary</h2>']
-    if not changed:
-        out.append("<p>The words of the page did not change.</p>")
-        return out
-    out.append(
-        "<p>Deleted words are struck through and marked in red; inserted words are underlined "
-        "and marked in green.</p>"
-    )
-    out.append('<div class="statgen-diff-text">')
-    out += [f"<p>{p}</p>" for p in paragraphs]
-    out.append("</div>")
-    return out
+def _drawn(chart: PageChart | None) -> tuple[str, str, str] | None:
+    """What a chart shows (its image file's place left out)."""
+    return None if chart is None else (chart.title, chart.description, chart.figure_json)
 
 
-def _chart_figure(side: str, chart: PageChart | None, name: str) -> str:
+def _chart(side: str, chart: PageChart | None, name: str, out: Path) -> dict[str, Any]:
+    """One side of a changed chart: the build's own SVG copied beside the report, or (for a
+    build without one) its Plotly figure."""
     if chart is None:
-        return f"<figure><figcaption>{esc(name.capitalize())}: no such figure</figcaption></figure>"
+        return {"id": f"{side}-figure", "name": name, "missing": True}
     fid = f"{side}-figure-{chart.number}"
-    return "\n".join(
-        [
-            f'<figure class="statgen-figure" id="{fid}">',
-            f'<figcaption class="statgen-figure__caption">{esc(name.capitalize())}: '
-            f"{esc(chart.title)}</figcaption>",
-            f'<p class="statgen-figure__description" id="{fid}-desc">{esc(chart.description)}</p>',
-            f'<div class="statgen-chart" id="{fid}-chart" role="img" '
-            f'aria-label="{esc(name)}: {esc(chart.title, quote=True)}" '
-            f'aria-describedby="{fid}-desc" data-figure-json="{fid}-json"></div>',
-            f'<script type="application/json" id="{fid}-json">{chart.figure_json}</script>',
-            "</figure>",
-        ]
-    )
-
-
-def _charts_html(
-    old: dict[int, PageChart],
-    new: dict[int, PageChart],
-    numbers: list[int],
-    changed: list[int],
-    names: tuple[str, str],
-) -> list[str]:
-    out = ['<h2 id="charts">Charts</h2>']
-    out.append(f"<p>{len(changed)} of {len(numbers)} charts changed.</p>")
-    for n in numbers:
-        state = "changed" if n in changed else "no change"
-        out.append(f"<h3>Figure {n} ({state})</h3>")
-        out.append('<div class="statgen-diff-sides">')
-        out.append(_chart_figure("old", old.get(n), names[0]))
-        out.append(_chart_figure("new", new.get(n), names[1]))
-        out.append("</div>")
-    return out
-
-
-def _files_html(files: list[tuple[str, str, int | None, int | None]]) -> list[str]:
-    changed = sum(change != "unchanged" for _, change, _, _ in files)
-    out = [
-        '<h2 id="downloads">Downloads</h2>',
-        f"<p>{changed} of {len(files)} downloads changed.</p>",
-    ]
-    rows = [
-        [
-            path,
-            change,
-            human_size(a) if a is not None else "-",
-            human_size(b) if b is not None else "-",
-        ]
-        for path, change, a, b in files
-    ]
-    out.append(
-        _grid(
-            "downloads-diff",
-            "Downloads compared by their SHA-256 hashes",
-            ["File", "Change", "Old size", "New size"],
-            rows,
-            2,
-        )
-    )
-    return out
+    found: dict[str, Any] = {"id": fid, "name": name, "title": chart.title,
+                             "description": chart.description, "missing": False}  # fmt: skip
+    if chart.image is not None:
+        (out / "charts").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(chart.image, out / "charts" / f"{fid}.svg")
+        found["image"] = f"charts/{fid}.svg"
+    else:
+        found["json"] = Markup(chart.figure_json)  # already made safe for a <script> block
+    return found

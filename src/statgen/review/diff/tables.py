@@ -46,6 +46,10 @@ class TableDiff:
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
     status: str = "compared"  # or "added", "removed"
+    values_added: list[str] = field(default_factory=list)
+    """The figure of each added row (value and marker, as :attr:`CellChange.new`)."""
+    values_removed: list[str] = field(default_factory=list)
+    """The figure each removed row had."""
 
     @property
     def unchanged(self) -> bool:
@@ -57,6 +61,18 @@ class TableDiff:
             or self.columns_added
             or self.columns_removed
         )
+
+
+def split(text: str) -> tuple[float | None, str | None]:
+    """ "28305 [r]" -> (28305.0, "r"); "[c]" -> (None, "c"); "" -> (None, None)."""
+    found = re.match(r"^\s*([^\s\[]*)\s*(?:\[(\w+)\])?\s*$", text or "")
+    if not found:
+        return None, None
+    try:
+        value = float(found[1]) if found[1] else None
+    except ValueError:
+        value = None
+    return value, found[2]
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
@@ -94,8 +110,10 @@ def compare_table(table_id: str, caption: str, old: Path | None, new: Path | Non
         key = tuple(str(row[k]) for k in keys)
         if not row["__in_new"]:
             out.rows_removed.append(key)
+            out.values_removed.append(_cell(row))
         elif not row["__in_old"]:
             out.rows_added.append(key)
+            out.values_added.append(_cell(row, "__new"))
         else:
             # the join names the new build's value and marker columns value__new, marker__new
             before, after = _cell(row), _cell(row, "__new")

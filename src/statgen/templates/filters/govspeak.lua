@@ -9,14 +9,16 @@ govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
     and written as govspeak: no raw HTML reaches the output;
   * tables: header cells (column headers and row headers) are marked with `#`, which govspeak
     turns into <th scope="col"> and <th scope="row">;
-  * figures: a bold caption, the description, and the image (images/<chart>.png) with the
-    description as its alternative text; the "Show the data" table is left out (the same table
-    is in the data tables, and attached as CSV);
+  * figures: govspeak's image embed `[Image:<chart>.png]` on a line of its own (the file
+    uploaded from images/; its alternative text, the chart's description, and its caption,
+    "Figure N: title", are the upload's, listed in govuk/images.json), then the description as
+    text; a chart with no image (interactive) is a bold caption and the description; the "Show
+    the data" table is left out (the same table is in the data tables, and attached as CSV);
   * the sample-data, draft and correction notices are callouts (`%...%` warning, `^...^`
     information); `::: {.statgen-contact}` is a `$C` contact block;
   * links to files beside the page (the attachments) and to anchors become plain text.
 
-Syntax: the govspeak README (alphagov/govspeak): Callouts, Contact, Tables.
+Syntax: the govspeak README (alphagov/govspeak): Callouts, Contact, Images, Tables.
 ]]
 
 local stringify = pandoc.utils.stringify
@@ -144,20 +146,21 @@ end
 
 local function govspeak_figure(fig)
   local out = {}
-  local caption = line(pandoc.utils.blocks_to_inlines(fig.caption.long or {}))
-  out[#out + 1] = "**" .. caption .. "**"
-  local description
-  for _, b in ipairs(fig.content) do
-    if b.t == "Para" or b.t == "Plain" then
-      description = line(b.content)
-      break
-    end
-  end
-  if description then out[#out + 1] = description end
   local image = find(fig.content, "Image")
   if image then
+    -- Govspeak's image embed, alone on its line (govspeak only reads it at a line start): the
+    -- uploaded file's name; its alt text and caption are the upload's (govuk/images.json).
     local chart = image.src:match("([^/]+)%.svg$")
-    out[#out + 1] = "![" .. escape(stringify(image.caption)) .. "](images/" .. chart .. ".png)"
+    out[#out + 1] = "[Image:" .. chart .. ".png]"
+  else
+    -- An interactive chart (no image to upload): the caption as bold text.
+    out[#out + 1] = "**" .. line(pandoc.utils.blocks_to_inlines(fig.caption.long or {})) .. "**"
+  end
+  for _, b in ipairs(fig.content) do
+    if b.t == "Para" or b.t == "Plain" then
+      out[#out + 1] = line(b.content)
+      break
+    end
   end
   return table.concat(out, "\n\n") .. "\n"
 end
