@@ -43,6 +43,14 @@ def test_period_year_zero_is_refused(project: Path) -> None:
     assert "[period-invalid]" in message and "out of range" in message
 
 
+def test_a_period_the_extracts_do_not_cover_is_a_period_error(project: Path) -> None:
+    # It was the base class's generic code, which docs/errors.md cannot say what to do about.
+    message = _run(project, "build", SLUG, "--period", "2030Q1")
+    assert "[period-invalid]" in message and "2030Q1 is not complete in the extracts" in message
+    assert "build 2026Q3, or point --extracts at" in message
+    assert not list((project / "build").glob("*/*/draft-*"))
+
+
 @pytest.mark.parametrize("wait", ["nan", "inf", "-1"])
 def test_wait_must_be_finite(project: Path, wait: str) -> None:
     message = _run(project, "build", SLUG, f"--wait={wait}")
