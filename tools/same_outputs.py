@@ -3,7 +3,8 @@
 usage: python tools/same_outputs.py OLD_BUILD_ROOT NEW_BUILD_ROOT
 
 Each root holds ``<slug>/<period>/draft-<n>/manifest.json``; drafts are paired by their path
-below the root. Only the recorded software versions and git commit may differ. Exits 1 (and
+below the root. Only the recorded software versions, git commit and the keys that hash the
+code (``build_key``, ``outputs_key``) may differ. Exits 1 (and
 lists the differences) when any output differs, so it proves a refactoring changed nothing.
 """
 
@@ -13,7 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-IGNORED = {"software", "git_commit"}
+# The software versions and commit, and the two keys that hash the code itself (a refactoring
+# changes them by definition: they decide whether a build is "unchanged" or may reuse outputs).
+IGNORED = {"software", "git_commit", "build_key", "outputs_key"}
 
 
 def manifests(root: Path) -> dict[str, dict]:

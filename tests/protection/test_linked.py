@@ -92,11 +92,12 @@ def test_protection_suppresses_the_count_in_every_table_and_qa_passes() -> None:
     assert qa.disclosure_safe(PUBLICATION, [a, b], [pub_a, pub_b]).status == "pass"
 
 
-def test_counts_without_a_shared_name_stay_their_own_tables() -> None:
+def test_counts_without_a_shared_name_or_a_rate_stay_their_own_tables() -> None:
     a, b = by_prison(), shares()
     own = Measure(name="incidents", title="Incidents", unit="number")
-    spec = b.spec.model_copy(update={"measures": [own, *b.spec.measures[1:]]})
-    b = dataclasses.replace(b, spec=spec)
+    # The same counts in a table with no rate or percentage of them: not linked by name.
+    spec = b.spec.model_copy(update={"measures": [own, b.spec.measures[1]]})
+    b = dataclasses.replace(b, spec=spec, data=b.data.drop("pct", marker_column("pct")))
     _, pub_b = linked.protect_all(PUBLICATION, [a, b], disclosure.protect_table)
     assert pub_b.row(prison="Z")["incidents"] == 30  # not linked: Z is not small in table 2
     assert pub_b.row(prison="X")["incidents"] is None  # primary in table 2 too

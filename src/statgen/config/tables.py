@@ -58,7 +58,11 @@ class Measure(Strict):
     those tables, e.g. ``incidents``. Cells with the same ``counts`` and the same categories
     (total categories left out) are one count: suppressed in every table if in one, and the QA
     check refuses any table that gives it away (shown, or rebuilt from a published rate or
-    percentage and its denominator). Default: the count is this table's own."""
+    percentage and its denominator). Default: the count is this table's own, except that
+    the numerator of a rate or percentage is matched without it, by its name, against the
+    counts other tables suppress: where it has the same name (their ``counts``, else their
+    name), categories that agree and the same value, it is suppressed with them. A ``counts``
+    name overrides the measure name in that match."""
 
     @model_validator(mode="before")
     @classmethod

@@ -12,7 +12,8 @@ out by subtraction, and optionally round what is published.
 - **Derived measures** (medians) are suppressed wherever their count is; rates and percentages
   (``kind: rate`` or ``percentage``) wherever their numerator or denominator is.
 - **Between tables** (:mod:`statgen.protection.linked`): a count suppressed in one table is
-  suppressed wherever another table shows the same count.
+  suppressed wherever another table shows the same count, and a rate or percentage wherever
+  it would give such a count away (found by name, categories and value, with no config).
 - **Across releases**: a figure the baseline release published and that is unchanged is public.
   Secondary suppression never chooses it (hiding it again hides nothing), a line counts it as
   known, and a last exact check (linear algebra over every line) adds cells until no primary

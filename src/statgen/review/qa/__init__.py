@@ -17,6 +17,7 @@ from statgen.review.qa.checks import (
     series_complete,
     totals_add_up,
 )
+from statgen.review.qa.formulas import formula_labels
 from statgen.review.qa.report import Check, QAReport, Status, as_draft_check, write
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "commentary_traced",
     "counts_reconcile",
     "disclosure_safe",
+    "formula_labels",
     "numbers_in_text",
     "revisions_expected",
     "run",

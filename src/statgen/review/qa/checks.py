@@ -14,6 +14,7 @@ from statgen.outputs.page.commentary import Context
 from statgen.outputs.page.templating import fill
 from statgen.periods import PERIOD_DIMENSIONS, Period, Periods, period_type
 from statgen.protection import disclosure, linked
+from statgen.review.qa import formulas
 from statgen.review.qa.report import MAX_DETAILS, Check, QAReport, Status
 from statgen.tables import StatTable, category_label, table_periods
 
@@ -351,6 +352,7 @@ def disclosure_safe(
         return Check(
             "Disclosure control", "fail", f"{len(problems)} cells are not protected.", problems
         )
+    counts += linked.explained(publication, computed, published)
     return Check(
         "Disclosure control", "pass", "No small count is published or recoverable.", counts
     )
@@ -373,5 +375,6 @@ def run(
         counts_reconcile(publication, computed, periods),
         commentary_traced(publication, context, published),
         disclosure_safe(publication, computed, published, public),
+        *formulas.formula_labels(published),
     ]
     return QAReport(publication.slug, periods.latest.code, checks)
