@@ -76,3 +76,11 @@ def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path: Path) -> Non
     )
     with pytest.raises(ConfigError, match="the key 'region' is written twice"):
         load_publication(column)
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfet\x00i\x00", "title: Caf\xe9\n".encode("latin-1")])
+def test_a_config_that_is_not_utf8_is_named_not_a_traceback(tmp_path: Path, raw: bytes) -> None:
+    folder = edited(tmp_path, "slug:", "slug:")
+    (folder / "publication.yaml").write_bytes(raw)
+    with pytest.raises(ConfigError, match=r"publication.yaml: not UTF-8 text \(byte \d+"):
+        load_publication(folder)

@@ -89,6 +89,10 @@ def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1:,} cannot be read); save it as UTF-8"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
