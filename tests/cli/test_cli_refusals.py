@@ -4,6 +4,7 @@ no traceback, and nothing is written (issue 14)."""
 from __future__ import annotations
 
 import errno
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,26 @@ def test_a_full_disk_is_said_and_nothing_half_written_is_left(
     assert "[disk-full]" in message and "no space left on device" in message
     assert not list((project / "build" / SLUG).glob("*/draft-*"))
     assert not list((project / "build" / SLUG).glob("*/.*draft*"))
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "expected"),
+    [
+        ("transforms.py", "def broken(:\n", r"transforms.py:\d+: the transforms cannot be read"),
+        ("transforms.py", "import not_a_module_here\n", "importing the transforms failed"),
+        ("commentary.qmd", None, r"commentary.qmd: not UTF-8 text \(byte"),
+    ],
+    ids=["syntax-error", "failed-import", "commentary-latin1"],
+)
+def test_a_broken_publication_file_is_named_not_a_traceback(
+    tmp_path: Path, file: str, text: str | None, expected: str
+) -> None:
+    project = copy_project(tmp_path, SLUG, 0.01)
+    path = project / "publications" / SLUG / file
+    if text is None:
+        path.write_bytes("Caf\xe9 figures\n".encode("latin-1") + path.read_bytes())
+    else:
+        path.write_text(path.read_text() + text)
+    message = _run(project, "build", SLUG)
+    assert re.search(expected, message), message
+    assert not list((project / "build").glob("*/*/draft-*"))
