@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statgen.config import Publication
-from statgen.errors import ExtractError, Problem, StatgenError
+from statgen.errors import ExtractError, PeriodError, Problem, StatgenError
 from statgen.layout import Layout, period_slug
 from statgen.lifecycle import drafts, manifest
 from statgen.periods import Period, Periods, latest_complete
@@ -96,9 +96,10 @@ def choose_period(
     if requested is None:
         return latest
     if requested > latest:
-        raise StatgenError(
+        raise PeriodError(
             f"period {requested.code} is not complete in the extracts (their newest date is "
-            f"{newest.isoformat()}; the latest complete {latest.noun} is {latest.code})"
+            f"{newest.isoformat()}; the latest complete {latest.noun} is {latest.code}): build "
+            f"{latest.code}, or point --extracts at an extract that covers {requested.code}"
         )
     return requested
 

@@ -4,6 +4,7 @@ no traceback, and nothing is written (issue 14)."""
 from __future__ import annotations
 
 import errno
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,14 @@ def test_period_year_zero_is_refused(project: Path) -> None:
     assert "[period-invalid]" in message and "out of range" in message
 
 
+def test_a_period_the_extracts_do_not_cover_is_a_period_error(project: Path) -> None:
+    # It was the base class's generic code, which docs/errors.md cannot say what to do about.
+    message = _run(project, "build", SLUG, "--period", "2030Q1")
+    assert "[period-invalid]" in message and "2030Q1 is not complete in the extracts" in message
+    assert "build 2026Q3, or point --extracts at" in message
+    assert not list((project / "build").glob("*/*/draft-*"))
+
+
 @pytest.mark.parametrize("wait", ["nan", "inf", "-1"])
 def test_wait_must_be_finite(project: Path, wait: str) -> None:
     message = _run(project, "build", SLUG, f"--wait={wait}")
@@ -60,3 +69,26 @@ def test_a_full_disk_is_said_and_nothing_half_written_is_left(
     assert "[disk-full]" in message and "no space left on device" in message
     assert not list((project / "build" / SLUG).glob("*/draft-*"))
     assert not list((project / "build" / SLUG).glob("*/.*draft*"))
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "expected"),
+    [
+        ("transforms.py", "def broken(:\n", r"transforms.py:\d+: the transforms cannot be read"),
+        ("transforms.py", "import not_a_module_here\n", "importing the transforms failed"),
+        ("commentary.qmd", None, r"commentary.qmd: not UTF-8 text \(byte"),
+    ],
+    ids=["syntax-error", "failed-import", "commentary-latin1"],
+)
+def test_a_broken_publication_file_is_named_not_a_traceback(
+    tmp_path: Path, file: str, text: str | None, expected: str
+) -> None:
+    project = copy_project(tmp_path, SLUG, 0.01)
+    path = project / "publications" / SLUG / file
+    if text is None:
+        path.write_bytes("Caf\xe9 figures\n".encode("latin-1") + path.read_bytes())
+    else:
+        path.write_text(path.read_text() + text)
+    message = _run(project, "build", SLUG)
+    assert re.search(expected, message), message
+    assert not list((project / "build").glob("*/*/draft-*"))

@@ -58,3 +58,29 @@ def test_a_real_unknown_key_keeps_its_hint(tmp_path: Path) -> None:
     folder = edited(tmp_path, "title: People, unit:", "titel: People, unit:")
     with pytest.raises(ConfigError, match=r"titel: unknown key \(check its spelling"):
         load_publication(folder)
+
+
+def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    # Plain YAML keeps the last of two equal keys silently: a second date for a quarter in the
+    # calendar, or a column declared twice, would change the release without a word.
+    folder = edited(
+        tmp_path, "  2024Q2: 2024-09-26\n", "  2024Q2: 2024-09-26\n  2024Q2: 2024-10-03\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_publication(folder)
+    message = str(err.value)
+    assert "publication.yaml: line 21: the key '2024Q2' is written twice" in message
+    assert "(first on line 20)" in message
+    column = edited(
+        tmp_path / "b", "      end_reason:", "      region: {type: string}\n      end_reason:"
+    )
+    with pytest.raises(ConfigError, match="the key 'region' is written twice"):
+        load_publication(column)
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfet\x00i\x00", "title: Caf\xe9\n".encode("latin-1")])
+def test_a_config_that_is_not_utf8_is_named_not_a_traceback(tmp_path: Path, raw: bytes) -> None:
+    folder = edited(tmp_path, "slug:", "slug:")
+    (folder / "publication.yaml").write_bytes(raw)
+    with pytest.raises(ConfigError, match=r"publication.yaml: not UTF-8 text \(byte \d+"):
+        load_publication(folder)

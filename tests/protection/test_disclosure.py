@@ -85,6 +85,35 @@ def test_derived_measure_suppressed_with_its_count() -> None:
     assert shown == {"x": (None, None), "y": (None, None), "z": (12.0, 50), "All": (10.0, 93)}
 
 
+def test_money_is_not_a_count_unless_named() -> None:
+    # A spend of £3 thousand is not a small count of people: by default only counts are
+    # protected, so the money column keeps every figure while the applications beside it are
+    # suppressed (2 is below the threshold; 5 is the smaller cell that stops 2 = 57 - 5 - 50).
+    spec = Table(
+        id="t",
+        title="Spending",
+        transform="t",
+        rows=["k"],
+        totals=["k"],
+        measures=[
+            Measure(name="n", title="Applications", unit="number"),
+            Measure(name="spend", title="Spending", unit="£ thousand", format="currency_thousand"),
+            Measure(name="cost", title="Average cost", unit="£", kind="other"),
+        ],
+        sheet="Test",
+    )
+    frame = pl.DataFrame(
+        {"k": ["x", "y", "z"], "n": [2, 5, 50], "spend": [3.0, 1.5, 40.0], "cost": [1.5, 0.3, 0.8]}
+    )
+    table = tables.finish(PUBLICATION, spec, frame, 1)
+    protected = disclosure.protect_table(table, Disclosure())
+    shown = {r["k"]: (r["n"], r["spend"]) for r in protected.data.iter_rows(named=True)}
+    assert shown == {"x": (None, 3.0), "y": (None, 1.5), "z": (50, 40.0), TOTAL: (57, 44.5)}
+    named = disclosure.protect_table(table, Disclosure(measures=["n", "spend"]))
+    assert {r["k"]: r["spend"] for r in named.data.iter_rows(named=True)}[TOTAL] == 44.5
+    assert {r["k"]: r["spend"] for r in named.data.iter_rows(named=True)}["y"] is None
+
+
 def test_same_table_same_pattern() -> None:
     counts = {(r, c): (i * 7) % 6 for i, (r, c) in enumerate(product("abcd", "wxyz"))}
     table = make_table(counts, ["r"], "k", ["r", "k"])

@@ -57,12 +57,42 @@ def _not_text(value: bool | int | float) -> str | None:
     )
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping (plain YAML keeps the
+    last silently: a second ``2026Q3:`` in a calendar, or a column declared twice)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, list | dict):
+                continue  # unhashable keys: left to the model's own error
+            if key in seen:
+                raise ConfigError(
+                    f"{self.name}: line {line}: the key {key!r} is written twice in the same "
+                    f"mapping (first on line {seen[key]}); YAML would keep only the last, so "
+                    "remove or merge one of them"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
     """Read a YAML file into a strict model; every error names the file and the key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = _UniqueKeys(path.read_text(encoding="utf-8"))
+        loader.name = str(path)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1:,} cannot be read); save it as UTF-8"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -113,7 +113,9 @@ class Disclosure(Strict):
     """Round every published count to the nearest multiple of this base (e.g. 5), after
     suppression; totals are rounded independently, so parts may not add up to them."""
     measures: list[str] | None = None
-    """The count measures to protect; default every additive measure of the table."""
+    """The count measures to protect; default every additive count of the table (amounts of
+    money, ``currency`` formats, and ``kind: other`` figures are not counts: name them here to
+    protect them)."""
     derived: dict[str, str] = {}
     """Measures computed from a protected count, by name: ``{median_days: orders}``. A derived
     figure is suppressed wherever the count it comes from is suppressed."""

@@ -63,6 +63,15 @@ def sniff(path: Path) -> list[str]:
             f"the file does not use commas between columns (its header is separated by {sep!r}); "
             "save it as CSV (comma delimited)",
         )
+    twice = sorted({f for f in fields if fields.count(f) > 1})
+    if twice:
+        places = {n: ", ".join(str(i + 1) for i, f in enumerate(fields) if f == n) for n in twice}
+        where = "; ".join(f"{name!r} in columns {places[name]}" for name in twice[:10])
+        raise _fatal(
+            path,
+            f"the header names a column more than once ({where}); each column needs its own "
+            "name: rename or remove the repeated one",
+        )
     text = tail.decode("utf-8", errors="replace")
     lines = text.splitlines()
     if len(lines) >= 2 and not text.endswith(("\n", "\r")):

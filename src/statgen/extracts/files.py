@@ -119,7 +119,7 @@ def _read_raw(source: ExtractFile) -> pl.DataFrame:
                 raise ExtractError(problems)
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
             return csvtext.with_lines(frame)
-        return pl.read_parquet(path)
+        return _blank_text_to_null(pl.read_parquet(path))
     except pl.exceptions.ComputeError as exc:
         text = str(exc).splitlines()[0]
         if "utf-8" in text.lower() or "utf8" in text.lower():
@@ -161,4 +161,22 @@ def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
         names = raw.collect_schema().names()
         nulled = raw.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in names)
         return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))
-    return pl.scan_parquet(source.path)
+    return _blank_text_to_null(pl.scan_parquet(source.path))
+
+
+def _blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
+    """Parquet text cells follow the CSV rule: empty text, or only spaces, is a missing value
+    (so ``''`` in a nullable category is counted as not recorded, never refused as a value)."""
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
+    # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.
+    frame = frame.with_columns(pl.col(n).cast(pl.String) for n in text if schema[n] != pl.String)
+    return _blank_to_null(frame, text)
+
+
+def _blank_to_null(frame: pl.LazyFrame | pl.DataFrame, names: list[str]):  # type: ignore[no-untyped-def]
+    """Text that is empty or only spaces is a missing value (Parquet text cells)."""
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c in names
+    )

@@ -185,7 +185,9 @@ def validate(source: ExtractFile, raw: pl.DataFrame, spec: Extract, today: dt.da
         if column.type == "category":
             allowed = _allowed(column)
             bad = value.is_not_null() & ~value.is_in(allowed)
-            hits = check.frame.filter(bad)[name].unique().sort().head(MAX_VALUES_SHOWN).to_list()
+            # The values as text (a Parquet category column may hold numbers or booleans).
+            found = check.frame.filter(bad)[f"__typed_{name}"]
+            hits = found.unique().sort().head(MAX_VALUES_SHOWN).to_list()
             hints = [_suggest(v, allowed) for v in hits]
             hint = "; ".join(h for h in hints if h)
             message = f"values not in the allowed list ({listed(allowed, 20)})"

@@ -13,7 +13,10 @@ import copy
 import os
 import re
 import shutil
+import tempfile
+import time
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,9 +112,16 @@ def reproducible(svg: bytes, name: str) -> bytes:
 
 
 class _Server:
-    """One kaleido browser per process, opened on first use and closed at exit."""
+    """One kaleido browser per process, opened on first use and closed at exit.
+
+    Chromium's profile lives in a folder statgen owns (:attr:`profile`), removed at exit after
+    the browser has stopped: Chromium may still write into its profile while choreographer's
+    own clean-up runs, which then printed a traceback from the temporary folder's finaliser
+    after a successful build ("Directory not empty: 'Default'").
+    """
 
     open = False
+    profile: Path | None = None
 
     @classmethod
     def calc(cls, figure: dict[str, Any], fmt: str) -> bytes:
@@ -119,13 +129,35 @@ class _Server:
 
         if not cls.open:
             os.environ["BROWSER_PATH"] = find_chromium() or ""
-            kaleido.start_sync_server(silence_warnings=True, mathjax=False)
-            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+            cls.profile = Path(tempfile.mkdtemp(prefix="statgen-chromium-"))
+            # Finalisers run at exit after the atexit functions registered after their own
+            # hook: registering it now (the browser's folder gets its finaliser later, in the
+            # server's thread) makes :meth:`close` stop the browser before any finaliser runs.
+            weakref.finalize(cls, int)
+            kaleido.start_sync_server(
+                silence_warnings=True, mathjax=False, tmp_dir=str(cls.profile)
+            )
+            atexit.register(cls.close)
             cls.open = True
         layout = figure["layout"]
         opts = {"format": fmt, "width": layout["width"], "height": layout["height"]}
         result: bytes = kaleido.calc_fig_sync(figure, opts=opts)
         return result
+
+    @classmethod
+    def close(cls) -> None:
+        """Stop the browser, then remove its profile, retrying while its last processes exit
+        (the temporary folder's own finaliser then finds nothing left to remove)."""
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+        cls.open = False
+        folder, cls.profile = cls.profile, None
+        for _ in range(50):
+            if folder is None or not folder.exists():
+                return
+            shutil.rmtree(folder, ignore_errors=True)
+            time.sleep(0.1)
 
 
 def draw(figure: dict[str, Any], name: str) -> Images:

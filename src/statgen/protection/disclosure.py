@@ -204,10 +204,22 @@ def rounding_note(base: int) -> str:
 
 
 def count_measures(table: StatTable, rules: Disclosure) -> list[str]:
-    """The count measures protected: configured, or every additive measure."""
+    """The count measures protected: configured, or every additive count.
+
+    Amounts of money (``currency`` formats) and ``kind: other`` figures are not counts of
+    people or events: a spend of £3 thousand is not a small count, so they are protected only
+    when ``measures`` names them.
+    """
     if rules.measures is not None:
         return list(rules.measures)
-    return [m.name for m in table.spec.measures if m.additive and m.name not in rules.derived]
+    return [
+        m.name
+        for m in table.spec.measures
+        if m.additive
+        and m.kind == "count"
+        and not m.format.startswith("currency")
+        and m.name not in rules.derived
+    ]
 
 
 def patterns(

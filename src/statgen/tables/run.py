@@ -31,7 +31,18 @@ def load_transforms(publication: Publication) -> ModuleType:
         raise ConfigError(f"{path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:  # includes a file that is not UTF-8
+        del sys.modules[name]
+        raise TransformError(
+            f"{path}:{exc.lineno or 1}: the transforms cannot be read: {exc.msg}"
+        ) from None
+    except Exception as exc:  # an import that fails, or code that raises at import
+        del sys.modules[name]
+        raise TransformError(
+            f"{path}: importing the transforms failed: {type(exc).__name__}: {exc}"
+        ) from None
     return module
 
 

@@ -113,6 +113,10 @@ def _refuse_scripts(path: Path) -> None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return  # the loader reports a missing file
+    except UnicodeDecodeError as exc:
+        raise TemplateError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1:,} cannot be read); save it as UTF-8"
+        ) from None
     for number, line in enumerate(text.splitlines(), 1):
         if SCRIPT.search(line):
             raise UnsafeCommentaryError(
