@@ -195,8 +195,7 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     # Dated, plain text (no Markdown or HTML from the correction reaches the page), a real link.
     notice = (
         "Correction, 12 December 2026: The number of orders ended in Wales was *wrong* "
-        "&lt;script&gt;x()&lt;/script&gt;. This is version 2 of this release; the previous "
-        "version remains available."
+        "&lt;script&gt;x()&lt;/script&gt;. This is version 2 of this release."
     )
     assert notice in " ".join(corrected_page.split())
     assert "<script>x()" not in corrected_page and "<em>wrong" not in corrected_page
@@ -205,6 +204,10 @@ def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: P
     listing = (project / "releases" / SLUG / "index.html").read_text(encoding="utf-8")
     assert "(superseded by version 2)" in listing
     assert listing.count("superseded") == 1
+    # The correction is dated the day it was published; the first version, its release date.
+    flat = re.sub(r"<[^>]+>", "", " ".join(listing.split()))
+    assert "(corrected, version 2) (published 12 December 2026)" in flat
+    assert "(superseded by version 2) (published 10 December 2026)" in flat
     # The first version is unchanged but for its page (now saying it was replaced) and the
     # manifest recording that; it still verifies.
     after = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}

@@ -157,6 +157,7 @@ def publish(
                 "approved_on": approval.approved_on.isoformat(),
                 "embargo_until": opens.isoformat(),
                 "embargo_overridden": moment < opens,
+                "published_on": on.isoformat(),
                 "correction": notice,
                 "previous_version": (
                     layout.release(slug, period, published[-1]).name if published else None
@@ -235,7 +236,7 @@ def _notice(text: str | None, version: int, on: dt.date) -> str:
     """The public correction notice: dated, plain text (see :func:`plain_markdown`)."""
     return (
         f"Correction, {format_date(on)}: {' '.join((text or '').split())} This is version "
-        f"{version} of this release; the previous version remains available."
+        f"{version} of this release."
     )
 
 

@@ -37,6 +37,8 @@ class Release:
     """1 for the first publication of a period; 2, 3... for corrections (``<period>-v2``)."""
     superseded_by: int | None = None
     """The version that corrects this one, when there is a later one."""
+    published_on: dt.date | None = None
+    """The day this version was published (a correction's differs from the release date)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def releases_on_disk(layout: Layout) -> list[Collection]:
                     release.period,
                     dt.date.fromisoformat(data["release_date"]),
                     int((data.get("published") or {}).get("version") or 1),
+                    published_on=_day((data.get("published") or {}).get("published_on")),
                 )
             )
         if not found:
@@ -93,6 +96,10 @@ def releases_on_disk(layout: Layout) -> list[Collection]:
             )
         )
     return sorted(collections, key=lambda c: c.title)
+
+
+def _day(text: object) -> dt.date | None:
+    return dt.date.fromisoformat(text) if isinstance(text, str) else None
 
 
 def _config(layout: Layout, slug: str) -> Publication | None:
@@ -137,7 +144,10 @@ def _shown(collection: Collection) -> dict[str, Any]:
             "period": r.period,
             "version": r.version,
             "superseded_by": r.superseded_by,
-            "published": format_date(r.release_date),
+            # A correction is dated the day it was published, not the original release date.
+            "published": format_date(
+                r.published_on if r.version > 1 and r.published_on else r.release_date
+            ),
         }
         for r in collection.releases
     ]
