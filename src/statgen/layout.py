@@ -90,6 +90,10 @@ class Layout:
         """The publication's table cache."""
         return self.drafts(slug) / ".cache"
 
+    def chart_cache(self, slug: str) -> Path:
+        """The publication's drawn chart images, by a hash of each figure."""
+        return self.drafts(slug) / ".chart-cache"
+
     def reviewers_index(self, slug: str) -> Path:
         """The reviewers' index of the publication's drafts."""
         return self.drafts(slug) / "index.html"

@@ -210,7 +210,8 @@ def draw_charts(run: Run, out: Path) -> None:
     drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
     # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked for
     # (or where no Chromium is found, with a warning).
-    run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out)
+    images = run.layout.chart_cache(run.publication.slug)
+    run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out, images)
     run.context.charts = {c.id: c for c in run.drawn}
 
 

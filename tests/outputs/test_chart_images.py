@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import require
 
 from statgen.outputs.chart_images import find_chromium
@@ -33,3 +34,32 @@ def test_the_chart_browser_cleans_up_after_itself_without_a_traceback(tmp_path: 
         profile = Path(done.stdout.strip().splitlines()[-1])
         assert profile.name.startswith("statgen-chromium-")
         assert not profile.exists()
+
+
+def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same figure is drawn once; a cached file that no longer matches its SHA-256, or a
+    changed figure, is drawn again (a fake drawing counts the calls: no browser needed)."""
+    from statgen.outputs import chart_images
+
+    calls: list[str] = []
+
+    def fake_draw(figure: dict, name: str) -> chart_images.Images:  # type: ignore[type-arg]
+        calls.append(figure["title"])
+        text = f"{figure['title']}-{len(calls)}".encode()
+        return chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
+
+    monkeypatch.setattr(chart_images, "draw", fake_draw)
+    monkeypatch.setattr(chart_images, "_software", lambda: ["test"])
+    cache = tmp_path / "cache"
+    first = chart_images.draw_cached({"title": "a"}, "f1", cache)
+    again = chart_images.draw_cached({"title": "a"}, "f1", cache)
+    assert again == first and calls == ["a"]
+    chart_images.draw_cached({"title": "b"}, "f1", cache)  # another figure: drawn
+    assert calls == ["a", "b"]
+    png = next(p for p in cache.glob("*.png") if p.read_bytes() == first.png)
+    png.write_bytes(b"tampered")
+    redrawn = chart_images.draw_cached({"title": "a"}, "f1", cache)
+    assert calls == ["a", "b", "a"] and redrawn.png == b"a-3"
+    assert chart_images.draw_cached({"title": "a"}, "f1", None).png == b"a-4"  # no cache

@@ -4,12 +4,19 @@ SVG and PNG, the same bytes from the same figure.
 Pages show the SVG (visible with JavaScript off, in print and on GOV.UK); the GOV.UK bundle
 ships the PNG at 960 px wide. Where no Chromium is found, :func:`renderer` says so, naming the
 Debian package to install, and the build falls back to interactive plotly.js charts.
+
+Drawing starts a browser, which costs seconds: :func:`draw_cached` keeps each chart's files in
+a cache keyed by a hash of the figure and of the software drawing it, with each file's SHA-256
+checked on load, so a build whose charts did not change (a commentary-only edit) copies them
+instead of drawing them again.
 """
 
 from __future__ import annotations
 
 import atexit
 import copy
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -169,3 +176,62 @@ def draw(figure: dict[str, Any], name: str) -> Images:
         narrow_svg=reproducible(_Server.calc(narrow, "svg"), f"{name}n"),
         png=_Server.calc(wide, "png"),
     )
+
+
+_FILES = ("svg", "narrow_svg", "png")
+
+
+def _software() -> list[str]:
+    """What the drawing depends on besides the figure: kaleido, Plotly and the browser."""
+    import kaleido
+    import plotly
+
+    browser = find_chromium() or ""
+    try:
+        stat = os.stat(shutil.which(browser) or browser)
+        browser += f" {stat.st_size} {stat.st_mtime_ns}"
+    except OSError:
+        pass
+    return [getattr(kaleido, "__version__", "?"), plotly.__version__, browser]
+
+
+def draw_cached(figure: dict[str, Any], name: str, cache: Path | None) -> Images:
+    """:func:`draw`, through a cache folder (``None``: always draw). A cache entry whose files
+    do not match their recorded SHA-256 is drawn again, never used."""
+    if cache is None:
+        return draw(figure, name)
+    parts = json.dumps([figure, name, _software()], sort_keys=True, default=str)
+    key = hashlib.sha256(parts.encode()).hexdigest()
+    entry = cache / f"{key}.json"
+    try:
+        recorded = json.loads(entry.read_text(encoding="utf-8"))
+        data = {f: (cache / f"{key}.{f}").read_bytes() for f in _FILES}
+        if all(hashlib.sha256(data[f]).hexdigest() == recorded[f] for f in _FILES):
+            return Images(**data)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no entry, or a broken one: draw
+    images = draw(figure, name)
+    cache.mkdir(parents=True, exist_ok=True)
+    for f in _FILES:
+        _write_atomic(cache / f"{key}.{f}", getattr(images, f))
+    hashes = {f: hashlib.sha256(getattr(images, f)).hexdigest() for f in _FILES}
+    _write_atomic(entry, json.dumps(hashes).encode())  # last: the entry is whole or absent
+    _prune(cache)
+    return images
+
+
+KEEP_IMAGES = 200
+"""Chart cache entries kept (the newest): a few releases' worth of charts."""
+
+
+def _prune(cache: Path) -> None:
+    entries = sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_IMAGES:]:
+        for path in [old, *(old.with_suffix(f".{f}") for f in _FILES)]:
+            path.unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

@@ -227,11 +227,13 @@ def draw(
 
 
 def write_images(
-    publication: Publication, drawn: list[DrawnChart], folder: Path
+    publication: Publication, drawn: list[DrawnChart], folder: Path, cache: Path | None = None
 ) -> tuple[list[DrawnChart], str]:
     """Draw the static charts into ``charts/`` (SVG for the page) and ``govuk/images/`` (PNG at
     960 px and SVG); write ``charts/charts.json`` (every chart's figure, for ``statgen diff``).
-    Returns the charts, marked static where drawn, and the renderer used."""
+    Charts already drawn from the same figure are taken from ``cache`` (see
+    :func:`~statgen.outputs.chart_images.draw_cached`). Returns the charts, marked static where
+    drawn, and the renderer used."""
     from statgen.outputs import chart_images
 
     wanted = {c.id for c in drawn if c.wants_static(publication)}
@@ -239,7 +241,7 @@ def write_images(
     out = []
     for chart in drawn:
         if used == "kaleido" and chart.id in wanted:
-            images = chart_images.draw(chart.figure, f"f{chart.number}")
+            images = chart_images.draw_cached(chart.figure, f"f{chart.number}", cache)
             for path, data in (
                 (folder / "charts" / f"{chart.id}.svg", images.svg),
                 (folder / "charts" / f"{chart.id}-narrow.svg", images.narrow_svg),
