@@ -185,6 +185,22 @@ def _wide(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame, extra], how="horizontal")
 
 
+EM_ORDERS = {
+    # Four good electronic-monitoring orders, as text (CSV cells): the base of many extract tests.
+    "order_id": ["O1", "O2", "O3", "O4"],
+    "person_id": ["A", "B", "C", "D"],
+    "order_type": ["Court bail", "Court order", "Post-release", "Specials"],
+    "device_type": ["RF curfew", "GPS location", "RF curfew", "Alcohol monitoring"],
+    "region": ["London", "Wales", "North East", "London"],
+    "sex": ["Male", "Female", "Unknown", "Male"],
+    "age_at_start": ["30", "", "41", "22"],
+    "notification_date": ["2025-01-02", "2025-02-03", "2025-03-04", "2025-03-05"],
+    "start_date": ["2025-01-05", "2025-02-05", "", "2025-03-06"],
+    "end_date": ["2025-03-01", "", "", ""],
+    "end_reason": ["Completed", "", "", ""],
+}
+
+
 CASES = [
     Case("semicolon-delimiter", _text(lambda t: t.replace(",", ";")), "does not use commas"),
     Case("latin-1-encoding", _latin1, "not UTF-8"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from broken_extracts import EM_ORDERS
 from typer.testing import CliRunner
 
 from statgen.cli import app
@@ -16,19 +17,7 @@ from statgen.extracts import load
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
-GOOD = {
-    "order_id": ["O1", "O2", "O3", "O4"],
-    "person_id": ["A", "B", "C", "D"],
-    "order_type": ["Court bail", "Court order", "Post-release", "Specials"],
-    "device_type": ["RF curfew", "GPS location", "RF curfew", "Alcohol monitoring"],
-    "region": ["London", "Wales", "North East", "London"],
-    "sex": ["Male", "Female", "Unknown", "Male"],
-    "age_at_start": ["30", "", "41", "22"],
-    "notification_date": ["2025-01-02", "2025-02-03", "2025-03-04", "2025-03-05"],
-    "start_date": ["2025-01-05", "2025-02-05", "", "2025-03-06"],
-    "end_date": ["2025-03-01", "", "", ""],
-    "end_reason": ["Completed", "", "", ""],
-}
+GOOD = EM_ORDERS
 
 
 @pytest.fixture(scope="module")
