@@ -71,12 +71,15 @@ def edit_commentary(root: Path, slug: str) -> None:
 
 def normalise(text: str, **paths: Path) -> str:
     """Text as people read it, with machine-specific parts named, for snapshots: each given
-    path becomes ``<name>``, timings ``<s>``, and each line's trailing spaces go."""
+    path becomes ``<name>``, timings ``<s>``, today's date ``<today>`` (messages such as "dates
+    in the future (after ...)" name it), and each line's trailing spaces go."""
+    import datetime as dt
     import re
 
     for name, path in sorted(paths.items(), key=lambda kv: -len(str(kv[1]))):
         text = text.replace(str(path.resolve()), f"<{name}>").replace(str(path), f"<{name}>")
     text = re.sub(r"\b\d+\.\d+ s\b", "<s> s", text)
+    text = text.replace(dt.date.today().isoformat(), "<today>")
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
