@@ -51,7 +51,7 @@ def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
         return chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
 
     monkeypatch.setattr(chart_images, "draw", fake_draw)
-    monkeypatch.setattr(chart_images, "_software", lambda: ["test"])
+    monkeypatch.setattr(chart_images, "_software", lambda: ("test",))
     cache = tmp_path / "cache"
     first = chart_images.draw_cached({"title": "a"}, "f1", cache)
     again = chart_images.draw_cached({"title": "a"}, "f1", cache)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -181,8 +182,10 @@ def draw(figure: dict[str, Any], name: str) -> Images:
 _FILES = ("svg", "narrow_svg", "png")
 
 
-def _software() -> list[str]:
-    """What the drawing depends on besides the figure: kaleido, Plotly and the browser."""
+@functools.cache
+def _software() -> tuple[str, ...]:
+    """What the drawing depends on besides the figure: kaleido, Plotly and the browser (looked
+    up once per process, not once per chart)."""
     import kaleido
     import plotly
 
@@ -192,7 +195,7 @@ def _software() -> list[str]:
         browser += f" {stat.st_size} {stat.st_mtime_ns}"
     except OSError:
         pass
-    return [getattr(kaleido, "__version__", "?"), plotly.__version__, browser]
+    return (getattr(kaleido, "__version__", "?"), plotly.__version__, browser)
 
 
 def draw_cached(figure: dict[str, Any], name: str, cache: Path | None) -> Images:
