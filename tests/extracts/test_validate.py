@@ -81,6 +81,39 @@ def test_case_variant_gets_a_hint(tmp_path: Path, spec) -> None:  # type: ignore
     assert "'male' should be written exactly 'Male'" in message
 
 
+LIMIT = "larger than statgen can count (beyond 9,223,372,036,854,775,807, or below"
+
+
+def test_integers_beyond_64_bits_are_named_as_too_large(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    """2**63 = 9223372036854775808 is one past the largest Int64; -2**63 - 1 one below the
+    smallest (as a float it rounds to -2**63, which must not be taken for it)."""
+    folder = write(
+        tmp_path, age_at_start=["9223372036854775808", "", "-9223372036854775809", "forty"]
+    )
+    csv = tmp_path / "orders.csv"
+    found = problems(folder, spec)
+    assert found[0] == (
+        f"{csv}: column 'age_at_start': values that are not whole numbers (1 line: 5); "
+        "values: 'forty'"
+    )
+    assert LIMIT in found[1]
+    assert found[1].endswith(
+        "(2 lines: 2, 4); values: '9223372036854775808', '-9223372036854775809'"
+    )
+    assert len(found) == 2
+
+
+def test_parquet_uint64_beyond_int64_is_too_large(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    frame = pl.DataFrame(GOOD).with_columns(pl.all().replace("", None))
+    ages = pl.Series("age_at_start", [30, 2**63, 41, 2**64 - 1], dtype=pl.UInt64)
+    frame.with_columns(ages).with_columns(
+        pl.col(c).str.to_date() for c in ("notification_date", "start_date", "end_date")
+    ).write_parquet(tmp_path / "orders.parquet")
+    (found,) = problems(tmp_path, spec)
+    assert LIMIT in found
+    assert found.endswith("(2 rows: 2, 4); values: '9223372036854775808', '18446744073709551615'")
+
+
 def run_build(tmp_path: Path, extracts: Path) -> tuple[int, str, Path]:
     drafts = tmp_path / "build"  # a build writes drafts here (never releases/)
     result = CliRunner().invoke(

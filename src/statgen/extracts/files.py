@@ -119,7 +119,7 @@ def _read_raw(source: ExtractFile) -> pl.DataFrame:
                 raise ExtractError(problems)
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
             return csvtext.with_lines(frame)
-        return _blank_text_to_null(pl.read_parquet(path))
+        return blank_text_to_null(pl.read_parquet(path))
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise read_failure(source, exc) from None
 
@@ -180,12 +180,13 @@ def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
         names = raw.collect_schema().names()
         nulled = raw.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in names)
         return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))
-    return _blank_text_to_null(pl.scan_parquet(source.path))
+    return blank_text_to_null(pl.scan_parquet(source.path))
 
 
-def _blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
-    """Parquet text cells follow the CSV rule: empty text, or only spaces, is a missing value
-    (so ``''`` in a nullable category is counted as not recorded, never refused as a value)."""
+def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
+    """Parquet text cells and database rows follow the CSV rule: empty text, or only spaces,
+    is a missing value (so ``''`` in a nullable category is counted as not recorded, never
+    refused as a value)."""
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
     # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.

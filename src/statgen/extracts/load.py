@@ -12,7 +12,7 @@ from statgen.config import Extract
 from statgen.errors import ExtractError, Problem
 from statgen.extracts import database, relations
 from statgen.extracts.clean import clean_typed
-from statgen.extracts.files import ExtractFile, find, raw_for_checks
+from statgen.extracts.files import ExtractFile, blank_text_to_null, find, raw_for_checks
 from statgen.extracts.validate import validate
 
 
@@ -36,7 +36,8 @@ def load(
         try:
             if spec.query is not None:
                 source = ExtractFile(name, Path(database.label(name)))
-                frames[name] = validate(source, (queried or {})[name], spec, today)
+                rows = blank_text_to_null((queried or {})[name])  # the rule of CSV and Parquet text
+                frames[name] = validate(source, rows, spec, today)
             else:
                 source = find(folder, name)
                 clean = clean_typed(source, spec, today)

@@ -31,8 +31,11 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
     if column.type == "integer":
         if dtype == pl.String:
             text = raw.str.strip_chars()
+            # Whole numbers written with a point ("34.0") are read through a float, but not
+            # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
+            number = text.cast(pl.Float64, strict=False)
             return text.cast(pl.Int64, strict=False).fill_null(
-                whole(text.cast(pl.Float64, strict=False))
+                whole(pl.when(number.abs() < 2.0**63).then(number))
             )
         if dtype.is_float():
             return whole(raw)
@@ -45,6 +48,25 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
         text = raw.cast(pl.String, strict=False).str.strip_chars()
         return pl.when(text != "").then(text)
     return raw.cast(pl.String, strict=False)
+
+
+INT64_MAX = 2**63 - 1
+"""The largest whole number statgen counts with (Polars' Int64)."""
+
+TOO_LARGE = (
+    f"values larger than statgen can count (beyond {INT64_MAX:,}, or below -{INT64_MAX + 1:,}: "
+    "the range of 64-bit integers); check how the extract was exported"
+)
+
+
+def too_large(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
+    """Where a whole number is beyond the Int64 range (so :func:`parse` gives null), for
+    integer columns: text such as ``99999999999999999999``, huge floats, big UInt64 values."""
+    if column.type != "integer" or not (dtype == pl.String or dtype.is_numeric()):
+        return pl.lit(False)
+    number = (raw.str.strip_chars() if dtype == pl.String else raw).cast(pl.Float64, strict=False)
+    # 2**63 as a float: the first value past the range (INT64_MAX rounds up to it).
+    return (number.is_finite() & (number.abs() >= 2.0**63)).fill_null(False)
 
 
 def whole(number: pl.Expr) -> pl.Expr:

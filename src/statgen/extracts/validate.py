@@ -28,11 +28,13 @@ from statgen.extracts.files import (
     read_failure,
 )
 from statgen.extracts.parsing import (
+    TOO_LARGE,
     allowed_values,
     counted,
     parse,
     suggest,
     too_few,
+    too_large,
     type_message,
     unsupported,
 )
@@ -228,7 +230,11 @@ def _column_checks(
 ) -> list[_Check]:
     """The checks of one column's own values, in the order their problems are listed."""
     raw = pl.col(name)
-    checks = [_Check(raw.is_not_null() & value.is_null(), type_message(column, dtype))]
+    unread = raw.is_not_null() & value.is_null()
+    big = too_large(raw, column, dtype)
+    checks = [_Check(unread & ~big, type_message(column, dtype))]
+    if column.type == "integer":
+        checks.append(_Check(unread & big, TOO_LARGE))
     if not column.nullable:
         empty = "empty cells in a column that may not be empty"
         checks.append(_Check(raw.is_null(), empty, show_values=False))
