@@ -19,7 +19,7 @@ figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [3, 1]}],
           "layout": {"width": 960, "height": 480}}
 images = chart_images.draw(figure, "c1")
 assert images.svg.startswith(b"<svg") and images.png.startswith(b"\\x89PNG")
-print(chart_images._Server.profile)
+print(chart_images._Browser.profile)
 """
 
 
@@ -45,13 +45,14 @@ def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
 
     calls: list[str] = []
 
-    def fake_draw(figure: dict, name: str) -> chart_images.Images:  # type: ignore[type-arg]
+    def fake_start(figure: dict, name: str):  # type: ignore[no-untyped-def,type-arg]
         calls.append(figure["title"])
         text = f"{figure['title']}-{len(calls)}".encode()
-        return chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
+        images = chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
+        return lambda: images
 
-    monkeypatch.setattr(chart_images, "draw", fake_draw)
-    monkeypatch.setattr(chart_images, "_software", lambda: ("test",))
+    monkeypatch.setattr(chart_images, "start_drawing", fake_start)
+    monkeypatch.setattr(chart_images, "software", lambda: ("test",))
     cache = tmp_path / "cache"
     first = chart_images.draw_cached({"title": "a"}, "f1", cache)
     again = chart_images.draw_cached({"title": "a"}, "f1", cache)
