@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, object]:
+    from statgen.outputs import chart_images
     from statgen.pipeline import build as build_release
+
+    chart_images.close_after_drawing()  # as `statgen build` does
 
     if fresh:
         shutil.rmtree(work, ignore_errors=True)

@@ -6,13 +6,13 @@ from a wheel renders the same page."""
 from __future__ import annotations
 
 import functools
+import importlib.util
 import warnings
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
-import plotly
 
 TEMPLATES = Path(str(files("statgen") / "templates"))
 """The package's templates folder: page.html, the Jinja skeleton, fragments, filters, assets."""
@@ -44,8 +44,10 @@ def plotly_bundle() -> Path:
 
 
 def full_plotly_bundle() -> Path:
-    """The full plotly.js bundle inside the plotly Python package."""
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    """The full plotly.js bundle inside the plotly Python package (found without importing it)."""
+    spec = importlib.util.find_spec("plotly")
+    assert spec is not None and spec.origin, "plotly is a dependency of statgen"
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
 
 
 @functools.cache

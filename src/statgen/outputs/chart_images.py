@@ -148,6 +148,9 @@ class _Browser:
     @classmethod
     def start(cls) -> asyncio.AbstractEventLoop:
         """The browser's event loop, starting the browser (in the background) if need be."""
+        closing = cls.closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()  # the last build's browser is still closing: a new one is needed
         with cls.lock:
             if cls.loop is not None:
                 return cls.loop
@@ -197,9 +200,20 @@ class _Browser:
         return asyncio.run_coroutine_threadsafe(calc(), loop)
 
     @classmethod
+    def close_soon(cls) -> None:
+        """:meth:`close` in the background (the build goes on with its page meanwhile)."""
+        cls.closing = threading.Thread(target=cls.close, name="statgen-charts-close")
+        cls.closing.start()
+
+    closing: threading.Thread | None = None
+
+    @classmethod
     def close(cls) -> None:
         """Stop the browser, then remove its profile, retrying while its last processes exit
         (the temporary folder's own finaliser then finds nothing left to remove)."""
+        closing = cls.closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()  # at exit: a close already under way finishes first
         with cls.lock:
             loop, ready, thread = cls.loop, cls.ready, cls.thread
             cls.loop = cls.ready = cls.thread = None
@@ -230,6 +244,22 @@ def plotly_js() -> Path:
     from statgen.outputs.assets import PLOTLY_BASIC, full_plotly_bundle
 
     return PLOTLY_BASIC if PLOTLY_BASIC.is_file() else full_plotly_bundle()
+
+
+_ONE_SHOT = threading.Event()
+
+
+def close_after_drawing() -> None:
+    """For a process that builds and exits (the command line): close the browser as soon as a
+    build's charts are drawn, in the background, instead of at exit. A warm preview or a test
+    run keeps one browser for every build."""
+    _ONE_SHOT.set()
+
+
+def drawn() -> None:
+    """A build's charts are all drawn (see :func:`close_after_drawing`)."""
+    if _ONE_SHOT.is_set() and _Browser.loop is not None:
+        _Browser.close_soon()
 
 
 def warm_up() -> None:

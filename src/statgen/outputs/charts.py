@@ -287,6 +287,8 @@ def write_images(
                 path.write_bytes(data)
             chart = dataclasses.replace(chart, static=True)
         out.append(chart)
+    if pending:
+        chart_images.drawn()
     specs = [
         {
             "number": c.number,
