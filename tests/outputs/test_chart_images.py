@@ -89,3 +89,22 @@ def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
     redrawn = chart_images.draw_cached({"title": "a"}, "f1", cache)
     assert calls == ["a", "b", "a"] and redrawn.png == b"a-3"
     assert chart_images.draw_cached({"title": "a"}, "f1", None).png == b"a-4"  # no cache
+
+
+def test_static_images_and_interactive_charts_are_drawn_by_one_plotly_js() -> None:
+    """The browser draws the static images with the basic bundle the pages ship, and that
+    bundle is the plotly.js version inside plotly.py (what kaleido would otherwise load)."""
+    import re
+
+    from statgen.outputs import chart_images
+    from statgen.outputs.assets import PLOTLY_BASIC, full_plotly_bundle
+
+    require(PLOTLY_BASIC.is_file(), "the vendored plotly.js bundle", "run `make vendor`")
+    assert chart_images.plotly_js() == PLOTLY_BASIC
+
+    def version(bundle: Path) -> str:
+        found = re.search(rb"plotly\.js[^\n]*v(\d+\.\d+\.\d+)", bundle.read_bytes()[:400])
+        assert found, f"no version in the header of {bundle}"
+        return found.group(1).decode()
+
+    assert version(PLOTLY_BASIC) == version(full_plotly_bundle())
