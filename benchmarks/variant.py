@@ -26,14 +26,13 @@ def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, objec
     from statgen.outputs import chart_images
     from statgen.pipeline import build as build_release
 
-    chart_images.close_after_drawing()  # as `statgen build` does
-
     if fresh:
         shutil.rmtree(work, ignore_errors=True)
     root = _copy_of_publication(slug, work)
-    result = build_release(
-        root, slug, extracts_dir=extracts, work_dir=work, releases_dir=work / "no-releases"
-    )
+    with chart_images.one_shot():  # as `statgen build` does
+        result = build_release(
+            root, slug, extracts_dir=extracts, work_dir=work, releases_dir=work / "no-releases"
+        )
     return {"timings": result.timings, "ran": list(result.ran), "draft": str(result.folder)}
 
 

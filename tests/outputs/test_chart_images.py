@@ -16,14 +16,14 @@ from statgen.outputs.chart_images import find_chromium
 SCRIPT = """
 import sys
 from statgen.outputs import chart_images
-if sys.argv[1] == "one-shot":
-    chart_images.close_after_drawing()
+import contextlib
 figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [3, 1]}],
           "layout": {"width": 960, "height": 480}}
-images = chart_images.draw(figure, "c1")
-assert images.svg.startswith(b"<svg") and images.png.startswith(b"\\x89PNG")
-print(chart_images._Browser.profile, flush=True)
-chart_images.drawn()  # one-shot: the browser closes in the background from here
+with chart_images.one_shot() if sys.argv[1] == "one-shot" else contextlib.nullcontext():
+    images = chart_images.draw(figure, "c1")
+    assert images.svg.startswith(b"<svg") and images.png.startswith(b"\\x89PNG")
+    print(chart_images._Browser.profile, flush=True)
+    chart_images.drawn()  # one-shot: the browser closes in the background from here
 images = chart_images.draw(figure, "c1")  # and a later drawing starts a browser again
 print(chart_images._Browser.profile)
 """

@@ -48,9 +48,8 @@ def _build_one(
         write_sample(publication, folder)
     from statgen.outputs import chart_images
 
-    chart_images.close_after_drawing()  # this process exits after its builds
     started = time.perf_counter()
-    with progress_bars() as progress:
+    with progress_bars() as progress, chart_images.one_shot():
         tasks = {name: progress.add_task(name, total=1, start=False) for name in STAGES}
 
         @contextlib.contextmanager

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
 import copy
 import functools
 import hashlib
@@ -29,7 +30,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,15 +250,20 @@ def plotly_js() -> Path:
 _ONE_SHOT = threading.Event()
 
 
-def close_after_drawing() -> None:
-    """For a process that builds and exits (the command line): close the browser as soon as a
-    build's charts are drawn, in the background, instead of at exit. A warm preview or a test
-    run keeps one browser for every build."""
+@contextlib.contextmanager
+def one_shot() -> Iterator[None]:
+    """For a build whose process exits afterwards (the command line's): close the browser as
+    soon as the charts are drawn, in the background, instead of at exit. Elsewhere (a warm
+    preview, many builds in one test run) one browser serves every build."""
     _ONE_SHOT.set()
+    try:
+        yield
+    finally:
+        _ONE_SHOT.clear()
 
 
 def drawn() -> None:
-    """A build's charts are all drawn (see :func:`close_after_drawing`)."""
+    """A build's charts are all drawn (see :func:`one_shot`)."""
     if _ONE_SHOT.is_set() and _Browser.loop is not None:
         _Browser.close_soon()
 
