@@ -108,3 +108,24 @@ def test_static_images_and_interactive_charts_are_drawn_by_one_plotly_js() -> No
         return found.group(1).decode()
 
     assert version(PLOTLY_BASIC) == version(full_plotly_bundle())
+
+
+def test_a_browser_that_cannot_start_fails_the_build_with_a_message(tmp_path: Path) -> None:
+    """A Chromium that exits at once (here /bin/false) is a clear error naming the browser,
+    with exit code 1, no traceback and no draft: never a hang or a half-made draft."""
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path, "electronic-monitoring", 0.01)
+    env = {**os.environ, "STATGEN_CHROMIUM": "/bin/false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "statgen.cli", "build", "electronic-monitoring"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    output = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, output
+    assert "Traceback" not in output
+    assert "[render-failed]" in output and "Chromium could not draw chart" in output
+    assert "/bin/false" in output
+    assert not list((project / "build").glob("*/*/draft-*"))

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from statgen.errors import RenderError
+
 CHROMIUM_PACKAGE = "chromium"
 """The Debian package that gives kaleido its browser."""
 CHROMIUM_ENV = "STATGEN_CHROMIUM"
@@ -237,6 +239,8 @@ class _Browser:
 
 TABS = 2
 """Charts drawn at once (one browser tab each): the machines statgen runs on have two cores."""
+TIMEOUT = 300
+"""Seconds to wait for one chart's images (the browser's start included) before giving up."""
 
 
 def plotly_js() -> Path:
@@ -288,7 +292,15 @@ class Drawing:
         )
 
     def result(self) -> Images:
-        svg, narrow, png = (part.result() for part in self._parts)
+        try:
+            svg, narrow, png = (part.result(timeout=TIMEOUT) for part in self._parts)
+        except Exception as exc:  # noqa: BLE001 - the browser's own errors are many and vary
+            raise RenderError(
+                f"Chromium could not draw chart {self.name} ({type(exc).__name__}: "
+                f"{str(exc)[:300]}); check that {find_chromium()} starts (`chromium --headless "
+                f"--no-sandbox --dump-dom about:blank`), or set {CHROMIUM_ENV}= (empty) to "
+                "draw interactive charts instead"
+            ) from None
         return Images(
             svg=reproducible(svg, self.name),
             narrow_svg=reproducible(narrow, f"{self.name}n"),
