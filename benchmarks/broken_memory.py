@@ -53,7 +53,10 @@ def make(folder: Path, millions: int) -> None:
     writer = None
     for chunk in range(millions):
         frame = module.generate(scale=0.667, seed=2000 + chunk)["cases"].head(1_000_000)
-        frame = frame.with_columns(pl.format("B{}{}", pl.lit(f"{chunk:03d}"), pl.col("case_id")))
+        # Aliased: pl.format names its result after its first input (a column "literal").
+        frame = frame.with_columns(
+            pl.format("B{}{}", pl.lit(f"{chunk:03d}"), pl.col("case_id")).alias("case_id")
+        )
         if chunk == 0:
             i = pl.int_range(pl.len())
             frame = frame.with_columns(
@@ -71,7 +74,7 @@ def make(folder: Path, millions: int) -> None:
 
 
 def main(millions: int) -> dict[str, object]:
-    folder = DATA / f"cc-broken-{millions}m"
+    folder = DATA / f"cc-broken-v2-{millions}m"  # v2: ids unique across chunks, no extra column
     make(folder, millions)
     with tempfile.TemporaryDirectory() as tmp:
         rss = Path(tmp) / "rss"

@@ -80,6 +80,12 @@ class NullKeyError(TransformError):
     code = "null-dimension"
 
 
+class CountOverflowError(TransformError):
+    """A total of whole numbers is beyond what a 64-bit integer holds (it would wrap around)."""
+
+    code = "count-overflow"
+
+
 class RenderError(StatgenError):
     """The rendering engine (Quarto or Pandoc), or the browser drawing the charts, failed."""
 

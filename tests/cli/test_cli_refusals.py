@@ -52,6 +52,15 @@ def test_a_period_the_extracts_do_not_cover_is_a_period_error(project: Path) -> 
     assert not list((project / "build").glob("*/*/draft-*"))
 
 
+def test_publish_with_a_period_of_another_frequency_names_the_form(project: Path) -> None:
+    # A quarterly publication: September 2026 is in 2026Q3.
+    message = _run(project, "publish", SLUG, "2026-09")
+    assert "[period-invalid]" in message
+    assert "'2026-09' is a month, but this publication's periods are quarters" in message
+    assert "write it as YYYYQn (2026-09 is in 2026Q3)" in message
+    assert not (project / "releases").exists()
+
+
 @pytest.mark.parametrize("wait", ["nan", "inf", "-1"])
 def test_wait_must_be_finite(project: Path, wait: str) -> None:
     message = _run(project, "build", SLUG, f"--wait={wait}")

@@ -166,8 +166,8 @@ def test_a_long_line_and_a_short_line_are_refused_though_their_commas_balance(
     long = LINES[1] + ",extra"
     short = ",".join(LINES[2].split(",")[:10])
     assert long.count(",") + short.count(",") == 2 * HEADER.count(",")
+    from statgen.extracts.clean import clean_typed
     from statgen.extracts.files import find
-    from statgen.extracts.validate import clean_typed
 
     folder = _csv(tmp_path, [LINES[0], long, short, LINES[3]])
     assert clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
@@ -183,8 +183,9 @@ def test_a_blank_cell_reads_as_the_detailed_read_reads_it(
     tmp_path: Path, spec: dict[str, Extract], cell: str
 ) -> None:
     # person_id may not be empty: a cell of spaces (or "") in it is an empty cell, not an id.
+    from statgen.extracts.clean import clean_typed
     from statgen.extracts.files import _read_raw, find
-    from statgen.extracts.validate import clean_typed, validate
+    from statgen.extracts.validate import validate
 
     blank = LINES[1].replace(",B,", f",{cell},")
     folder = _csv(tmp_path, [LINES[0], blank, LINES[2], LINES[3]])

@@ -196,3 +196,51 @@ def test_duckdb_file_extract_builds_a_release(
     assert read.height > 100
     assert '"orders (query)"' in text and database.rows_hash(read) in text
     assert result.period.code == "2026Q3"
+
+
+# Database text follows the rule of CSV and Parquet text (docs/extracts.md): a value of only
+# spaces is a missing value, and string ids are trimmed.
+BLANKS = Extract(
+    description="One row per prisoner.",
+    columns={
+        "prisoner": Column(type="string", unique=True),
+        "wing": Column(type="category", nullable=True, values=["North", "South"]),
+        "note": Column(type="string", nullable=True),
+    },
+    query=Query(sql="SELECT prisoner, wing, note FROM prisoners", connection="STATGEN_TEST_DB"),
+)
+
+
+def _load_prisoners(uri: str, rows: list[tuple[str, str, str]]) -> None:
+    import adbc_driver_postgresql.dbapi as pg
+
+    with pg.connect(uri) as con, con.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS prisoners")
+        cur.execute("CREATE TABLE prisoners (prisoner text, wing text, note text)")
+        for row in rows:
+            cur.execute("INSERT INTO prisoners VALUES ($1, $2, $3)", row)
+        con.commit()
+
+
+def test_postgres_text_of_only_spaces_is_missing(
+    postgres: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATGEN_TEST_DB", postgres)
+    specs = {"prisoners": BLANKS}
+    _load_prisoners(postgres, [("A1", "North", " x "), ("A2", "   ", "  "), (" A3 ", "South", "")])
+    typed = extracts.load(Path("/none"), specs, TODAY, database.read_all(specs))["prisoners"]
+    # The wing of only spaces is counted as not recorded, as an empty CSV cell would be.
+    assert typed["wing"].cast(pl.String).to_list() == ["North", "Not recorded", "South"]
+    assert typed["note"].to_list() == ["x", None, None]
+    assert typed["prisoner"].to_list() == ["A1", "A2", "A3"]
+
+    # A prisoner of only spaces is an empty cell; ' A1' is the same prisoner as 'A1'.
+    _load_prisoners(postgres, [("A1", "North", ""), ("  ", "South", ""), (" A1", "South", "")])
+    with pytest.raises(ExtractError) as err:
+        extracts.load(Path("/none"), specs, TODAY, database.read_all(specs))
+    assert [p.describe() for p in err.value.problems] == [
+        "query for extract 'prisoners': column 'prisoner': empty cells in a column that may not "
+        "be empty (1 row: 2)",
+        "query for extract 'prisoners': column 'prisoner': duplicate values in a unique column "
+        "(2 rows: 1, 3); values: 'A1', ' A1'",
+    ]

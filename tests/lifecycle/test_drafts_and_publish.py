@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from conftest import TODAY, copy_project, edit_commentary
 
-from statgen.errors import ConfigError
+from statgen.errors import ConfigError, PeriodError
 from statgen.lifecycle import manifest, signoff
 from statgen.lifecycle.publish import LONDON, PublishError, publish
 from statgen.periods import Quarter
@@ -278,3 +278,20 @@ def test_sign_off_file_is_strict(tmp_path: Path) -> None:
         "outputs, inputs, approved_by, approved_on)",
     ]
     assert signoff.load(tmp_path / "nowhere").approvals == []
+
+
+def test_an_approval_of_another_frequency_is_refused_not_ignored(tmp_path: Path) -> None:
+    """signoff.yaml naming 2026-09 for a quarterly publication could never match a draft."""
+    root = copy_project(tmp_path, SLUG, 0.01)
+    made = draft(root)
+    sign(root, (made.draft, None))
+    path = root / "publications" / SLUG / "signoff.yaml"
+    path.write_text(path.read_text().replace("period: 2026Q3", "period: 2026-09"))
+    assert signoff.load(path.parent).approvals[0].period == "2026-09"  # any frequency's code
+    with pytest.raises(PeriodError) as err:
+        publish(root, SLUG, Q3, now=AT_RELEASE)
+    assert str(err.value) == (
+        f"{path}: approvals[0].period: period '2026-09' is a month, but this publication's "
+        "periods are quarters: write it as YYYYQn (2026-09 is in 2026Q3)"
+    )
+    assert not (root / "releases").exists()

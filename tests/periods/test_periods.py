@@ -132,6 +132,30 @@ def test_a_bad_code_names_the_form_of_the_publications_frequency(
     assert caught.value.code == "period-invalid"
 
 
+@pytest.mark.parametrize(
+    ("text", "frequency", "says"),
+    [
+        # Worked out by hand: September 2026 is in the third quarter (July to September).
+        ("2026-09", "quarterly", "'2026-09' is a month, but this publication's periods are "
+         "quarters: write it as YYYYQn (2026-09 is in 2026Q3)"),
+        ("2026Q3", "monthly", "'2026Q3' is a quarter, but this publication's periods are months: "
+         "write it as YYYY-MM (2026Q3 runs from 2026-07 to 2026-09)"),
+        # April 2025 to March 2026: from the second quarter of 2025 to the first of 2026.
+        ("2025-26", "quarterly", "'2025-26' is a financial year, but this publication's periods "
+         "are quarters: write it as YYYYQn (2025-26 runs from 2025Q2 to 2026Q1)"),
+        ("2026Q1", "financial_year", "(2026Q1 is in 2025-26)"),
+        ("2026-09", "annual", "write it as YYYY (2026-09 is in 2026)"),
+    ],
+)  # fmt: skip
+def test_a_code_of_another_frequency_says_what_it_is_and_where_it_falls(
+    text: str, frequency: str, says: str
+) -> None:
+    with pytest.raises(PeriodError) as caught:
+        parse_period(text, frequency)
+    assert says in str(caught.value)
+    assert caught.value.code == "period-invalid"
+
+
 def test_series_of_other_frequencies_and_their_finer_periods() -> None:
     months = Periods.ending(Month(2026, 2), 4)
     assert months.codes == ["2025-11", "2025-12", "2026-01", "2026-02"]

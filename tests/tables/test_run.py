@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, TODAY
 
 from statgen.config import load_publication
-from statgen.errors import NullKeyError
+from statgen.errors import CountOverflowError, NullKeyError
 from statgen.extracts.sample import write_sample
 from statgen.pipeline import build
 from statgen.tables.run import finish
@@ -84,3 +84,35 @@ def test_null_dimension_keys_fail_naming_table_and_column() -> None:
         NullKeyError, match=r"1 row of table 'orders-ended' with an empty \(null\) 'order_type'"
     ):
         finish(publication, table, frame, 1)
+
+
+def _ended(orders: list[int]) -> pl.DataFrame:
+    kinds = ["Court bail", "Court order", "Post-release"]
+    return pl.DataFrame(
+        {"quarter": ["2026Q3"] * 3, "order_type": kinds, "end_reason": ["Completed"] * 3,
+         "orders": orders}
+    )  # fmt: skip
+
+
+def test_a_total_beyond_64_bits_is_refused_not_wrapped() -> None:
+    """Three counts of 2**62 add up to 3 * 2**62 = 13,835,058,055,282,163,712, which no Int64
+    holds: Polars' sum wraps it to -4,611,686,018,427,387,904 (issue 14)."""
+    publication = load_publication(ROOT / "publications" / SLUG)
+    table = publication.table("orders-ended")
+    with pytest.raises(CountOverflowError) as info:
+        finish(publication, table, _ended([2**62] * 3), 1)
+    message = str(info.value)
+    assert "(table 'orders-ended'): a total of 'orders' for quarter 2026Q3, end_reason" in message
+    assert "is 13,835,058,055,282,163,712, larger than statgen can count" in message
+    assert "(beyond 9,223,372,036,854,775,807)" in message
+    assert info.value.code == "count-overflow"
+
+
+def test_a_total_at_the_64_bit_limit_is_kept_exactly() -> None:
+    publication = load_publication(ROOT / "publications" / SLUG)
+    table = publication.table("orders-ended")
+    finished = finish(publication, table, _ended([2**62, 2**62 - 1, 0]), 1)
+    data = finished.data
+    assert data.schema["orders"] == pl.Int64
+    total = data.filter(pl.col("order_type") == "Total", pl.col("end_reason") == "Total")
+    assert total["orders"].to_list() == [2**63 - 1]  # 9,223,372,036,854,775,807

@@ -119,16 +119,35 @@ def _read_raw(source: ExtractFile) -> pl.DataFrame:
                 raise ExtractError(problems)
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
             return csvtext.with_lines(frame)
-        return _blank_text_to_null(pl.read_parquet(path))
-    except pl.exceptions.ComputeError as exc:
+        return blank_text_to_null(pl.read_parquet(path))
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise read_failure(source, exc) from None
+
+
+def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
+    """The error for a file Polars could not read, saying why in words where it can."""
+    if isinstance(exc, pl.exceptions.ComputeError):
         text = str(exc).splitlines()[0]
         if "utf-8" in text.lower() or "utf8" in text.lower():
-            raise _fatal(source, "the file is not UTF-8 text; save it as CSV UTF-8") from None
-        raise _fatal(source, f"could not be read ({text}); is it truncated or corrupt?") from None
-    except pl.exceptions.NoDataError:
-        raise _fatal(source, "the file has no data") from None
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise _unreadable(source, exc) from None
+            return _fatal(source, "the file is not UTF-8 text; save it as CSV UTF-8")
+        return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
+    if isinstance(exc, pl.exceptions.NoDataError):
+        return _fatal(source, "the file has no data")
+    return _unreadable(source, exc)
+
+
+def raw_for_checks(source: ExtractFile) -> pl.DataFrame | pl.LazyFrame:
+    """The raw extract for the detailed checks: a CSV read as text (with line numbers), a
+    Parquet file as a lazy scan (read a few columns at a time, so a large one is never held
+    whole), or read in full when the scan cannot even read its schema (for the message)."""
+    if source.is_csv or source.path.stat().st_size == 0:
+        return _read_raw(source)
+    try:
+        scan = _scan_raw(source)
+        scan.collect_schema()
+    except (OSError, pl.exceptions.PolarsError):
+        return _read_raw(source)
+    return scan
 
 
 def _unreadable(source: ExtractFile, exc: BaseException) -> ExtractError:
@@ -161,12 +180,13 @@ def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
         names = raw.collect_schema().names()
         nulled = raw.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in names)
         return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))
-    return _blank_text_to_null(pl.scan_parquet(source.path))
+    return blank_text_to_null(pl.scan_parquet(source.path))
 
 
-def _blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
-    """Parquet text cells follow the CSV rule: empty text, or only spaces, is a missing value
-    (so ``''`` in a nullable category is counted as not recorded, never refused as a value)."""
+def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
+    """Parquet text cells and database rows follow the CSV rule: empty text, or only spaces,
+    is a missing value (so ``''`` in a nullable category is counted as not recorded, never
+    refused as a value)."""
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
     # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.

@@ -11,12 +11,9 @@ import polars as pl
 from statgen.config import Extract
 from statgen.errors import ExtractError, Problem
 from statgen.extracts import database, relations
-from statgen.extracts.files import (
-    ExtractFile,
-    _read_raw,
-    find,
-)
-from statgen.extracts.validate import clean_typed, validate
+from statgen.extracts.clean import clean_typed
+from statgen.extracts.files import ExtractFile, blank_text_to_null, find, raw_for_checks
+from statgen.extracts.validate import validate
 
 
 def load(
@@ -39,12 +36,15 @@ def load(
         try:
             if spec.query is not None:
                 source = ExtractFile(name, Path(database.label(name)))
-                frames[name] = validate(source, (queried or {})[name], spec, today)
+                rows = blank_text_to_null((queried or {})[name])  # the rule of CSV and Parquet text
+                frames[name] = validate(source, rows, spec, today)
             else:
                 source = find(folder, name)
                 clean = clean_typed(source, spec, today)
                 frames[name] = (
-                    clean if clean is not None else validate(source, _read_raw(source), spec, today)
+                    clean
+                    if clean is not None
+                    else validate(source, raw_for_checks(source), spec, today)
                 )
             sources[name] = (
                 str(source.path),

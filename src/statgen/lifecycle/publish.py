@@ -74,7 +74,7 @@ def publish(
         meta = manifest.read(draft)
         number = int(meta["draft"])
         _check_draft(draft, meta)
-        approval = signoff.load(publication.folder).approval(period, number)
+        approval = signoff.load(publication.folder, publication.frequency).approval(period, number)
         where = publication.folder / signoff.FILE
         outputs = manifest.outputs_digest(draft)
         which = "the latest draft" if draft_number is None else "the draft named"

@@ -21,8 +21,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from statgen.config import Strict, read_yaml
-from statgen.errors import ConfigError
-from statgen.periods import Period, parse_any_code
+from statgen.errors import ConfigError, PeriodError
+from statgen.periods import Period, parse_any_code, parse_period
 
 FILE = "signoff.yaml"
 
@@ -66,11 +66,21 @@ class SignOff(Strict):
         return found[-1] if found else None
 
 
-def load(folder: Path) -> SignOff:
-    """Read ``<folder>/signoff.yaml`` (no file: no approvals)."""
+def load(folder: Path, frequency: str | None = None) -> SignOff:
+    """Read ``<folder>/signoff.yaml`` (no file: no approvals).
+
+    With the publication's ``frequency``, an approval whose period is of another frequency
+    (``2026-09`` for a quarterly publication) is refused naming the form expected: it could
+    never match a draft, and would be ignored without a word."""
     path = folder / FILE
     if not path.is_file():
         return SignOff()
-    return read_yaml(
+    found = read_yaml(
         path, SignOff, "known: period, draft, outputs, inputs, approved_by, approved_on"
     )
+    for i, approval in enumerate(found.approvals if frequency else []):
+        try:
+            parse_period(approval.period, str(frequency))
+        except PeriodError as exc:
+            raise PeriodError(f"{path}: approvals[{i}].period: {exc}") from None
+    return found

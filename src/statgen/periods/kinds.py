@@ -300,8 +300,37 @@ def period_type(frequency: str) -> type[Period]:
 
 
 def parse_period(text: str, frequency: str = "quarterly") -> Period:
-    """Read a period code of a frequency: ``2026-10``, ``2026Q3``, ``2026``, ``2025-26``."""
-    return period_type(frequency).parse(text)
+    """Read a period code of a frequency: ``2026-10``, ``2026Q3``, ``2026``, ``2025-26``.
+
+    A code of another frequency (``2026-09`` for a quarterly publication) is refused saying
+    what it is, the form expected and the period of this frequency it falls in (``2026Q3``)."""
+    kind = period_type(frequency)
+    try:
+        return kind.parse(text)
+    except PeriodError:
+        other = _of_another_frequency(text, kind)
+        if other is None:
+            raise
+    first, last = kind.containing(other.start), kind.containing(other.end)
+    where = (
+        f"{other.code} is in {first.code}"
+        if first == last
+        else f"{other.code} runs from {first.code} to {last.code}"
+    )
+    raise PeriodError(
+        f"period {text!r} is a {other.noun}, but this publication's periods are "
+        f"{kind.noun}s: write it as {kind.form} ({where})"
+    )
+
+
+def _of_another_frequency(text: str, kind: type[Period]) -> Period | None:
+    for other in _TYPES.values():
+        if other is not kind:
+            try:
+                return other.parse(text)
+            except PeriodError:
+                pass
+    return None
 
 
 def parse_any_code(text: str) -> Period:

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from statgen.config import Measure, Publication, Table
-from statgen.errors import ConfigError, NullKeyError, TransformError
+from statgen.errors import ConfigError, CountOverflowError, NullKeyError, TransformError
 from statgen.periods import PERIOD_DIMENSIONS, Periods, parse_period
 from statgen.tables.model import TOTAL, StatTable, marker_column, period_dimension
 
@@ -253,7 +253,9 @@ def finish(
     frame = frame.with_columns(fills)
 
     if table.totals:
-        frame = _add_totals(frame, table, [_absent(d) for d in denominators])
+        frame = _add_totals(
+            frame, table, [_absent(d) for d in denominators], f"{where} (table {table.id!r})"
+        )
         for d in table.totals:
             if TOTAL not in categories[d]:
                 categories[d] = [*categories[d], TOTAL]
@@ -287,18 +289,45 @@ def ratio(m: Measure) -> list[pl.Expr]:
     return [value.alias(m.name), marker.alias(marker_column(m.name))]
 
 
-def _add_totals(frame: pl.DataFrame, table: Table, flags: list[str]) -> pl.DataFrame:
-    """Add "Total" categories: sums over every non-empty subset of the ``totals`` dimensions."""
+def _add_totals(frame: pl.DataFrame, table: Table, flags: list[str], where: str) -> pl.DataFrame:
+    """Add "Total" categories: sums over every non-empty subset of the ``totals`` dimensions.
+
+    Whole-number measures are summed in 128 bits and refused when a total does not fit their
+    type (Polars' 64-bit sums wrap around silently)."""
     parts = [frame]
     counts = [m.name for m in table.measures if not m.is_ratio]
+    wide = {c for c in counts if frame.schema[c].is_integer()}
     for size in range(1, len(table.totals) + 1):
         for over in combinations(table.totals, size):
             keep = [d for d in table.dims if d not in over]
-            aggs = [pl.col(c).sum() for c in [*counts, *flags]]
+            aggs = [
+                (pl.col(c).cast(pl.Int128) if c in wide else pl.col(c)).sum()
+                for c in [*counts, *flags]
+            ]
             summed = frame.group_by(keep).agg(aggs) if keep else frame.select(aggs)
+            for c in sorted(wide):
+                summed = summed.with_columns(_narrowed(summed, c, frame.schema[c], keep, where))
             summed = summed.with_columns(
                 *[pl.lit(TOTAL).alias(d) for d in over],
                 *[pl.lit(None, pl.String).alias(marker_column(m)) for m in counts],
             )
             parts.append(summed.select(frame.columns))
     return pl.concat(parts, how="vertical_relaxed")
+
+
+def _narrowed(
+    summed: pl.DataFrame, measure: str, dtype: pl.DataType, keep: list[str], where: str
+) -> pl.Expr:
+    """A total summed in 128 bits, back in its measure's type; refused when it does not fit."""
+    bounds = pl.select(low=dtype.min(), high=dtype.max())  # type: ignore[attr-defined]
+    low, high = bounds.row(0)
+    beyond = summed.filter((pl.col(measure) > high) | (pl.col(measure) < low)).sort(keep)
+    if beyond.height:
+        first = beyond.row(0, named=True)
+        cell = ", ".join(f"{d} {first[d]}" for d in keep)
+        raise CountOverflowError(
+            f"{where}: a total of {measure!r}{f' for {cell}' if cell else ''} is "
+            f"{first[measure]:,}, larger than statgen can count (beyond {high:,}); check the "
+            "extract for values far too large, or the transform for a sum that multiplies"
+        )
+    return pl.col(measure).cast(dtype)

@@ -1,0 +1,169 @@
+"""The types and rules of extract columns, shared by the one-pass check of a clean extract
+(:mod:`statgen.extracts.clean`) and the detailed checks that name the rows
+(:mod:`statgen.extracts.validate`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import polars as pl
+
+from statgen.config import Column, Extract
+from statgen.errors import VALUE_WIDTH, Problem, cut
+from statgen.extracts.files import ExtractFile
+
+DTYPES: dict[str, pl.DataType] = {"date": pl.Date(), "integer": pl.Int64(), "number": pl.Float64()}
+"""The stored type each column type needs no conversion from."""
+
+
+def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
+    """Expression turning a raw column into its declared type (null where it cannot be read)."""
+    if column.type == "date":
+        if dtype == pl.String:
+            return raw.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+        if isinstance(dtype, pl.Datetime):
+            # The date where the timestamp was written (local time for time zone aware ones).
+            if column.take_date:
+                return raw.dt.date()
+            return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
+        return raw.cast(pl.Date, strict=False)
+    if column.type == "integer":
+        if dtype == pl.String:
+            text = raw.str.strip_chars()
+            # Whole numbers written with a point ("34.0") are read through a float, but not
+            # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
+            number = text.cast(pl.Float64, strict=False)
+            return text.cast(pl.Int64, strict=False).fill_null(
+                whole(pl.when(number.abs() < 2.0**63).then(number))
+            )
+        if dtype.is_float():
+            return whole(raw)
+        return raw.cast(pl.Int64, strict=False)
+    if column.type == "number":
+        if dtype == pl.String:
+            return raw.str.strip_chars().cast(pl.Float64, strict=False)
+        return raw.cast(pl.Float64, strict=False)
+    if column.type == "string":
+        text = raw.cast(pl.String, strict=False).str.strip_chars()
+        return pl.when(text != "").then(text)
+    return raw.cast(pl.String, strict=False)
+
+
+INT64_MAX = 2**63 - 1
+"""The largest whole number statgen counts with (Polars' Int64)."""
+
+TOO_LARGE = (
+    f"values larger than statgen can count (beyond {INT64_MAX:,}, or below -{INT64_MAX + 1:,}: "
+    "the range of 64-bit integers); check how the extract was exported"
+)
+
+
+def too_large(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
+    """Where a whole number is beyond the Int64 range (so :func:`parse` gives null), for
+    integer columns: text such as ``99999999999999999999``, huge floats, big UInt64 values."""
+    if column.type != "integer" or not (dtype == pl.String or dtype.is_numeric()):
+        return pl.lit(False)
+    number = (raw.str.strip_chars() if dtype == pl.String else raw).cast(pl.Float64, strict=False)
+    # 2**63 as a float: the first value past the range (INT64_MAX rounds up to it).
+    return (number.is_finite() & (number.abs() >= 2.0**63)).fill_null(False)
+
+
+def whole(number: pl.Expr) -> pl.Expr:
+    """Whole-valued floats as integers; fractions (and infinities, NaN) as null."""
+    return pl.when(number.is_finite() & (number == number.round())).then(
+        number.cast(pl.Int64, strict=False)
+    )
+
+
+def unsupported(column: Column, dtype: pl.DataType) -> str | None:
+    """Why a stored type cannot hold this column's values, or None when it can."""
+    if dtype == pl.Null:
+        return None
+    if isinstance(dtype, pl.List | pl.Array | pl.Struct) or dtype in (pl.Binary, pl.Object):
+        kind = {pl.Binary: "binary (bytes)", pl.Object: "Python objects"}.get(
+            dtype.base_type(), f"{dtype.base_type().__name__.lower()} (nested values)"
+        )
+        return (
+            f"the column is stored as {kind}; each cell must be one plain value: store text as "
+            "UTF-8 strings"
+        )
+    if column.type == "date" and dtype.is_integer():
+        return (
+            "dates are stored as whole numbers (such as 20250331); store them as dates, or as "
+            "text written YYYY-MM-DD"
+        )
+    if column.type == "date" and not (
+        dtype in (pl.Date, pl.String) or isinstance(dtype, pl.Datetime)
+    ):
+        return f"dates are stored as {dtype}; store them as dates, or as text written YYYY-MM-DD"
+    return None
+
+
+def missing_label(column: Column) -> str | None:
+    """The category empty cells of a nullable category column are counted under."""
+    return column.missing if column.type == "category" and column.nullable else None
+
+
+def categories(column: Column) -> list[str]:
+    """The typed column's categories: the allowed values, then its label for empty cells."""
+    allowed = allowed_values(column)
+    label = missing_label(column)
+    return allowed + ([label] if label and label not in allowed else [])
+
+
+def counted(frame: pl.DataFrame, spec: Extract) -> pl.DataFrame:
+    """Empty cells of nullable category columns as their ``missing`` label (never dropped)."""
+    return frame.with_columns(
+        # An Enum of the allowed values widens to one with the label (codes, not text: 3x faster).
+        pl.col(name).cast(pl.Enum(categories(column))).fill_null(label)
+        if isinstance(frame.schema[name], pl.Enum)
+        else pl.col(name).cast(pl.String).fill_null(label).cast(pl.Enum(categories(column)))
+        for name, column in spec.columns.items()
+        if (label := missing_label(column)) is not None
+    )
+
+
+def allowed_values(column: Column) -> list[str]:
+    if column.values:
+        return list(column.values)
+    seen: dict[str, None] = {}
+    for values in (column.within or {}).values():
+        for group in values.values():
+            seen.update(dict.fromkeys(group))
+    return list(seen)
+
+
+def too_few(source: ExtractFile, height: int, spec: Extract) -> Problem:
+    return Problem(
+        str(source.path),
+        "-",
+        f"the extract '{source.name}' has only {height:,} row{'s' if height != 1 else ''}, "
+        f"fewer than the {spec.min_rows:,} a complete extract has (min_rows in the schema); "
+        "was the export cut short? Export it again",
+    )
+
+
+def type_message(column: Column, dtype: pl.DataType | None = None) -> str:
+    if column.type == "date" and isinstance(dtype, pl.Datetime):
+        return (
+            "timestamps with a time of day (not midnight), where a date is expected; store "
+            "dates, or set take_date: true for this column to take their date"
+        )
+    return {
+        "date": "values that are not dates written YYYY-MM-DD",
+        "integer": "values that are not whole numbers",
+        "number": "values that are not numbers",
+    }.get(column.type, "values that cannot be read as text")
+
+
+def suggest(value: str, allowed: list[str]) -> str:
+    """A hint for near-misses such as case or whitespace variants."""
+    folded = {a.casefold(): a for a in allowed}
+    key = " ".join(value.split()).casefold()
+    if key in folded:
+        return f"{cut(value)!r} should be written exactly {folded[key]!r}"
+    if len(value) > 4 * VALUE_WIDTH:
+        return ""
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.8)
+    return f"did you mean {close[0]!r} for {cut(value)!r}?" if close else ""
