@@ -157,6 +157,9 @@ class _Browser:
         with cls.lock:
             if cls.loop is not None:
                 return cls.loop
+            load_plotly_safely()
+            import kaleido  # noqa: F401  (here, not in the browser's thread)
+
             # Finalisers run at exit after the atexit functions registered after their own
             # hook: registering it now (the browser's folder gets its finaliser later, in the
             # browser's thread) makes :meth:`close` stop the browser before any finaliser runs.
@@ -235,6 +238,18 @@ class _Browser:
                 return
             shutil.rmtree(folder, ignore_errors=True)
             time.sleep(0.1)
+
+
+def load_plotly_safely() -> None:
+    """Import numpy fully before any thread uses Plotly or kaleido.
+
+    Plotly (and its JSON encoder, which kaleido uses) looks numpy up in ``sys.modules`` without
+    importing it; while another thread is still importing numpy (openpyxl does, as the workbooks
+    are written beside the charts) it found a half-made module ("partially initialized module
+    'numpy' has no attribute 'ndarray'"). An ``import`` statement waits for that import to end.
+    """
+    with contextlib.suppress(ImportError):
+        import numpy  # noqa: F401
 
 
 TABS = 2

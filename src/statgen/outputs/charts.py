@@ -125,6 +125,9 @@ def figure(
 ) -> dict[str, Any]:
     """The Plotly figure as JSON-ready data, using the Analysis Function template and colours."""
     # Imported here, not at the top: a build that reuses its charts never loads Plotly.
+    from statgen.outputs import chart_images
+
+    chart_images.load_plotly_safely()  # this runs beside the workbooks' thread
     import afcharts.pio_template  # noqa: F401  (registers the "afcharts" Plotly template)
     import plotly.graph_objects as go
     from afcharts.af_colours import get_af_colours
