@@ -2,8 +2,9 @@
 
 pandas for the tables (read the extract, parse dates, one boolean mask and groupby per table,
 a loop over quarter ends for the open caseload), gptables for the accessible XLSX workbook,
-Plotly for the charts and Pandoc for the HTML page, as statgen uses them. It computes the same
-figures as statgen (``check`` asserts it, before anything is timed), but, as such scripts
+Plotly for the charts (interactive on the page, and a PNG of each for GOV.UK, drawn by kaleido
+as statgen draws its own) and Pandoc for the HTML page, as statgen uses them. It computes the
+same figures as statgen (``check`` asserts it, before anything is timed), but, as such scripts
 usually do, it does not validate the extract, apply disclosure control or write a manifest.
 
 Run as ``python -m benchmarks.baseline build EXTRACTS OUT`` (timed) or
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -219,9 +222,10 @@ def wide(table: pd.DataFrame, rows: list[str], column: str | None) -> pd.DataFra
 
 
 def write(tidy: dict[str, pd.DataFrame], out: Path) -> None:
-    """CSVs, the gptables workbook, Plotly charts and the Pandoc page."""
+    """CSVs, the gptables workbook, Plotly charts (and their PNG images) and the Pandoc page."""
     import gptables
     import plotly.graph_objects as go
+    import plotly.io as pio
     import pypandoc
 
     out.mkdir(parents=True, exist_ok=True)
@@ -239,7 +243,7 @@ def write(tidy: dict[str, pd.DataFrame], out: Path) -> None:
     warnings.filterwarnings("ignore", "No note text provided")
     gptables.write_workbook(filename=str(out / "baseline.xlsx"), sheets=sheets, contentsheet=None)
 
-    charts = []
+    charts, figures = [], []
     caseload = tidy["caseload"][tidy["caseload"].court_type != TOTAL]
     timeliness = tidy["timeliness"]
     by_age = tidy["crown-open-by-age"][tidy["crown-open-by-age"].age_band != TOTAL]
@@ -253,6 +257,13 @@ def write(tidy: dict[str, pd.DataFrame], out: Path) -> None:
             trace = go.Scatter if kind == "line" else go.Bar
             fig.add_trace(trace(x=part["quarter"], y=part[measure], name=str(name)))
         charts.append(fig.to_html(full_html=False, include_plotlyjs=False))
+        figures.append(fig)
+    # GOV.UK takes charts as images: a PNG of each, 960 px wide, drawn by kaleido (one browser
+    # for all of them, plotly's batch call), as statgen draws its own.
+    os.environ.setdefault("BROWSER_PATH", shutil.which("chromium") or "/usr/bin/chromium")
+    pio.write_images(
+        figures, [out / f"chart-{n}.png" for n in range(1, len(figures) + 1)], width=960, height=640
+    )
 
     body = ["# Criminal court statistics quarterly (baseline)", ""]
     for (table_id, table), chart in zip(tidy.items(), [*charts, *[""] * len(tidy)], strict=False):

@@ -102,7 +102,9 @@ def test_a_period_code_of_another_frequency_names_the_expected_form(tmp_path: Pa
     root, slug = _project(tmp_path, "financial_year")
     done = runner.invoke(app, ["build", slug, "--period", "2025Q3", "--root", str(root)])
     assert done.exit_code == 1
-    assert "not a financial year: write it as YYYY-YY, e.g. 2025-26" in done.output
+    message = " ".join(done.output.split())
+    assert "'2025Q3' is a quarter" in message and "periods are financial years" in message
+    assert "write it as YYYY-YY (2025Q3 is in 2025-26)" in message
     assert not (root / "build" / slug).exists()
 
 

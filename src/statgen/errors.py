@@ -87,7 +87,7 @@ class CountOverflowError(TransformError):
 
 
 class RenderError(StatgenError):
-    """The rendering engine (Quarto or Pandoc) failed."""
+    """The rendering engine (Quarto or Pandoc), or the browser drawing the charts, failed."""
 
     code = "render-failed"
 

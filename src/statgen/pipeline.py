@@ -15,6 +15,7 @@ changed).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from statgen.config import Publication, check_slug, load_publication
 from statgen.layout import Layout
@@ -158,10 +160,12 @@ def _build(run: Run, stage: Stage) -> BuildResult:
     try:
         with step(STAGES[2]):
             write_csvs(run, staging, previous)
-        with step(STAGES[3]):
-            write_spreadsheets(run, staging, previous)
-        with step(STAGES[4]):
-            draw_charts(run, staging)
+        with _beside(draw_charts, run, staging, previous) as charts:
+            # The browser draws the charts while Python writes the workbooks.
+            with step(STAGES[3]):
+                write_spreadsheets(run, staging, previous)
+            with step(STAGES[4]):
+                charts.result()
         with step(STAGES[5]):
             stamped = render_page(run, staging, stamp)
             assert isinstance(stamped, drafts.Stamp)
@@ -180,10 +184,32 @@ def _build(run: Run, stage: Stage) -> BuildResult:
         raise
     return BuildResult(
         publication, period, dest, dest / "index.html", files, run.engine,
-        timings, number, stamp.inputs_short, tuple(run.ran), tuple(run.reused),
+        timings, number, stamp.inputs_short, tuple(run.ran), _in_order(run.reused),
         tuple(run.warnings), False, run.baseline["path"] if run.baseline else None,
         run.revised, status, stamp.outputs_short,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _beside(work: Callable[..., None], *args: Any) -> Iterator[concurrent.futures.Future[None]]:
+    """Run ``work(*args)`` in a thread beside the block; the block's own error comes first, and
+    the thread has always finished when the block is left (nothing writes into a removed
+    staging folder)."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen") as pool:
+        future = pool.submit(work, *args)
+        try:
+            yield future
+        finally:
+            concurrent.futures.wait([future])
+
+
+REUSED = ("csv", "spreadsheets", "charts")
+"""The outputs a build can take from the previous draft, in the order the stages make them."""
+
+
+def _in_order(reused: list[str]) -> tuple[str, ...]:
+    """The reused outputs in stage order (the charts are drawn beside the workbooks)."""
+    return tuple(sorted(reused, key=REUSED.index))
 
 
 def _build_key(publication: Publication, digest: str, run: Run) -> str:

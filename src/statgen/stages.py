@@ -8,6 +8,7 @@ never when this module is imported.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
@@ -131,6 +132,16 @@ def read_extracts(run: Run) -> None:
     run.ran.append("extracts")
 
 
+def _warm_up_charts(publication: Publication) -> None:
+    """Start the chart browser in the background while the tables are computed, when they are
+    not cached (so the charts are likely new) and some chart will be a static image."""
+    if any(not (publication.interactive if c.interactive is None else c.interactive)
+           for c in publication.charts):  # fmt: skip
+        from statgen.outputs import chart_images
+
+        chart_images.warm_up()
+
+
 def compute_tables(run: Run) -> None:
     """Run the transforms (or take the cached tables), then protect them (never cached:
     revisions are judged against what was published)."""
@@ -141,6 +152,7 @@ def compute_tables(run: Run) -> None:
     publication = run.publication
     if run.cached is None:
         assert run.frames is not None, "read_extracts() reads the extracts"
+        _warm_up_charts(publication)
         period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
         computed = tables.compute(
             publication, run.frames, Periods.ending(period, publication.series_length)
@@ -180,12 +192,13 @@ def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> Non
     """The ODS and XLSX workbooks, checked against the accessibility checklist (or taken
     unchanged from the ``previous`` draft)."""
     from statgen.lifecycle import reuse
-    from statgen.outputs.spreadsheets import build_model, write_workbooks
 
     stems = {f"{run.name}.ods", f"{run.name}.xlsx"}
     if reuse.take(previous, run.outputs_key, out, stems.__contains__):
         run.reused.append("spreadsheets")
         return
+    from statgen.outputs.spreadsheets import build_model, write_workbooks  # openpyxl, odfpy
+
     publication = run.publication
     model = build_model(
         publication,
@@ -197,8 +210,10 @@ def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> Non
     write_workbooks(model, out / run.name)  # ODS + XLSX, checked; CheckError if not
 
 
-def draw_charts(run: Run, out: Path) -> None:
-    """The commentary's context (figures, CSV sizes) and every configured chart."""
+def draw_charts(run: Run, out: Path, previous: Path | None = None) -> None:
+    """The commentary's context (figures, CSV sizes) and every configured chart (taken
+    unchanged from the ``previous`` draft when its outputs were made from the same inputs)."""
+    from statgen.lifecycle import reuse
     from statgen.outputs import charts
     from statgen.outputs.page.commentary import Context
     from statgen.outputs.page.templating import render_text
@@ -207,11 +222,18 @@ def draw_charts(run: Run, out: Path) -> None:
     csv_dir = out / "csv"
     sizes = {t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in run.tables}
     run.context = Context(run.publication, run.periods, by_id, csv_sizes=sizes)
-    drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
-    # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked for
-    # (or where no Chromium is found, with a warning).
-    images = run.layout.chart_cache(run.publication.slug)
-    run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out, images)
+    if run.publication.charts and reuse.take(
+        previous, run.outputs_key, out, lambda p: p.startswith(charts.FILES)
+    ):
+        run.drawn = charts.reused(run.publication, by_id, out)
+        run.chart_renderer = "kaleido" if any(c.static for c in run.drawn) else "plotly.js"
+        run.reused.append("charts")
+    else:
+        drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
+        # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked
+        # for (or where no Chromium is found, with a warning).
+        images = run.layout.chart_cache(run.publication.slug)
+        run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out, images)
     run.context.charts = {c.id: c for c in run.drawn}
 
 
@@ -249,9 +271,14 @@ def render_page(
     front = stamp.front_matter() if isinstance(stamp, drafts.Stamp) else stamp
     qmd = out / drafts.PAGE_SOURCE
     qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
-    run.engine = render(qmd, out / page)
     if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview does not
-        write_govuk_bundle(run, out, qmd)
+        # Two Pandoc processes side by side: the page, and the bulletin in govspeak.
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen") as pool:
+            govspeak = pool.submit(write_govuk_bundle, run, out, qmd)
+            run.engine = render(qmd, out / page)
+        govspeak.result()
+    else:
+        run.engine = render(qmd, out / page)
     run.ran.append("page")
     return stamp
 
@@ -353,11 +380,13 @@ def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[st
 
 
 def _outputs_key(run: Run, previous: Any) -> str:
-    """What the data outputs (CSVs, CSVW, workbooks) are made from, as one hash."""
+    """What the data outputs (CSVs, CSVW, workbooks, charts) are made from, as one hash."""
     from statgen.lifecycle import reuse
+    from statgen.outputs import chart_images
 
     baseline = getattr(previous, "folder", previous)
-    return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline)
+    drawing = chart_images.software()
+    return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline, drawing)
 
 
 def _table_meta(table: StatTable) -> dict[str, object]:

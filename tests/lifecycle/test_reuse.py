@@ -1,5 +1,5 @@
-"""A commentary-only build reuses the previous draft's data outputs (CSVs, CSVW, workbooks): the
-same files, hard-linked after checking them against that draft's manifest; any change to what
+"""A commentary-only build reuses the previous draft's data outputs (CSVs, CSVW, workbooks,
+charts and their images): the same files, hard-linked after checking them against that draft's manifest; any change to what
 they are made from, or a file that no longer matches its manifest, writes them again."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from statgen.lifecycle import manifest
 from statgen.pipeline import BuildResult, build
 
 SLUG = "electronic-monitoring"
-DATA = ("csv/", ".xlsx", ".ods")
+DATA = ("csv/", ".xlsx", ".ods", "charts/", "govuk/images/")
 
 
 def draft(root: Path) -> BuildResult:
@@ -48,14 +48,19 @@ def test_commentary_only_build_links_the_data_outputs(project: Path) -> None:
     assert first.reused == ()
     files = data_files(first.folder)
     assert any(f.suffix == ".xlsx" for f in files) and any(f.suffix == ".json" for f in files)
+    assert any(f.suffix == ".png" for f in files) and any(f.suffix == ".svg" for f in files)
 
     reword(project, "after release from prison.", "after their release from prison.")
     second = draft(project)
-    assert second.reused == ("csv", "spreadsheets")
+    assert second.reused == ("csv", "spreadsheets", "charts")
     for old in files:
         new = second.folder / old.relative_to(first.folder)
         assert inode(new) == inode(old), f"{new.name} was written again"
-    assert "after their release from prison." in second.page.read_text(encoding="utf-8")
+    page = second.page.read_text(encoding="utf-8")
+    assert "after their release from prison." in page
+    # The page still shows every chart, from the linked files.
+    charts = [f for f in files if f.parent.name == "charts" and f.suffix == ".svg"]
+    assert charts and all(f'"charts/{f.name}"' in page for f in charts)
     assert manifest.verify(second.folder) == []
     assert data_files(second.folder) == [second.folder / f.relative_to(first.folder) for f in files]
 
@@ -66,12 +71,27 @@ def test_commentary_only_build_links_the_data_outputs(project: Path) -> None:
     reword(project, "after their release from prison.", "after release from prison.")
     third = draft(project)
     assert "csv" not in third.reused
-    assert "spreadsheets" in third.reused
+    assert "spreadsheets" in third.reused and "charts" in third.reused
     rewritten = third.folder / tampered.relative_to(second.folder)
     assert (
         rewritten.read_bytes() == (first.folder / tampered.relative_to(second.folder)).read_bytes()
     )
     assert inode(rewritten) != inode(first.folder / tampered.relative_to(second.folder))
+
+
+def test_a_chart_image_changed_after_the_build_is_drawn_again(project: Path) -> None:
+    """A tampered chart file in the previous draft is not linked: the charts come from the
+    chart cache or the browser instead, with the bytes the first draft had."""
+    before = draft(project)
+    png = next(f for f in data_files(before.folder) if f.suffix == ".png")
+    original = png.read_bytes()
+    os.unlink(png)
+    png.write_bytes(b"not the chart\n")
+    reword(project, "after release from prison.", "after their release from prison.")
+    after = draft(project)
+    assert "charts" not in after.reused and "csv" in after.reused
+    assert (after.folder / png.relative_to(before.folder)).read_bytes() == original
+    reword(project, "after their release from prison.", "after release from prison.")
 
 
 def test_a_config_change_writes_the_outputs_again(project: Path) -> None:

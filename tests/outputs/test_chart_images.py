@@ -14,26 +14,51 @@ from conftest import require
 from statgen.outputs.chart_images import find_chromium
 
 SCRIPT = """
+import sys
 from statgen.outputs import chart_images
+import contextlib
 figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [3, 1]}],
           "layout": {"width": 960, "height": 480}}
-images = chart_images.draw(figure, "c1")
-assert images.svg.startswith(b"<svg") and images.png.startswith(b"\\x89PNG")
-print(chart_images._Server.profile)
+with chart_images.one_shot() if sys.argv[1] == "one-shot" else contextlib.nullcontext():
+    images = chart_images.draw(figure, "c1")
+    assert images.svg.startswith(b"<svg") and images.png.startswith(b"\\x89PNG")
+    print(chart_images._Browser.profile, flush=True)
+    chart_images.drawn()  # one-shot: the browser closes in the background from here
+images = chart_images.draw(figure, "c1")  # and a later drawing starts a browser again
+print(chart_images._Browser.profile)
 """
 
 
-def test_the_chart_browser_cleans_up_after_itself_without_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["warm", "one-shot"])
+def test_the_chart_browser_cleans_up_after_itself_without_a_traceback(mode: str) -> None:
+    """Closed at exit, or (as the command line does) in the background once the charts are
+    drawn: either way no profile folder, no browser process and no traceback is left."""
     require(find_chromium() is not None, "Chromium", "apt-get install chromium")
     for _ in range(2):  # the race showed in about one run in ten; each run must be clean
         done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300
+            [sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr + done.stdout, done.stderr
-        profile = Path(done.stdout.strip().splitlines()[-1])
-        assert profile.name.startswith("statgen-chromium-")
-        assert not profile.exists()
+        profiles = [Path(line) for line in done.stdout.split()]
+        assert len(profiles) == 2 and all(p.name.startswith("statgen-chromium-") for p in profiles)
+        assert (profiles[0] == profiles[1]) == (mode == "warm")
+        for profile in profiles:
+            assert not profile.exists()
+            assert not running_with(str(profile)), "browser processes left running"
+
+
+def running_with(text: str) -> list[str]:
+    """Command lines of running processes that mention ``text`` (read from /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended meanwhile
+        if text in line:
+            found.append(line)
+    return found
 
 
 def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
@@ -45,13 +70,14 @@ def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
 
     calls: list[str] = []
 
-    def fake_draw(figure: dict, name: str) -> chart_images.Images:  # type: ignore[type-arg]
+    def fake_start(figure: dict, name: str):  # type: ignore[no-untyped-def,type-arg]
         calls.append(figure["title"])
         text = f"{figure['title']}-{len(calls)}".encode()
-        return chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
+        images = chart_images.Images(svg=b"<svg>" + text, narrow_svg=b"<svg n>" + text, png=text)
+        return lambda: images
 
-    monkeypatch.setattr(chart_images, "draw", fake_draw)
-    monkeypatch.setattr(chart_images, "_software", lambda: ("test",))
+    monkeypatch.setattr(chart_images, "start_drawing", fake_start)
+    monkeypatch.setattr(chart_images, "software", lambda: ("test",))
     cache = tmp_path / "cache"
     first = chart_images.draw_cached({"title": "a"}, "f1", cache)
     again = chart_images.draw_cached({"title": "a"}, "f1", cache)
@@ -63,3 +89,43 @@ def test_drawn_charts_are_taken_from_the_cache_only_when_their_files_are_intact(
     redrawn = chart_images.draw_cached({"title": "a"}, "f1", cache)
     assert calls == ["a", "b", "a"] and redrawn.png == b"a-3"
     assert chart_images.draw_cached({"title": "a"}, "f1", None).png == b"a-4"  # no cache
+
+
+def test_static_images_and_interactive_charts_are_drawn_by_one_plotly_js() -> None:
+    """The browser draws the static images with the basic bundle the pages ship, and that
+    bundle is the plotly.js version inside plotly.py (what kaleido would otherwise load)."""
+    import re
+
+    from statgen.outputs import chart_images
+    from statgen.outputs.assets import PLOTLY_BASIC, full_plotly_bundle
+
+    require(PLOTLY_BASIC.is_file(), "the vendored plotly.js bundle", "run `make vendor`")
+    assert chart_images.plotly_js() == PLOTLY_BASIC
+
+    def version(bundle: Path) -> str:
+        found = re.search(rb"plotly\.js[^\n]*v(\d+\.\d+\.\d+)", bundle.read_bytes()[:400])
+        assert found, f"no version in the header of {bundle}"
+        return found.group(1).decode()
+
+    assert version(PLOTLY_BASIC) == version(full_plotly_bundle())
+
+
+def test_a_browser_that_cannot_start_fails_the_build_with_a_message(tmp_path: Path) -> None:
+    """A Chromium that exits at once (here /bin/false) is a clear error naming the browser,
+    with exit code 1, no traceback and no draft: never a hang or a half-made draft."""
+    import os
+
+    from conftest import copy_project
+
+    project = copy_project(tmp_path, "electronic-monitoring", 0.01)
+    env = {**os.environ, "STATGEN_CHROMIUM": "/bin/false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "statgen.cli", "build", "electronic-monitoring"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    output = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, output
+    assert "Traceback" not in output
+    assert "[render-failed]" in output and "Chromium could not draw chart" in output
+    assert "/bin/false" in output
+    assert not list((project / "build").glob("*/*/draft-*"))

@@ -46,8 +46,10 @@ def _build_one(
     if sample and extracts is None and not has_extracts(publication, folder):
         console.print(f"No extracts in {folder}: generating the sample extracts (seeded) ...")
         write_sample(publication, folder)
+    from statgen.outputs import chart_images
+
     started = time.perf_counter()
-    with progress_bars() as progress:
+    with progress_bars() as progress, chart_images.one_shot():
         tasks = {name: progress.add_task(name, total=1, start=False) for name in STAGES}
 
         @contextlib.contextmanager

@@ -57,7 +57,7 @@ def _not_text(value: bool | int | float) -> str | None:
     )
 
 
-class _UniqueKeys(yaml.SafeLoader):
+class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML's safe loader, refusing a key written twice in one mapping (plain YAML keeps the
     last silently: a second ``2026Q3:`` in a calendar, or a column declared twice)."""
 

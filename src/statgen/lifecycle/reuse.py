@@ -25,9 +25,13 @@ from statgen.lifecycle import manifest
 from statgen.periods import Period
 
 
-def outputs_key(cache_key: str, period: Period, today: dt.date, baseline: Path | None) -> str:
-    """The hash of what a build's data outputs are made from (recorded in its manifest)."""
+def outputs_key(
+    cache_key: str, period: Period, today: dt.date, baseline: Path | None, drawing: object = None
+) -> str:
+    """The hash of what a build's data outputs are made from (recorded in its manifest);
+    ``drawing`` names the software that draws the charts."""
     parts = {
+        "drawing": drawing,
         "tables": cache_key,
         "period": period.code,
         "today": today.isoformat(),

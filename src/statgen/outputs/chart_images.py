@@ -13,21 +13,29 @@ instead of drawing them again.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import concurrent.futures
+import contextlib
 import copy
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import warnings
 import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from statgen.errors import RenderError
 
 CHROMIUM_PACKAGE = "chromium"
 """The Debian package that gives kaleido its browser."""
@@ -119,8 +127,14 @@ def reproducible(svg: bytes, name: str) -> bytes:
     return re.sub(rb"(clip|legend|defs-|topdefs-)" + uid, rb"\g<1>" + name.encode(), svg)
 
 
-class _Server:
-    """One kaleido browser per process, opened on first use and closed at exit.
+class _Browser:
+    """One kaleido browser per process, in a thread of its own, opened on first use (or by
+    :func:`warm_up`, while the data is still being read) and closed at exit.
+
+    It has :data:`TABS` tabs, so charts are drawn side by side: every drawing is submitted at
+    once (:func:`submit`) and collected afterwards. The tabs load the vendored plotly.js basic
+    bundle, the one the pages ship (a quarter of the full bundle's size, so the browser is
+    ready about twice as fast), or plotly's full bundle where ``make vendor`` has not run.
 
     Chromium's profile lives in a folder statgen owns (:attr:`profile`), removed at exit after
     the browser has stopped: Chromium may still write into its profile while choreographer's
@@ -128,39 +142,97 @@ class _Server:
     after a successful build ("Directory not empty: 'Default'").
     """
 
-    open = False
+    loop: asyncio.AbstractEventLoop | None = None
+    ready: concurrent.futures.Future[Any] | None = None
     profile: Path | None = None
+    thread: threading.Thread | None = None
+    lock = threading.Lock()
 
     @classmethod
-    def calc(cls, figure: dict[str, Any], fmt: str) -> bytes:
-        import kaleido
+    def start(cls) -> asyncio.AbstractEventLoop:
+        """The browser's event loop, starting the browser (in the background) if need be."""
+        closing = cls.closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()  # the last build's browser is still closing: a new one is needed
+        with cls.lock:
+            if cls.loop is not None:
+                return cls.loop
+            load_plotly_safely()
+            import kaleido  # noqa: F401  (here, not in the browser's thread)
 
-        if not cls.open:
-            os.environ["BROWSER_PATH"] = find_chromium() or ""
-            cls.profile = Path(tempfile.mkdtemp(prefix="statgen-chromium-"))
             # Finalisers run at exit after the atexit functions registered after their own
             # hook: registering it now (the browser's folder gets its finaliser later, in the
-            # server's thread) makes :meth:`close` stop the browser before any finaliser runs.
+            # browser's thread) makes :meth:`close` stop the browser before any finaliser runs.
             weakref.finalize(cls, int)
-            kaleido.start_sync_server(
-                silence_warnings=True, mathjax=False, tmp_dir=str(cls.profile)
+            cls.profile = Path(tempfile.mkdtemp(prefix="statgen-chromium-"))
+            loop = asyncio.new_event_loop()
+            cls.thread = threading.Thread(
+                target=loop.run_forever, name="statgen-charts", daemon=True
             )
+            cls.thread.start()
+            cls.ready = asyncio.run_coroutine_threadsafe(cls._open(str(cls.profile)), loop)
+            cls.loop = loop
             atexit.register(cls.close)
-            cls.open = True
+            return loop
+
+    @staticmethod
+    async def _open(profile: str) -> Any:
+        import kaleido
+
+        browser = kaleido.Kaleido(
+            n=TABS,
+            mathjax=False,
+            plotlyjs=str(plotly_js()),
+            path=find_chromium(),
+            tmp_dir=profile,
+        )
+        await browser.open()
+        return browser
+
+    @classmethod
+    def submit(cls, figure: dict[str, Any], fmt: str) -> concurrent.futures.Future[bytes]:
+        """Draw ``figure`` (laid out by :func:`static_layout`) as ``fmt``, in the background."""
+        loop = cls.start()
+        assert cls.ready is not None
         layout = figure["layout"]
         opts = {"format": fmt, "width": layout["width"], "height": layout["height"]}
-        result: bytes = kaleido.calc_fig_sync(figure, opts=opts)
-        return result
+        ready = cls.ready
+
+        async def calc() -> bytes:
+            browser = await asyncio.wrap_future(ready)
+            result: bytes = await browser.calc_fig(figure, opts=opts)
+            return result
+
+        return asyncio.run_coroutine_threadsafe(calc(), loop)
+
+    @classmethod
+    def close_soon(cls) -> None:
+        """:meth:`close` in the background (the build goes on with its page meanwhile)."""
+        cls.closing = threading.Thread(target=cls.close, name="statgen-charts-close")
+        cls.closing.start()
+
+    closing: threading.Thread | None = None
 
     @classmethod
     def close(cls) -> None:
         """Stop the browser, then remove its profile, retrying while its last processes exit
         (the temporary folder's own finaliser then finds nothing left to remove)."""
-        import kaleido
-
-        kaleido.stop_sync_server(silence_warnings=True)
-        cls.open = False
-        folder, cls.profile = cls.profile, None
+        closing = cls.closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()  # at exit: a close already under way finishes first
+        with cls.lock:
+            loop, ready, thread = cls.loop, cls.ready, cls.thread
+            cls.loop = cls.ready = cls.thread = None
+            folder, cls.profile = cls.profile, None
+        if loop is None or ready is None or thread is None:
+            return
+        try:
+            browser = ready.result(timeout=60)
+            asyncio.run_coroutine_threadsafe(browser.close(), loop).result(timeout=60)
+        except Exception:  # noqa: BLE001 - a browser that never opened has nothing to close
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
         for _ in range(50):
             if folder is None or not folder.exists():
                 return
@@ -168,59 +240,154 @@ class _Server:
             time.sleep(0.1)
 
 
+def load_plotly_safely() -> None:
+    """Import numpy fully before any thread uses Plotly or kaleido.
+
+    Plotly (and its JSON encoder, which kaleido uses) looks numpy up in ``sys.modules`` without
+    importing it; while another thread is still importing numpy (openpyxl does, as the workbooks
+    are written beside the charts) it found a half-made module ("partially initialized module
+    'numpy' has no attribute 'ndarray'"). An ``import`` statement waits for that import to end.
+    """
+    with contextlib.suppress(ImportError):
+        import numpy  # noqa: F401
+
+
+TABS = 2
+"""Charts drawn at once (one browser tab each): the machines statgen runs on have two cores."""
+TIMEOUT = 300
+"""Seconds to wait for one chart's images (the browser's start included) before giving up."""
+
+
+def plotly_js() -> Path:
+    """The plotly.js the browser draws with: the vendored basic bundle the pages ship, else the
+    full bundle inside the plotly package."""
+    from statgen.outputs.assets import PLOTLY_BASIC, full_plotly_bundle
+
+    return PLOTLY_BASIC if PLOTLY_BASIC.is_file() else full_plotly_bundle()
+
+
+_ONE_SHOT = threading.Event()
+
+
+@contextlib.contextmanager
+def one_shot() -> Iterator[None]:
+    """For a build whose process exits afterwards (the command line's): close the browser as
+    soon as the charts are drawn, in the background, instead of at exit. Elsewhere (a warm
+    preview, many builds in one test run) one browser serves every build."""
+    _ONE_SHOT.set()
+    try:
+        yield
+    finally:
+        _ONE_SHOT.clear()
+
+
+def drawn() -> None:
+    """A build's charts are all drawn (see :func:`one_shot`)."""
+    if _ONE_SHOT.is_set() and _Browser.loop is not None:
+        _Browser.close_soon()
+
+
+def warm_up() -> None:
+    """Start the browser now, in the background, when static charts can be drawn: it is then
+    ready by the time the charts are (the build calls this before reading the extracts)."""
+    if find_chromium() is not None:
+        _Browser.start()
+
+
+class Drawing:
+    """One chart being drawn: its three images, collected by :meth:`result`."""
+
+    def __init__(self, figure: dict[str, Any], name: str) -> None:
+        self.name = name
+        wide = static_layout(figure, narrow=False)
+        self._parts = (
+            _Browser.submit(wide, "svg"),
+            _Browser.submit(static_layout(figure, narrow=True), "svg"),
+            _Browser.submit(wide, "png"),
+        )
+
+    def result(self) -> Images:
+        try:
+            svg, narrow, png = (part.result(timeout=TIMEOUT) for part in self._parts)
+        except Exception as exc:  # noqa: BLE001 - the browser's own errors are many and vary
+            raise RenderError(
+                f"Chromium could not draw chart {self.name} ({type(exc).__name__}: "
+                f"{str(exc)[:300]}); check that {find_chromium()} starts (`chromium --headless "
+                f"--no-sandbox --dump-dom about:blank`), or set {CHROMIUM_ENV}= (empty) to "
+                "draw interactive charts instead"
+            ) from None
+        return Images(
+            svg=reproducible(svg, self.name),
+            narrow_svg=reproducible(narrow, f"{self.name}n"),
+            png=png,
+        )
+
+
+def start_drawing(figure: dict[str, Any], name: str) -> Callable[[], Images]:
+    """Start drawing ``figure``; the returned function waits for its images."""
+    return Drawing(figure, name).result
+
+
 def draw(figure: dict[str, Any], name: str) -> Images:
     """Render ``figure`` to SVG (wide and narrow) and PNG (960 px wide)."""
-    wide = static_layout(figure, narrow=False)
-    narrow = static_layout(figure, narrow=True)
-    return Images(
-        svg=reproducible(_Server.calc(wide, "svg"), name),
-        narrow_svg=reproducible(_Server.calc(narrow, "svg"), f"{name}n"),
-        png=_Server.calc(wide, "png"),
-    )
+    return start_drawing(figure, name)()
 
 
 _FILES = ("svg", "narrow_svg", "png")
 
 
 @functools.cache
-def _software() -> tuple[str, ...]:
-    """What the drawing depends on besides the figure: kaleido, Plotly and the browser (looked
-    up once per process, not once per chart)."""
-    import kaleido
-    import plotly
+def software() -> tuple[str, ...]:
+    """What the drawing depends on besides the figure: kaleido, Plotly, the plotly.js bundle
+    and the browser (looked up once per process, and without importing any of them)."""
 
-    browser = find_chromium() or ""
-    try:
-        stat = os.stat(shutil.which(browser) or browser)
-        browser += f" {stat.st_size} {stat.st_mtime_ns}"
-    except OSError:
-        pass
-    return (getattr(kaleido, "__version__", "?"), plotly.__version__, browser)
+    def version(path: str) -> str:
+        try:
+            stat = os.stat(shutil.which(path) or path)
+        except OSError:
+            return path
+        return f"{path} {stat.st_size} {stat.st_mtime_ns}"
+
+    packages = [importlib.metadata.version(p) for p in ("kaleido", "plotly")]
+    return (*packages, version(str(plotly_js())), version(find_chromium() or ""))
 
 
 def draw_cached(figure: dict[str, Any], name: str, cache: Path | None) -> Images:
     """:func:`draw`, through a cache folder (``None``: always draw). A cache entry whose files
     do not match their recorded SHA-256 is drawn again, never used."""
+    return submit_cached(figure, name, cache)()
+
+
+def submit_cached(figure: dict[str, Any], name: str, cache: Path | None) -> Callable[[], Images]:
+    """Start drawing ``figure`` unless the cache holds it; the returned function gives its
+    images (waiting for the browser if need be). Submitting every chart before collecting any
+    draws them side by side."""
     if cache is None:
-        return draw(figure, name)
-    parts = json.dumps([figure, name, _software()], sort_keys=True, default=str)
+        return start_drawing(figure, name)
+    parts = json.dumps([figure, name, software()], sort_keys=True, default=str)
     key = hashlib.sha256(parts.encode()).hexdigest()
     entry = cache / f"{key}.json"
     try:
         recorded = json.loads(entry.read_text(encoding="utf-8"))
         data = {f: (cache / f"{key}.{f}").read_bytes() for f in _FILES}
         if all(hashlib.sha256(data[f]).hexdigest() == recorded[f] for f in _FILES):
-            return Images(**data)
+            images = Images(**data)
+            return lambda: images
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no entry, or a broken one: draw
-    images = draw(figure, name)
-    cache.mkdir(parents=True, exist_ok=True)
-    for f in _FILES:
-        _write_atomic(cache / f"{key}.{f}", getattr(images, f))
-    hashes = {f: hashlib.sha256(getattr(images, f)).hexdigest() for f in _FILES}
-    _write_atomic(entry, json.dumps(hashes).encode())  # last: the entry is whole or absent
-    _prune(cache)
-    return images
+    drawing = start_drawing(figure, name)
+
+    def store() -> Images:
+        images = drawing()
+        cache.mkdir(parents=True, exist_ok=True)
+        for f in _FILES:
+            _write_atomic(cache / f"{key}.{f}", getattr(images, f))
+        hashes = {f: hashlib.sha256(getattr(images, f)).hexdigest() for f in _FILES}
+        _write_atomic(entry, json.dumps(hashes).encode())  # last: the entry is whole or absent
+        _prune(cache)
+        return images
+
+    return store
 
 
 KEEP_IMAGES = 200

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import afcharts.pio_template  # noqa: F401  (registers the "afcharts" Plotly template)
-import plotly.graph_objects as go
 import polars as pl
-from afcharts.af_colours import get_af_colours
 
 from statgen.config import Chart, Publication
 from statgen.errors import ConfigError
@@ -127,6 +124,14 @@ def figure(
     spec: Chart, table: StatTable, frame: pl.DataFrame, title: str, axis_title: str
 ) -> dict[str, Any]:
     """The Plotly figure as JSON-ready data, using the Analysis Function template and colours."""
+    # Imported here, not at the top: a build that reuses its charts never loads Plotly.
+    from statgen.outputs import chart_images
+
+    chart_images.load_plotly_safely()  # this runs beside the workbooks' thread
+    import afcharts.pio_template  # noqa: F401  (registers the "afcharts" Plotly template)
+    import plotly.graph_objects as go
+    from afcharts.af_colours import get_af_colours
+
     names: list[str | None] = list(table.categories[spec.series]) if spec.series else [None]
     drop = left_out(spec)
     series = [s for s in names if s not in drop]
@@ -226,6 +231,34 @@ def draw(
     return drawn
 
 
+FILES = ("charts/", "govuk/images/")
+"""Where a draft's chart files are (a build whose data did not change reuses them)."""
+
+
+def reused(
+    publication: Publication, tables: dict[str, StatTable], folder: Path
+) -> list[DrawnChart]:
+    """The charts of ``folder/charts/charts.json`` (linked from the previous draft, whose tables
+    were the same), for the page: no figure is made and no image drawn again."""
+    written = json.loads((folder / "charts" / "charts.json").read_text(encoding="utf-8"))
+    specs = {c.id: c for c in publication.charts}
+    out = []
+    for entry in written:
+        spec = specs[entry["id"]]
+        out.append(
+            DrawnChart(
+                spec,
+                entry["number"],
+                entry["title"],
+                entry["description"],
+                entry["figure"],
+                chart_data(spec, tables[spec.table]),
+                entry["static"],
+            )
+        )
+    return out
+
+
 def write_images(
     publication: Publication, drawn: list[DrawnChart], folder: Path, cache: Path | None = None
 ) -> tuple[list[DrawnChart], str]:
@@ -238,10 +271,15 @@ def write_images(
 
     wanted = {c.id for c in drawn if c.wants_static(publication)}
     used = chart_images.renderer() if wanted else "plotly.js"
+    pending = {  # every chart submitted first, so the browser's tabs draw them side by side
+        c.id: chart_images.submit_cached(c.figure, f"f{c.number}", cache)
+        for c in drawn
+        if used == "kaleido" and c.id in wanted
+    }
     out = []
     for chart in drawn:
-        if used == "kaleido" and chart.id in wanted:
-            images = chart_images.draw_cached(chart.figure, f"f{chart.number}", cache)
+        if chart.id in pending:
+            images = pending[chart.id]()
             for path, data in (
                 (folder / "charts" / f"{chart.id}.svg", images.svg),
                 (folder / "charts" / f"{chart.id}-narrow.svg", images.narrow_svg),
@@ -252,6 +290,8 @@ def write_images(
                 path.write_bytes(data)
             chart = dataclasses.replace(chart, static=True)
         out.append(chart)
+    if pending:
+        chart_images.drawn()
     specs = [
         {
             "number": c.number,

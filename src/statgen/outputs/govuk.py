@@ -16,7 +16,7 @@ import jinja2
 import pypandoc
 
 from statgen.errors import RenderError
-from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.assets import TEMPLATES, template_cache
 
 FOLDER = "govuk"
 GOVSPEAK = "publication.govspeak.md"
@@ -24,6 +24,7 @@ IMAGES = "images.json"
 WRITER = TEMPLATES / "filters" / "govspeak.lua"
 
 _TEXT = jinja2.Environment(
+    bytecode_cache=template_cache(),
     loader=jinja2.FileSystemLoader(str(TEMPLATES / "govuk")),
     autoescape=False,  # markdown for people to read, not HTML
     undefined=jinja2.StrictUndefined,

@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from statgen.config import Disclosure
@@ -108,6 +107,8 @@ def derivable(
     wanted = [k for k in set(targets) if k in index]
     if not wanted:
         return set()
+    import numpy as np  # here: a build with nothing suppressed never loads numpy (0.15 s)
+
     rows = []
     for line in lines_:
         # The total cell is the sum of the parts: total - parts = 0.

@@ -8,10 +8,11 @@ import html
 import jinja2
 from markupsafe import Markup
 
-from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.assets import TEMPLATES, template_cache
 from statgen.outputs.grid import Cell, Grid, Header
 
 FRAGMENTS = jinja2.Environment(
+    bytecode_cache=template_cache(),
     loader=jinja2.FileSystemLoader(str(TEMPLATES / "fragments")),
     autoescape=True,
     undefined=jinja2.StrictUndefined,

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from statgen.errors import RenderError
-from statgen.outputs.assets import TEMPLATES, VENDOR
+from statgen.outputs.assets import TEMPLATES, VENDOR, template_cache
 
 STYLESHEET = "statgen.css"
 """The one stylesheet every page loads: the GOV.UK Frontend's compiled CSS, then statgen's own."""
@@ -24,6 +24,7 @@ GOVUK_FRONTEND_CSS = VENDOR / "govuk-frontend.min.css"
 """Compiled from npm ``govuk-frontend`` by ``make vendor`` (see web/govuk-frontend.scss)."""
 
 SHELL = jinja2.Environment(
+    bytecode_cache=template_cache(),
     loader=jinja2.FileSystemLoader(str(TEMPLATES)),
     autoescape=True,
     undefined=jinja2.StrictUndefined,

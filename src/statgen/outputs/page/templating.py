@@ -17,7 +17,7 @@ from statgen.errors import (
     TemplateError,
     UnsafeCommentaryError,
 )
-from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.assets import TEMPLATES, template_cache
 from statgen.outputs.charts import DrawnChart
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ def environment(folder: Path) -> jinja2.Environment:
     autoescaped (data can never inject HTML), strict."""
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         # Quarto writes heading ids as {#id}, so Jinja comments are {## ... ##} instead of {# #}.

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from statgen.errors import DiffError
 from statgen.lifecycle import manifest
-from statgen.outputs.assets import TEMPLATES, plotly_bundle
+from statgen.outputs.assets import TEMPLATES, plotly_bundle, template_cache
 from statgen.outputs.page.assemble import copy_assets
 from statgen.outputs.page.html import human_size
 from statgen.outputs.page.shell import render_page
@@ -26,6 +26,7 @@ TOP_REVISIONS = 10
 """Revised figures shown before the rest are folded away."""
 
 REPORT = jinja2.Environment(
+    bytecode_cache=template_cache(),
     loader=jinja2.FileSystemLoader(str(TEMPLATES / "diff")),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
