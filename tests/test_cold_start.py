@@ -53,3 +53,20 @@ def test_transforms_still_import_helpers_from_statgen() -> None:
     assert statgen.Periods.__name__ == "Periods"
     with pytest.raises(AttributeError):
         _ = statgen.no_such_name  # type: ignore[attr-defined]
+
+
+def test_help_lists_every_command_with_its_whole_first_sentence_in_plain_text() -> None:
+    """`statgen --help` is plain text (no box drawing for a screen reader to spell out), and
+    each command's first sentence is shown whole, not cut at 45 characters."""
+    from statgen.cli import COMMANDS
+
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TYPER_USE_RICH"}
+    done = subprocess.run(
+        [sys.executable, "-m", "statgen.cli", "--help"],
+        capture_output=True, text=True, cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    assert not any(0x2500 <= ord(c) <= 0x257F for c in done.stdout), done.stdout
+    listed = " ".join(done.stdout.split())
+    for name, command in COMMANDS:
+        first = " ".join((command.__doc__ or "").split()).split(". ")[0]
+        assert f"{name or command.__name__} {first}" in listed, (name, first)

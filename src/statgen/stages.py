@@ -132,16 +132,6 @@ def read_extracts(run: Run) -> None:
     run.ran.append("extracts")
 
 
-def _warm_up_charts(publication: Publication) -> None:
-    """Start the chart browser in the background while the tables are computed, when they are
-    not cached (so the charts are likely new) and some chart will be a static image."""
-    if any(not (publication.interactive if c.interactive is None else c.interactive)
-           for c in publication.charts):  # fmt: skip
-        from statgen.outputs import chart_images
-
-        chart_images.warm_up()
-
-
 def compute_tables(run: Run) -> None:
     """Run the transforms (or take the cached tables), then protect them (never cached:
     revisions are judged against what was published)."""
@@ -152,7 +142,6 @@ def compute_tables(run: Run) -> None:
     publication = run.publication
     if run.cached is None:
         assert run.frames is not None, "read_extracts() reads the extracts"
-        _warm_up_charts(publication)
         period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
         computed = tables.compute(
             publication, run.frames, Periods.ending(period, publication.series_length)

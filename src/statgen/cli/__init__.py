@@ -9,7 +9,14 @@ imports what it needs when it runs: ``statgen --help`` loads no pydantic, Polars
 
 from __future__ import annotations
 
-import typer
+import os
+from collections.abc import Callable
+
+# Plain help and usage errors (click's), not typer's Rich panels: no box-drawing characters for a
+# screen reader to spell out, and 0.1 s less start-up. TYPER_USE_RICH=1 brings the panels back.
+os.environ.setdefault("TYPER_USE_RICH", "0")
+
+import typer  # noqa: E402  (after the setting above, which typer reads on import)
 
 from statgen.cli import drafting, releasing, tools
 
@@ -18,15 +25,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.command()(drafting.build)
-app.command()(drafting.release)
-app.command()(releasing.publish)
-app.command()(releasing.diff)
-app.command()(releasing.verify)
-app.command()(tools.new)
-app.command("sample-data")(tools.sample_data)
-app.command()(tools.check)
-app.command()(drafting.preview)
-app.command("list")(tools.list_publications)
+COMMANDS: list[tuple[str | None, Callable[..., None]]] = [
+    (None, drafting.build),
+    (None, drafting.release),
+    (None, releasing.publish),
+    (None, releasing.diff),
+    (None, releasing.verify),
+    (None, tools.new),
+    ("sample-data", tools.sample_data),
+    (None, tools.check),
+    (None, drafting.preview),
+    ("list", tools.list_publications),
+]
+"""The commands, in the order ``statgen --help`` lists them."""
+
+
+def _summary(command: Callable[..., None]) -> str:
+    """A command's first sentence, listed whole by ``--help`` (click would cut it short)."""
+    text = " ".join((command.__doc__ or "").split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+for name, command in COMMANDS:
+    app.command(name, short_help=_summary(command))(command)
 
 __all__ = ["app"]

@@ -128,8 +128,9 @@ def reproducible(svg: bytes, name: str) -> bytes:
 
 
 class _Browser:
-    """One kaleido browser per process, in a thread of its own, opened on first use (or by
-    :func:`warm_up`, while the data is still being read) and closed at exit.
+    """One kaleido browser per process, in a thread of its own, opened on first use (when the
+    charts are drawn, beside the workbooks: the data stages keep both cores busy, so starting
+    it earlier only slowed them) and closed at exit.
 
     It has :data:`TABS` tabs, so charts are drawn side by side: every drawing is submitted at
     once (:func:`submit`) and collected afterwards. The tabs load the vendored plotly.js basic
@@ -285,13 +286,6 @@ def drawn() -> None:
     """A build's charts are all drawn (see :func:`one_shot`)."""
     if _ONE_SHOT.is_set() and _Browser.loop is not None:
         _Browser.close_soon()
-
-
-def warm_up() -> None:
-    """Start the browser now, in the background, when static charts can be drawn: it is then
-    ready by the time the charts are (the build calls this before reading the extracts)."""
-    if find_chromium() is not None:
-        _Browser.start()
 
 
 class Drawing:
