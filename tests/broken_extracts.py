@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from conftest import ROOT
+
+from statgen.config import Extract, load_publication
+
+
+def em_extracts() -> dict[str, Extract]:
+    """The electronic-monitoring publication's extract definitions (what EM_ORDERS fits)."""
+    return load_publication(ROOT / "publications" / "electronic-monitoring").extracts
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ that repeats a name is refused naming the columns."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -12,20 +11,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from broken_extracts import EM_ORDERS
+from broken_extracts import EM_ORDERS, em_extracts
+from conftest import TODAY
 
-from statgen.config import load_publication
 from statgen.errors import ExtractError
 from statgen.extracts import load
 
-ROOT = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2026, 11, 25)
 ROWS = EM_ORDERS
 
 
 @pytest.fixture(scope="module")
 def spec():  # type: ignore[no-untyped-def]
-    return load_publication(ROOT / "publications" / "electronic-monitoring").extracts
+    return em_extracts()
 
 
 def _problems(folder: Path, spec) -> str:  # type: ignore[no-untyped-def]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from pathlib import Path
 
 import polars as pl
 import pytest
-from broken_extracts import EM_ORDERS
+from broken_extracts import EM_ORDERS, em_extracts
+from conftest import ROOT, TODAY
 from typer.testing import CliRunner
 
 from statgen.cli import app
@@ -16,14 +16,12 @@ from statgen.config import load_publication
 from statgen.errors import ExtractError
 from statgen.extracts import load
 
-ROOT = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2026, 11, 25)
 GOOD = EM_ORDERS
 
 
 @pytest.fixture(scope="module")
 def spec():  # type: ignore[no-untyped-def]
-    return load_publication(ROOT / "publications" / "electronic-monitoring").extracts
+    return em_extracts()
 
 
 def write(tmp_path: Path, **changes: list[str]) -> Path:
