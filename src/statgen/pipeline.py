@@ -15,7 +15,6 @@ changed).
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
@@ -25,12 +24,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from statgen.config import Publication, check_slug, load_publication
 from statgen.layout import Layout
 from statgen.lifecycle import drafts, lock, manifest
-from statgen.lifecycle.staging import move_into_place, pause_point, remove_leftovers, staging_for
+from statgen.lifecycle.staging import (
+    beside,
+    move_into_place,
+    pause_point,
+    remove_leftovers,
+    staging_for,
+)
 from statgen.periods import Period
 from statgen.stages import (
     Run,
@@ -160,7 +164,7 @@ def _build(run: Run, stage: Stage) -> BuildResult:
     try:
         with step(STAGES[2]):
             write_csvs(run, staging, previous)
-        with _beside(draw_charts, run, staging, previous) as charts:
+        with beside(draw_charts, run, staging, previous) as charts:
             # The browser draws the charts while Python writes the workbooks.
             with step(STAGES[3]):
                 write_spreadsheets(run, staging, previous)
@@ -188,19 +192,6 @@ def _build(run: Run, stage: Stage) -> BuildResult:
         tuple(run.warnings), False, run.baseline["path"] if run.baseline else None,
         run.revised, status, stamp.outputs_short,
     )  # fmt: skip
-
-
-@contextlib.contextmanager
-def _beside(work: Callable[..., None], *args: Any) -> Iterator[concurrent.futures.Future[None]]:
-    """Run ``work(*args)`` in a thread beside the block; the block's own error comes first, and
-    the thread has always finished when the block is left (nothing writes into a removed
-    staging folder)."""
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen") as pool:
-        future = pool.submit(work, *args)
-        try:
-            yield future
-        finally:
-            concurrent.futures.wait([future])
 
 
 REUSED = ("csv", "spreadsheets", "charts")

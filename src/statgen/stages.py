@@ -8,7 +8,6 @@ never when this module is imported.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from statgen.config import Publication
 from statgen.errors import ExtractError, PeriodError, Problem, StatgenError
 from statgen.layout import Layout, period_slug
 from statgen.lifecycle import drafts, manifest
+from statgen.lifecycle.staging import beside
 from statgen.periods import Period, Periods, latest_complete
 
 if TYPE_CHECKING:
@@ -262,8 +262,7 @@ def render_page(
     qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
     if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview does not
         # Two Pandoc processes side by side: the page, and the bulletin in govspeak.
-        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen") as pool:
-            govspeak = pool.submit(write_govuk_bundle, run, out, qmd)
+        with beside(write_govuk_bundle, run, out, qmd) as govspeak:
             run.engine = render(qmd, out / page)
         govspeak.result()
     else:

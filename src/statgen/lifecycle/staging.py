@@ -4,11 +4,15 @@ next build removes."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from statgen.errors import StatgenError
 
@@ -51,3 +55,16 @@ def pause_point(stage: str) -> None:
     if marker:
         Path(marker).write_text(f"{os.getpid()}\n", encoding="utf-8")
     time.sleep(float(os.environ.get("STATGEN_PAUSE_SECONDS", "60")))
+
+
+@contextlib.contextmanager
+def beside(work: Callable[..., None], *args: Any) -> Iterator[concurrent.futures.Future[None]]:
+    """Run ``work(*args)`` in a thread beside the block; the block's own error comes first, and
+    the thread has always finished when the block is left (nothing writes into a removed
+    staging folder)."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen") as pool:
+        future = pool.submit(work, *args)
+        try:
+            yield future
+        finally:
+            concurrent.futures.wait([future])

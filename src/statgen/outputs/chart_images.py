@@ -147,14 +147,21 @@ class _Browser:
     ready: concurrent.futures.Future[Any] | None = None
     profile: Path | None = None
     thread: threading.Thread | None = None
+    closing: threading.Thread | None = None
+    """A :meth:`close_soon` under way."""
     lock = threading.Lock()
+
+    @classmethod
+    def _closed(cls) -> None:
+        """Wait for a close already under way (another thread's) to finish."""
+        closing = cls.closing
+        if closing is not None and closing is not threading.current_thread():
+            closing.join()
 
     @classmethod
     def start(cls) -> asyncio.AbstractEventLoop:
         """The browser's event loop, starting the browser (in the background) if need be."""
-        closing = cls.closing
-        if closing is not None and closing is not threading.current_thread():
-            closing.join()  # the last build's browser is still closing: a new one is needed
+        cls._closed()  # the last build's browser may still be closing: a new one is needed
         with cls.lock:
             if cls.loop is not None:
                 return cls.loop
@@ -212,15 +219,11 @@ class _Browser:
         cls.closing = threading.Thread(target=cls.close, name="statgen-charts-close")
         cls.closing.start()
 
-    closing: threading.Thread | None = None
-
     @classmethod
     def close(cls) -> None:
         """Stop the browser, then remove its profile, retrying while its last processes exit
         (the temporary folder's own finaliser then finds nothing left to remove)."""
-        closing = cls.closing
-        if closing is not None and closing is not threading.current_thread():
-            closing.join()  # at exit: a close already under way finishes first
+        cls._closed()  # at exit: a close already under way finishes first
         with cls.lock:
             loop, ready, thread = cls.loop, cls.ready, cls.thread
             cls.loop = cls.ready = cls.thread = None
