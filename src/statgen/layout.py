@@ -6,6 +6,7 @@ reports are made and read back. Every other module asks a :class:`Layout`.
     <root>/publications/<slug>/                     a publication's config, transforms, commentary
     <build>/<slug>/index.html                       the reviewers' index of its drafts
     <build>/<slug>/.lock  .cache/                   its build lock and table cache
+    <build>/<slug>/.chart-cache/  .govspeak-cache/  its drawn charts and govspeak fragments
     <build>/<slug>/<period>/draft-<n>/              one numbered draft
     <build>/<slug>/<period>/draft-<n>/qa.html       its QA report (qa.json for machines)
     <build>/<slug>/<period>/failed-qa/              the report of the last build that failed QA
@@ -93,6 +94,10 @@ class Layout:
     def chart_cache(self, slug: str) -> Path:
         """The publication's drawn chart images, by a hash of each figure."""
         return self.drafts(slug) / ".chart-cache"
+
+    def govspeak_cache(self, slug: str) -> Path:
+        """The govspeak of the last build's page fragments (tables, figures), for the next."""
+        return self.drafts(slug) / ".govspeak-cache"
 
     def reviewers_index(self, slug: str) -> Path:
         """The reviewers' index of the publication's drafts."""

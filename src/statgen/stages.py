@@ -289,6 +289,8 @@ def write_govuk_bundle(run: Run, out: Path, qmd: Path) -> None:
             "summary": publication.summary,
             "release": f"{publication.release_time} on {release_date.isoformat()}",
         },
+        run.layout.govspeak_cache(publication.slug),
+        run.warnings.append,
     )
 
 

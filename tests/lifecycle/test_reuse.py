@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_project
 
+from statgen.layout import Layout
 from statgen.lifecycle import manifest
+from statgen.outputs import govuk
 from statgen.pipeline import BuildResult, build
 
 SLUG = "electronic-monitoring"
@@ -63,6 +65,13 @@ def test_commentary_only_build_links_the_data_outputs(project: Path) -> None:
     assert charts and all(f'"charts/{f.name}"' in page for f in charts)
     assert manifest.verify(second.folder) == []
     assert data_files(second.folder) == [second.folder / f.relative_to(first.folder) for f in files]
+    # The govspeak's tables and figures came from the first draft's fragment cache: the same
+    # govspeak as Pandoc reading every fragment again gives, with the new sentence.
+    assert (Layout.at(project).govspeak_cache(SLUG) / govuk.FRAGMENTS).is_file()
+    fresh = govuk.write_govspeak(second.folder / "publication.qmd", project / "fresh")
+    cached = second.folder / "govuk" / govuk.GOVSPEAK
+    assert cached.read_bytes() == fresh.read_bytes()
+    assert "after their release from prison." in cached.read_text(encoding="utf-8")
 
     # A file changed after the build is never reused: every data output is written afresh.
     tampered = next(f for f in data_files(second.folder) if f.suffix == ".csv")

@@ -18,6 +18,12 @@ govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
     information); `::: {.statgen-contact}` is a `$C` contact block;
   * links to files beside the page (the attachments) and to anchors become plain text.
 
+Reading the HTML fragments back is most of the writer's time, and a commentary-only rebuild has
+the same fragments as the build before it. With `-V statgen-fragments-in=FILE` (JSON: the
+govspeak of each fragment by the SHA-1 of the heading shift and its HTML, checked by statgen
+before the run) a known fragment is not read again; `-V statgen-fragments-out=FILE` receives
+the fragments of this run, for the next (see statgen.outputs.govuk).
+
 Syntax: the govspeak README (alphagov/govspeak): Callouts, Contact, Images, Tables.
 ]]
 
@@ -25,6 +31,7 @@ local stringify = pandoc.utils.stringify
 
 local shift = 0
 local Blocks, Inlines
+local known, used = {}, {}
 
 local function has_class(el, name)
   for _, c in ipairs(el.classes or {}) do
@@ -196,7 +203,14 @@ block = function(el)
   if t == "BlockQuote" then return "> " .. Blocks(el.content):gsub("\n(.)", "\n> %1") end
   if t == "CodeBlock" then return "    " .. el.text:gsub("\n", "\n    ") .. "\n" end
   if t == "RawBlock" then
-    if el.format == "html" then return Blocks(pandoc.read(el.text, "html").blocks) end
+    if el.format == "html" then
+      -- A fragment is written from its HTML and the heading shift alone.
+      local key = pandoc.utils.sha1(shift .. "\n" .. el.text)
+      local text = known[key]
+      if text == nil then text = Blocks(pandoc.read(el.text, "html").blocks) end
+      used[key] = text
+      return text
+    end
     return ""
   end
   if t == "Div" then
@@ -233,7 +247,27 @@ Blocks = function(blocks)
   return table.concat(out, "\n")
 end
 
+local function variable(opts, name)
+  local value = opts.variables[name]
+  return value and tostring(value) or nil
+end
+
+local function read_fragments(path)
+  local file = assert(io.open(path, "r"))
+  local found = pandoc.json.decode(file:read("a"), false)
+  file:close()
+  return found
+end
+
+local function write_fragments(path)
+  local file = assert(io.open(path, "w"))
+  file:write(pandoc.json.encode(used))
+  file:close()
+end
+
 function Writer(doc, opts)
+  local fragments_in = variable(opts, "statgen-fragments-in")
+  if fragments_in then known = read_fragments(fragments_in) end
   local lowest = 6
   doc:walk({
     Header = function(h)
@@ -254,6 +288,8 @@ function Writer(doc, opts)
     notices[#notices + 1] = callout("%", "Sample data: " .. escape(stringify(meta.sample_data)))
   end
   local body = Blocks(doc.blocks)
+  local fragments_out = variable(opts, "statgen-fragments-out")
+  if fragments_out then write_fragments(fragments_out) end
   local parts = {}
   for _, n in ipairs(notices) do parts[#parts + 1] = n end
   parts[#parts + 1] = body
