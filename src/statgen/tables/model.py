@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -81,13 +82,30 @@ class StatTable:
                 f"table {self.id!r}: address a cell by all of its dimensions {dims}"
                 f" (unknown: {unknown}, missing: {missing})"
             )
-        cond = pl.lit(True)
-        for k, v in keys.items():
-            cond = cond & (pl.col(k) == (v.code if isinstance(v, Period) else str(v)))
-        rows = self.data.filter(cond).to_dicts()
+        codes = {k: v.code if isinstance(v, Period) else str(v) for k, v in keys.items()}
+        if self._rows is not None:
+            rows = self._rows.get(tuple(codes[d] for d in dims), [])
+        else:
+            cond = pl.lit(True)
+            for k, code in codes.items():
+                cond = cond & (pl.col(k) == code)
+            rows = self.data.filter(cond).to_dicts()
         if len(rows) != 1:
             raise StatgenError(f"table {self.id!r}: no cell at {keys}")
-        return rows[0]
+        return dict(rows[0])
+
+    @cached_property
+    def _rows(self) -> dict[tuple[Any, ...], list[dict[str, Any]]] | None:
+        """The tidy rows by their dimension values, made once (the commentary and QA look up
+        hundreds of cells; one filter each was most of a page's fill); None when a dimension
+        is not text, where :meth:`row` filters instead."""
+        dims = self.spec.dims
+        if any(self.data.schema.get(d) != pl.String for d in dims):
+            return None
+        found: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        for row in self.data.iter_rows(named=True):
+            found.setdefault(tuple(row[d] for d in dims), []).append(row)
+        return found
 
 
 def period_dimension(dims: list[str]) -> str | None:
