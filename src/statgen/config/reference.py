@@ -11,6 +11,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
 from statgen import config
 
@@ -46,6 +47,16 @@ def _type_name(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
+def field_docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """The docstring under each field of ``model`` or the models it inherits from (Pydantic's
+    own reader, as ``use_attribute_docstrings`` would run it when the model is made)."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel:
+            found.update(extract_docstrings_from_cls(cls, use_inspect=True))
+    return found
+
+
 def markdown() -> str:
     """The reference as Markdown."""
     lines = [
@@ -58,9 +69,11 @@ def markdown() -> str:
     for model in MODELS:
         lines += [f"## {model.__name__}", "", (model.__doc__ or "").strip(), ""]
         lines += ["| key | type | default | meaning |", "|---|---|---|---|"]
+        docstrings = field_docstrings(model)
         for name, field in model.model_fields.items():
             default = "required" if field.is_required() else f"`{field.default!r}`"
-            text = " ".join((field.description or "").split()).replace("|", "\\|")
+            meaning = field.description or docstrings.get(name, "")
+            text = " ".join(meaning.split()).replace("|", "\\|")
             lines.append(f"| `{name}` | {_type_name(field.annotation)} | {default} | {text} |")
         lines.append("")
     return "\n".join(lines)
