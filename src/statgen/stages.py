@@ -116,7 +116,9 @@ def read_extracts(run: Run) -> None:
     source = run.source_dir
     # Database extracts are read first: their hash (of the rows) keys the cache too.
     queried = database.read_all(publication.extracts)
-    run.hashes = manifest.input_hashes(publication, source, queried)
+    with beside(manifest.input_hashes, publication, source, queried) as hashing:
+        _prepare()  # while a thread hashes the extracts (hashlib lets go of the GIL)
+    run.hashes = hashing.result()
     run.cache_key = cache.key(publication, run.hashes, run.requested)
     folder = run.layout.cache(publication.slug)
     run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
@@ -127,9 +129,34 @@ def read_extracts(run: Run) -> None:
     if run.frames is not None and run.frames_key == frames_key:
         return
     run.frames = extracts.load(source, publication.extracts, run.today, queried)
-    _check_unchanged(publication, source, run.hashes)
+    manifest.check_unchanged(publication, source, run.hashes)
     run.frames_key = frames_key
     run.ran.append("extracts")
+
+
+LATER = (
+    "statgen.lifecycle.checks",
+    "statgen.lifecycle.reuse",
+    "statgen.outputs.csvw",
+    "statgen.outputs.govuk",
+    "statgen.outputs.page.assemble",
+    "statgen.outputs.page.citations",
+    "statgen.outputs.page.render",
+    "statgen.protection",
+    "statgen.review.qa",
+)
+"""The modules of the stages after the extracts (and what they import)."""
+
+
+def _prepare() -> None:
+    """What the later stages need that does not depend on the extracts: their modules, the
+    code's hash and the versions of the software (made once a process, then kept)."""
+    import importlib
+
+    for name in LATER:
+        importlib.import_module(name)
+    manifest.code_digest()
+    manifest.software()
 
 
 def compute_tables(run: Run) -> None:
@@ -334,7 +361,7 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
             "sample_extracts": sample.is_sample(run.source_dir),
         },
         checks=[*checks.run_checks(staging), qa.as_draft_check(report)],
-        tables={t.id: _table_meta(t) for t in run.tables},
+        tables={t.id: manifest.table_meta(t) for t in run.tables},
         extra={
             "draft": number,
             "build_key": key,
@@ -348,27 +375,6 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
     return report.status
 
 
-def _check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
-    """Refuse a build whose extracts changed between hashing and reading them: the manifest
-    would describe one file and the figures come from another."""
-    after = manifest.input_hashes(publication, source_dir)
-    files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
-    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
-    if changed:
-        raise ExtractError(
-            [
-                Problem(
-                    str(source_dir / name),
-                    "-",
-                    "the file changed while the build was reading it (another export still "
-                    "writing it?)",
-                )
-                for name in changed
-            ],
-            hint="Wait until the extracts are complete, then run the build again.",
-        )
-
-
 def _outputs_key(run: Run, previous: Any) -> str:
     """What the data outputs (CSVs, CSVW, workbooks, charts) are made from, as one hash."""
     from statgen.lifecycle import reuse
@@ -377,19 +383,6 @@ def _outputs_key(run: Run, previous: Any) -> str:
     baseline = getattr(previous, "folder", previous)
     drawing = chart_images.software()
     return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline, drawing)
-
-
-def _table_meta(table: StatTable) -> dict[str, object]:
-    """How a table's CSV is keyed, for ``statgen diff``: its caption, dimension columns and
-    measures (their number formats and titles, so the diff shows figures as published)."""
-    return {
-        "caption": table.caption,
-        "csv": f"csv/{table.id}.csv",
-        "keys": [*table.spec.dims, "measure"],
-        "measures": [m.name for m in table.spec.measures],
-        "formats": {m.name: m.format for m in table.spec.measures},
-        "titles": {m.name: m.title for m in table.spec.measures},
-    }
 
 
 def downloads(folder: Path, run: Run) -> list[Path]:

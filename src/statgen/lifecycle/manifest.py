@@ -14,14 +14,17 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from statgen.config import Publication
-from statgen.errors import StatgenError, VerifyError
+from statgen.errors import ExtractError, Problem, StatgenError, VerifyError
 from statgen.extracts import database
 from statgen.periods import Period
+
+if TYPE_CHECKING:
+    from statgen.tables import StatTable
 
 NAME = "manifest.json"
 STAMPED = {
@@ -74,6 +77,40 @@ def input_hashes(
     for name, frame in sorted((queried or {}).items()):
         found[f"{name} (query)"] = database.rows_hash(frame)
     return found
+
+
+def check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+    """Refuse a build whose extracts changed between hashing and reading them: the manifest
+    would describe one file and the figures come from another."""
+    after = input_hashes(publication, source_dir)
+    files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
+    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
+    if changed:
+        raise ExtractError(
+            [
+                Problem(
+                    str(source_dir / name),
+                    "-",
+                    "the file changed while the build was reading it (another export still "
+                    "writing it?)",
+                )
+                for name in changed
+            ],
+            hint="Wait until the extracts are complete, then run the build again.",
+        )
+
+
+def table_meta(table: StatTable) -> dict[str, object]:
+    """How a table's CSV is keyed, for ``statgen diff``: its caption, dimension columns and
+    measures (their number formats and titles, so the diff shows figures as published)."""
+    return {
+        "caption": table.caption,
+        "csv": f"csv/{table.id}.csv",
+        "keys": [*table.spec.dims, "measure"],
+        "measures": [m.name for m in table.spec.measures],
+        "formats": {m.name: m.format for m in table.spec.measures},
+        "titles": {m.name: m.title for m in table.spec.measures},
+    }
 
 
 def inputs_digest(publication: Publication, extract_hashes: dict[str, str]) -> str:

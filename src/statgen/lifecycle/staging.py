@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from statgen.errors import StatgenError
 
@@ -57,8 +57,11 @@ def pause_point(stage: str) -> None:
     time.sleep(float(os.environ.get("STATGEN_PAUSE_SECONDS", "60")))
 
 
+T = TypeVar("T")
+
+
 @contextlib.contextmanager
-def beside(work: Callable[..., None], *args: Any) -> Iterator[concurrent.futures.Future[None]]:
+def beside(work: Callable[..., T], *args: Any) -> Iterator[concurrent.futures.Future[T]]:
     """Run ``work(*args)`` in a thread beside the block; the block's own error comes first, and
     the thread has always finished when the block is left (nothing writes into a removed
     staging folder)."""
