@@ -259,3 +259,19 @@ def test_a_file_with_quotes_is_counted_by_the_csv_module(tmp_path: Path) -> None
     assert csvtext._byte_shapes(path, 2) is None
     (problem,) = csvtext.shape_problems(path, 2)
     assert problem.rows == (3,)
+
+
+@pytest.mark.parametrize("chunk", [1 << 24, 5, 2])
+def test_text_that_is_not_utf8_names_its_line_and_byte(tmp_path: Path, spec, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    # "Ynys Môn" saved as Latin-1 on line 4, after a line with a two-byte character ("é"):
+    # read a few bytes at a time too, so characters straddle the reads.
+    from statgen.extracts import csvtext
+
+    lines = [LINES[0], LINES[1].replace("B,", "Bé,"), LINES[2].replace("North East", "Ynys Môn")]
+    path = _csv(tmp_path, lines) / "orders.csv"
+    path.write_bytes(path.read_bytes().replace("Ynys Môn".encode(), "Ynys Môn".encode("latin-1")))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(csvtext, "CHUNK", chunk)
+        message = _problems(tmp_path, spec)
+    assert "the file is not UTF-8 text (line 4 has the byte 0xf4, in " in message
+    assert "Ynys M\\xf4n" in message

@@ -87,6 +87,34 @@ def sniff(path: Path) -> list[str]:
     return fields
 
 
+def first_not_utf8(path: Path) -> str:
+    """Where the file first stops being UTF-8, in words (``" (line 4 has the byte 0xe9, in
+    'North \\xe9ast')"``), or nothing if it is UTF-8 throughout."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    read = 0  # bytes before ``chunk``
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                # The decoder may hold the start of a character from the chunk before.
+                start = exc.start - (len(exc.object) - len(chunk))  # below 0: in the chunk before
+                line = lines + chunk.count(b"\n", 0, max(0, start))
+                at = read + start
+                f.seek(max(0, at - 30))
+                window = f.read(at - max(0, at - 30) + 30)
+                bad = at - max(0, at - 30)
+                near = window[window.rfind(b"\n", 0, bad) + 1 :].split(b"\n")[0].rstrip(b"\r")
+                shown = near.decode("utf-8", errors="backslashreplace")
+                return f" (line {line:,} has the byte {window[bad]:#04x}, in '{shown}')"
+            lines += chunk.count(b"\n")
+            read += len(chunk)
+    return ""
+
+
 def _is_blank(row: list[str]) -> bool:
     return all(not field.strip() for field in row)
 

@@ -152,7 +152,8 @@ def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
     if isinstance(exc, pl.exceptions.ComputeError):
         text = str(exc).splitlines()[0]
         if "utf-8" in text.lower() or "utf8" in text.lower():
-            return _fatal(source, "the file is not UTF-8 text; save it as CSV UTF-8")
+            where = csvtext.first_not_utf8(source.path) if source.is_csv else ""
+            return _fatal(source, f"the file is not UTF-8 text{where}; save it as CSV UTF-8")
         return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
     if isinstance(exc, pl.exceptions.NoDataError):
         return _fatal(source, "the file has no data")
