@@ -1,11 +1,13 @@
 """Peak memory of detailed validation on a broken 20M-row Parquet extract (issue 14: within 2 GB).
 
-usage: python -m benchmarks.broken_memory [ROWS_IN_MILLIONS]   (default 20)
+usage: python -m benchmarks.broken_memory [ROWS_IN_MILLIONS] [parquet|csv|both]   (default 20 both)
 
 Writes a criminal-courts ``cases.parquet`` of 20 chunks of 1M rows (different seeds, ids kept
 unique), breaks a few rows of the first chunk (an unknown category, a duplicated id, an offence
 after completion), then runs ``statgen.extracts.load`` in a child process under GNU time and
-reports its peak RSS. The extract is kept in ``benchmarks/out/data`` and reused.
+reports its peak RSS. ``csv`` does the same with the same rows written as ``cases.csv`` (the
+failing path of a CSV: its lines checked for shape, then its text checked a column at a time).
+The extracts are kept in ``benchmarks/out/data`` and reused.
 """
 
 from __future__ import annotations
@@ -73,9 +75,22 @@ def make(folder: Path, millions: int) -> None:
     writer.close()
 
 
-def main(millions: int) -> dict[str, object]:
+def make_csv(folder: Path, parquet: Path) -> None:
+    """The broken Parquet's rows as ``cases.csv`` (reused when it exists)."""
+    path = folder / "cases.csv"
+    if path.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    pl.scan_parquet(parquet / "cases.parquet").sink_csv(path.with_suffix(".part"))
+    path.with_suffix(".part").rename(path)
+
+
+def main(millions: int, fmt: str = "parquet") -> dict[str, object]:
     folder = DATA / f"cc-broken-v2-{millions}m"  # v2: ids unique across chunks, no extra column
     make(folder, millions)
+    if fmt == "csv":
+        make_csv(folder.with_name(folder.name + "-csv"), folder)
+        folder = folder.with_name(folder.name + "-csv")
     with tempfile.TemporaryDirectory() as tmp:
         rss = Path(tmp) / "rss"
         cmd = [
@@ -93,6 +108,7 @@ def main(millions: int) -> dict[str, object]:
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         peak_mb = float(rss.read_text().split()[-1]) / 1024
     result = {
+        "extract": fmt,
         "rows_millions": millions,
         "peak_rss_mb": round(peak_mb),
         "within_2_gb": peak_mb < LIMIT_MB,
@@ -103,4 +119,6 @@ def main(millions: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+    wanted = sys.argv[2] if len(sys.argv) > 2 else "both"
+    for fmt in ("parquet", "csv") if wanted == "both" else (wanted,):
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 20, fmt)

@@ -10,6 +10,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statgen.config import Extract, load_publication
 from statgen.errors import ExtractError
@@ -204,3 +206,72 @@ def test_a_blank_cell_reads_as_the_detailed_read_reads_it(
     orders = load(folder, spec, TODAY)["orders"]
     assert orders.equals(detailed)
     assert orders["end_reason"].to_list()[1] == "Not recorded"
+
+
+def test_line_numbers_of_a_file_without_quotes_skip_blank_lines(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # No quotes: lines are counted as bytes. Blank lines (empty, only commas, only spaces) at
+    # lines 3, 5 and 6 are skipped, and the bad values keep their physical lines (7 and 9).
+    bad_age = LINES[2].replace(",41,", ",forty,")
+    bad_region = LINES[3].replace(",London,", ",Atlantis,")
+    lines = [LINES[0], "", LINES[1], ",,,,,,,,,,", " , ,   ,", bad_age, "", bad_region]
+    message = _problems(_csv(tmp_path, lines), spec)
+    assert "column 'age_at_start': values that are not whole numbers (1 line: 7)" in message
+    assert "column 'region': values not in the allowed list" in message
+    assert "(1 line: 9)" in message
+    assert "empty cells" not in message
+
+
+_FIELD = st.text(alphabet="ab ,\t", max_size=3).map(lambda s: s.replace(",", ""))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    width=st.integers(1, 4),
+    rows=st.lists(st.lists(_FIELD, min_size=0, max_size=6), max_size=12),
+    crlf=st.booleans(),
+    last_end=st.booleans(),
+    chunk=st.integers(1, 9),
+)
+def test_counting_commas_as_bytes_finds_the_lines_the_csv_module_finds(  # type: ignore[no-untyped-def]
+    tmp_path_factory, width: int, rows: list[list[str]], crlf: bool, last_end: bool, chunk: int
+) -> None:
+    # Lines of random shapes (short, long, blank, spaces), read in chunks of a few bytes so
+    # lines straddle them: the byte count must give the csv module's problems exactly.
+    from statgen.extracts import csvtext
+
+    end = "\r\n" if crlf else "\n"
+    text = end.join([",".join(f"c{i}" for i in range(width)), *(",".join(r) for r in rows)])
+    path = tmp_path_factory.mktemp("shapes") / "x.csv"
+    path.write_bytes((text + (end if last_end else "")).encode())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(csvtext, "SHAPE_CHUNK", chunk)
+        by_bytes = csvtext._byte_shapes(path, width)
+    assert by_bytes is not None and not by_bytes.quoted
+    parsed = csvtext._parsed_shapes(path, width)
+    assert by_bytes.problems(path, width) == parsed.problems(path, width)
+
+
+def test_a_file_with_quotes_is_counted_by_the_csv_module(tmp_path: Path) -> None:
+    from statgen.extracts import csvtext
+
+    path = tmp_path / "x.csv"
+    path.write_text('a,b\n"x,y",1\n2\n', encoding="utf-8")
+    assert csvtext._byte_shapes(path, 2) is None
+    (problem,) = csvtext.shape_problems(path, 2)
+    assert problem.rows == (3,)
+
+
+@pytest.mark.parametrize("chunk", [1 << 24, 5, 2])
+def test_text_that_is_not_utf8_names_its_line_and_byte(tmp_path: Path, spec, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    # "Ynys Môn" saved as Latin-1 on line 4, after a line with a two-byte character ("é"):
+    # read a few bytes at a time too, so characters straddle the reads.
+    from statgen.extracts import csvtext
+
+    lines = [LINES[0], LINES[1].replace("B,", "Bé,"), LINES[2].replace("North East", "Ynys Môn")]
+    path = _csv(tmp_path, lines) / "orders.csv"
+    path.write_bytes(path.read_bytes().replace("Ynys Môn".encode(), "Ynys Môn".encode("latin-1")))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(csvtext, "CHUNK", chunk)
+        message = _problems(tmp_path, spec)
+    assert "the file is not UTF-8 text (line 4 has the byte 0xf4, in " in message
+    assert "Ynys M\\xf4n" in message

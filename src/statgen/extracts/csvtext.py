@@ -87,17 +87,95 @@ def sniff(path: Path) -> list[str]:
     return fields
 
 
+def first_not_utf8(path: Path) -> str:
+    """Where the file first stops being UTF-8, in words (``" (line 4 has the byte 0xe9, in
+    'North \\xe9ast')"``), or nothing if it is UTF-8 throughout."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    read = 0  # bytes before ``chunk``
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                # The decoder may hold the start of a character from the chunk before.
+                start = exc.start - (len(exc.object) - len(chunk))  # below 0: in the chunk before
+                line = lines + chunk.count(b"\n", 0, max(0, start))
+                at = read + start
+                f.seek(max(0, at - 30))
+                window = f.read(at - max(0, at - 30) + 30)
+                bad = at - max(0, at - 30)
+                near = window[window.rfind(b"\n", 0, bad) + 1 :].split(b"\n")[0].rstrip(b"\r")
+                shown = near.decode("utf-8", errors="backslashreplace")
+                return f" (line {line:,} has the byte {window[bad]:#04x}, in '{shown}')"
+            lines += chunk.count(b"\n")
+            read += len(chunk)
+    return ""
+
+
 def _is_blank(row: list[str]) -> bool:
     return all(not field.strip() for field in row)
 
 
 def shape_problems(path: Path, width: int) -> list[Problem]:
     """Lines with fewer or more fields than the header, by physical line number."""
+    return shapes(path, width).problems(path, width)
+
+
+def shapes(path: Path, width: int) -> _Shapes:
+    """Every line's number of fields checked against the header's ``width``.
+
+    A file without quotes is checked as bytes (commas between line ends, a chunk at a time);
+    one with quotes is read with the ``csv`` module, which knows a quoted comma or line break.
+    """
+    found = _byte_shapes(path, width)
+    return found if found is not None else _parsed_shapes(path, width)
+
+
+class _Shapes:
+    """The lines found too short or too long: how many, and the first few of each."""
+
+    def __init__(self, quoted: bool) -> None:
+        self.quoted = quoted
+        """Whether the file has quotes (so values may hold line breaks)."""
+        self.lines: dict[str, list[int]] = {"short": [], "long": []}
+        self.fields: dict[str, dict[int, None]] = {"short": {}, "long": {}}
+        self.count = {"short": 0, "long": 0}
+
+    def add(self, kind: str, lines: list[int], fields: list[int]) -> None:
+        """Record lines of ``kind`` (with their numbers of fields), in file order."""
+        self.count[kind] += len(lines)
+        room = MAX_LINES_SHOWN - len(self.lines[kind])
+        self.lines[kind] += lines[:room]
+        self.fields[kind].update(dict.fromkeys(fields[:room]))
+
+    def problems(self, path: Path, width: int) -> list[Problem]:
+        found = []
+        for kind, word in (("short", "fewer"), ("long", "more")):
+            if self.count[kind]:
+                have = ", ".join(str(c) for c in self.fields[kind])
+                found.append(
+                    Problem(
+                        str(path),
+                        "-",
+                        f"lines with {word} fields than the header's {width} (they have {have}); "
+                        "every line must have every field, even if empty: export the extract "
+                        "again",
+                        tuple(self.lines[kind]),
+                        (),
+                        self.count[kind],
+                        "line",
+                    )
+                )
+        return found
+
+
+def _parsed_shapes(path: Path, width: int) -> _Shapes:
+    """Every line's fields counted by the ``csv`` module (quoted values, line breaks in them)."""
     csv.field_size_limit(2**31 - 1)
-    short: list[int] = []
-    long: list[int] = []
-    counts: dict[str, dict[int, None]] = {"short": {}, "long": {}}
-    n_short = n_long = 0
+    shapes = _Shapes(quoted=True)
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         reader = csv.reader(f)
         next(reader, None)
@@ -106,33 +184,55 @@ def shape_problems(path: Path, width: int) -> list[Problem]:
             line, before = before + 1, reader.line_num
             if _is_blank(row) or len(row) == width:
                 continue
-            if len(row) < width:
-                n_short += 1
-                if len(short) < MAX_LINES_SHOWN:
-                    short.append(line)
-                    counts["short"][len(row)] = None
-            else:
-                n_long += 1
-                if len(long) < MAX_LINES_SHOWN:
-                    long.append(line)
-                    counts["long"][len(row)] = None
-    problems = []
-    for kind, rows, n, word in (("short", short, n_short, "fewer"), ("long", long, n_long, "more")):
-        if n:
-            found = ", ".join(str(c) for c in counts[kind])
-            problems.append(
-                Problem(
-                    str(path),
-                    "-",
-                    f"lines with {word} fields than the header's {width} (they have {found}); "
-                    "every line must have every field, even if empty: export the extract again",
-                    tuple(rows),
-                    (),
-                    n,
-                    "line",
-                )
-            )
-    return problems
+            shapes.add("short" if len(row) < width else "long", [line], [len(row)])
+    return shapes
+
+
+BLANK_BYTES = b", \t\r\n"
+"""The bytes a blank line may hold: commas, spaces, tabs and line ends."""
+
+
+def _byte_shapes(path: Path, width: int) -> _Shapes | None:
+    """Every line's commas counted as bytes, a chunk at a time; None if the file has quotes.
+
+    A line of only commas and spaces is blank (skipped, as the ``csv`` module's count does).
+    """
+    import numpy as np  # here: a build of a clean extract never loads numpy
+
+    filled = np.ones(256, dtype=bool)
+    filled[list(BLANK_BYTES)] = False
+    shapes = _Shapes(quoted=False)
+    done = 0  # physical lines counted so far (the header is line 1)
+    carry = b""
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(SHAPE_CHUNK)
+            if b'"' in chunk:
+                return None
+            data = carry + chunk if chunk else carry + b"\n" * bool(carry)
+            if not data:
+                return shapes
+            octets = np.frombuffer(data, dtype=np.uint8)
+            ends = np.flatnonzero(octets == 10)
+            complete = int(ends[-1]) + 1 if len(ends) else 0
+            carry = data[complete:]
+            octets = octets[:complete]
+            commas = np.diff(np.searchsorted(np.flatnonzero(octets == 44), ends), prepend=0)
+            numbers = np.arange(done + 1, done + 1 + len(ends))
+            bad = (commas != width - 1) & (numbers > 1)
+            if bad.any():  # unless the line is blank
+                held = np.diff(np.searchsorted(np.flatnonzero(filled[octets]), ends), prepend=0)
+                bad &= held > 0
+                fields, found = commas[bad] + 1, numbers[bad]
+                for kind, which in (("short", fields < width), ("long", fields > width)):
+                    shapes.add(kind, found[which].tolist(), fields[which].tolist())
+            done += len(ends)
+            if not chunk:
+                return shapes
+
+
+SHAPE_CHUNK = 1 << 22
+"""Bytes read at a time when counting each line's commas (a few of numpy's arrays of each)."""
 
 
 def shape_is_clean(path: Path, width: int) -> bool:
@@ -164,30 +264,36 @@ CHUNK = 1 << 24
 """Bytes read at a time when counting a CSV's commas and lines."""
 
 
-def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    """The parsed CSV with each row's physical line number in :data:`ROW`, empty fields as
-    nulls, and fully blank lines dropped.
+def lines(path: Path, quoted: bool = True) -> tuple[pl.LazyFrame, pl.Series]:
+    """The CSV's text as a lazy scan (empty cells and cells of only spaces null, fully blank
+    lines dropped) and the physical line number of each of its rows.
 
-    ``frame`` is emptied as it is worked through, a column at a time, so a large extract is
-    never held twice (20M lines of text: 5 GB, not 9)."""
-    names = frame.columns
-    # Line breaks inside quoted values, counted a column at a time (and only where there are).
-    embedded = pl.zeros(frame.height, pl.Int64, eager=True)
-    for c in names:
-        breaks = pl.col(c).str.count_matches("\n", literal=True).fill_null(0)
-        if frame.select(pl.col(c).str.contains("\n", literal=True).any()).item():
-            embedded += frame.select(breaks.cast(pl.Int64)).to_series()
-    lines = frame.select(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + 2 + embedded.cum_sum() - embedded).alias(ROW)
-    ).to_series()
-    for i, c in enumerate(names):
-        text = pl.col(c)
-        blank = pl.when(text.str.strip_chars() == "").then(None).otherwise(text).alias(c)
-        # One chunk per column now, a column at a time: Polars would otherwise join the
-        # parser's chunks of every column at once in the first query (twice the memory).
-        frame.replace_column(i, frame.select(blank).to_series().rechunk())
-    keep = frame.select(~pl.all_horizontal(pl.col(names).is_null())).to_series()
-    if keep.all():
-        return frame.with_columns(lines)
-    kept = [frame.drop_in_place(c).filter(keep) for c in names]
-    return pl.DataFrame([*kept, lines.filter(keep)])
+    The caller must have checked the lines' shape (:func:`shape_problems`). Nothing is held
+    but the line numbers: each query reads only the columns it needs (never the whole text of
+    20M lines at once, which takes 5 GB as Polars strings). Line breaks inside quoted values
+    are counted (when the file has ``quoted`` values) in one streaming pass, with the fully
+    blank lines, so the numbers stay physical.
+    """
+    raw = pl.scan_csv(path, infer_schema=False, encoding="utf8")
+    names = raw.collect_schema().names()
+    text = raw.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c in names
+    )
+    breaks = [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in names]
+    facts = text.select(
+        breaks=pl.sum_horizontal(breaks).cast(pl.Int64) if quoted else pl.lit(0, pl.Int64),
+        blank=pl.all_horizontal(pl.col(names).is_null()),
+    ).collect(engine="streaming")
+    embedded = facts["breaks"]
+    numbers = (
+        facts.select(pl.int_range(pl.len(), dtype=pl.Int64) + 2 + embedded.cum_sum() - embedded)
+        .to_series()
+        .alias(ROW)
+    )
+    blank = facts["blank"]
+    if not blank.any():
+        return text, numbers
+    index = "__statgen_index"
+    kept = text.with_row_index(index).filter(~pl.col(index).is_in(blank.arg_true().implode()))
+    return kept.drop(index), numbers.filter(~blank)

@@ -108,20 +108,43 @@ def _read_raw(source: ExtractFile) -> pl.DataFrame:
 
     CSV rows carry their physical line number in :data:`ROW`; fully blank lines are skipped.
     """
+    read = _raw(source)
+    if isinstance(read, Numbered):
+        return _collected(source, read.scan).with_columns(read.numbers)
+    return read
+
+
+def _raw(source: ExtractFile) -> pl.DataFrame | Numbered:
+    """A Parquet file read whole, or a CSV's lazy text and line numbers (see
+    :func:`csvtext.lines`), after the checks that need no parsing."""
     path = source.path
     if path.stat().st_size == 0:
         raise _fatal(source, "the file is empty (0 bytes)")
     try:
         if source.is_csv:
-            header = csvtext.sniff(path)
-            problems = csvtext.shape_problems(path, len(header))
-            if problems:
+            width = len(csvtext.sniff(path))
+            shapes = csvtext.shapes(path, width)
+            if problems := shapes.problems(path, width):
                 raise ExtractError(problems)
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-            return csvtext.with_lines(frame)
+            return Numbered(*csvtext.lines(path, shapes.quoted))
         return blank_text_to_null(pl.read_parquet(path))
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise read_failure(source, exc) from None
+
+
+def _collected(source: ExtractFile, scan: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return scan.collect()
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise read_failure(source, exc) from None
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A CSV's rows as a lazy scan of their text, and the physical line of each row."""
+
+    scan: pl.LazyFrame
+    numbers: pl.Series
 
 
 def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
@@ -129,19 +152,21 @@ def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
     if isinstance(exc, pl.exceptions.ComputeError):
         text = str(exc).splitlines()[0]
         if "utf-8" in text.lower() or "utf8" in text.lower():
-            return _fatal(source, "the file is not UTF-8 text; save it as CSV UTF-8")
+            where = csvtext.first_not_utf8(source.path) if source.is_csv else ""
+            return _fatal(source, f"the file is not UTF-8 text{where}; save it as CSV UTF-8")
         return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
     if isinstance(exc, pl.exceptions.NoDataError):
         return _fatal(source, "the file has no data")
     return _unreadable(source, exc)
 
 
-def raw_for_checks(source: ExtractFile) -> pl.DataFrame | pl.LazyFrame:
-    """The raw extract for the detailed checks: a CSV read as text (with line numbers), a
-    Parquet file as a lazy scan (read a few columns at a time, so a large one is never held
-    whole), or read in full when the scan cannot even read its schema (for the message)."""
+def raw_for_checks(source: ExtractFile) -> pl.DataFrame | pl.LazyFrame | Numbered:
+    """The raw extract for the detailed checks, never held whole: a CSV as a lazy scan of its
+    text with each row's line number, a Parquet file as a lazy scan (both read a few columns
+    at a time), or a Parquet file read in full when the scan cannot even read its schema (for
+    the message)."""
     if source.is_csv or source.path.stat().st_size == 0:
-        return _read_raw(source)
+        return _raw(source)
     try:
         scan = _scan_raw(source)
         scan.collect_schema()

@@ -5,8 +5,8 @@ They run when the one-pass check (:mod:`statgen.extracts.clean`) finds something
 for database rows. The typed extract is never held whole while checking: each column's checks
 are one query over the raw column (and, for rules between columns, the other one) that returns
 only true or false for each row; the raw values are then fetched for the rows flagged, to show
-them. A Parquet extract is scanned lazily, so a broken 20M-row file is checked in far less
-memory than it takes read whole.
+them. A Parquet extract, and a CSV's text, are scanned lazily, so a broken 20M-row file is
+checked in far less memory than it takes read whole (a CSV's rows keep their line numbers).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from statgen.extracts.files import (
     MAX_VALUES_SHOWN,
     ROW,
     ExtractFile,
+    Numbered,
     read_failure,
 )
 from statgen.extracts.parsing import (
@@ -58,17 +59,27 @@ class _Check:
 
 
 class _Raw:
-    """The raw extract: a frame in memory (CSV text, database rows) or a lazy Parquet scan."""
+    """The raw extract: a frame in memory (database rows), a lazy Parquet scan, or a CSV's
+    lazy text with its line numbers."""
 
-    def __init__(self, source: ExtractFile, raw: pl.DataFrame | pl.LazyFrame) -> None:
+    def __init__(self, source: ExtractFile, raw: pl.DataFrame | pl.LazyFrame | Numbered) -> None:
         self.source = source
+        self.numbers: pl.Series | None = None
+        if isinstance(raw, Numbered):
+            self.numbers = raw.numbers
+            raw = raw.scan
         self.frame = raw if isinstance(raw, pl.DataFrame) else None
         self.lazy = raw.lazy()
         self.schema = raw.schema if isinstance(raw, pl.DataFrame) else self._schema(raw)
         self.columns = [c for c in self.schema.names() if c != ROW]
-        numbered = self.frame is not None and ROW in self.frame.columns
-        self.numbers = self.frame[ROW] if self.frame is not None and numbered else None
-        self.height = raw.height if isinstance(raw, pl.DataFrame) else self.select(n=pl.len())[0, 0]
+        if self.frame is not None and ROW in self.frame.columns:
+            self.numbers = self.frame[ROW]
+        if isinstance(raw, pl.DataFrame):
+            self.height = raw.height
+        elif self.numbers is not None:  # counting a CSV's rows would map the whole file
+            self.height = self.numbers.len()
+        else:
+            self.height = self.select(n=pl.len())[0, 0]
 
     def _schema(self, raw: pl.LazyFrame) -> pl.Schema:
         try:
@@ -99,6 +110,8 @@ class _Raw:
         """The raw values of column ``name`` in the rows where ``mask`` is true, in row order."""
         if self.frame is not None:
             return self.frame[name].filter(mask)
+        if self.source.is_csv:  # a CSV is read from its start: one column at once, not a slice
+            return self._collect(self.lazy.select(name))[name].filter(mask)
         parts = [
             self._collect(self.lazy.slice(start, CHUNK_ROWS).select(name))[name].filter(part)
             for start in range(0, self.height, CHUNK_ROWS)
@@ -175,7 +188,10 @@ class _Checker:
 
 
 def validate(
-    source: ExtractFile, raw: pl.DataFrame | pl.LazyFrame, spec: Extract, today: dt.date
+    source: ExtractFile,
+    raw: pl.DataFrame | pl.LazyFrame | Numbered,
+    spec: Extract,
+    today: dt.date,
 ) -> pl.DataFrame:
     """Check ``raw`` against ``spec``; return it typed (categories as ``pl.Enum``) or raise."""
     rows = _Raw(source, raw)
