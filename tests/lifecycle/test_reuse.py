@@ -4,7 +4,10 @@ they are made from, or a file that no longer matches its manifest, writes them a
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,25 @@ def test_a_config_change_writes_the_outputs_again(project: Path) -> None:
     assert after.reused == ()
     for old in data_files(before.folder):
         assert inode(after.folder / old.relative_to(before.folder)) != inode(old)
+
+
+HEAVY = ("plotly", "openpyxl", "odf", "kaleido")
+
+
+def test_a_commentary_only_build_imports_no_library_of_the_data_outputs(project: Path) -> None:
+    """In a process of its own, as on the command line: the outputs are linked, so neither the
+    libraries that write workbooks nor those that draw charts are imported."""
+    draft(project)  # the draft to reuse, whatever the tests before left
+    reword(project, "after release from prison.", "after their release from prison.")
+    code = (
+        "import datetime, json, pathlib, sys\n"
+        "from statgen.pipeline import build\n"
+        f"today = datetime.date.fromisoformat({TODAY.isoformat()!r})\n"
+        f"result = build(pathlib.Path({str(project)!r}), {SLUG!r}, today=today)\n"
+        f"print(json.dumps([list(result.reused), [m for m in {HEAVY!r} if m in sys.modules]]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    reused, imported = json.loads(done.stdout.splitlines()[-1])
+    assert reused == ["csv", "spreadsheets", "charts"]
+    assert imported == []
+    reword(project, "after their release from prison.", "after release from prison.")
