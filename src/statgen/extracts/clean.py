@@ -25,7 +25,7 @@ def clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFr
     try:
         if source.path.stat().st_size == 0:
             return None
-        raw = _scan_raw(source)
+        raw = _scan_raw(source, spaces=False)  # cells of only spaces: left to the detailed read
         schema = raw.collect_schema()
     except (OSError, ExtractError, pl.exceptions.PolarsError, UnicodeError):
         return None

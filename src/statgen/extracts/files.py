@@ -189,13 +189,15 @@ def _fatal(source: ExtractFile, message: str) -> ExtractError:
     return ExtractError([Problem(str(source.path), "-", message)])
 
 
-def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
+def _scan_raw(source: ExtractFile, spaces: bool = True) -> pl.LazyFrame:
     """The file as a lazy scan, read as :func:`_read_raw` reads it (without line numbers).
 
     Raises :class:`ExtractError` when a CSV's lines are not all the same shape. Empty CSV
     fields (``,,`` or ``,"",``) are null, and lines of only commas are dropped, but cells of
     only spaces are left as they are: the caller must treat them as suspect (the detailed read
-    makes them null).
+    makes them null). Parquet text of only spaces is null too, unless ``spaces`` is false:
+    then only empty text is (a comparison, where stripping every cell takes a second at 10M
+    rows), and the caller must treat cells of spaces as suspect, as a CSV's.
     """
     if source.is_csv:
         header = csvtext.sniff(source.path)
@@ -205,23 +207,21 @@ def _scan_raw(source: ExtractFile) -> pl.LazyFrame:
         names = raw.collect_schema().names()
         nulled = raw.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in names)
         return nulled.filter(~pl.all_horizontal(pl.col(names).is_null()))
-    return blank_text_to_null(pl.scan_parquet(source.path))
+    return blank_text_to_null(pl.scan_parquet(source.path), spaces)
 
 
-def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame):  # type: ignore[no-untyped-def]
-    """Parquet text cells and database rows follow the CSV rule: empty text, or only spaces,
-    is a missing value (so ``''`` in a nullable category is counted as not recorded, never
-    refused as a value)."""
+def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame, spaces: bool = True):  # type: ignore[no-untyped-def]
+    """Parquet text cells and database rows follow the CSV rule: empty text, or only spaces
+    (unless ``spaces`` is false), is a missing value (so ``''`` in a nullable category is
+    counted as not recorded, never refused as a value)."""
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
     # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.
     frame = frame.with_columns(pl.col(n).cast(pl.String) for n in text if schema[n] != pl.String)
-    return _blank_to_null(frame, text)
-
-
-def _blank_to_null(frame: pl.LazyFrame | pl.DataFrame, names: list[str]):  # type: ignore[no-untyped-def]
-    """Text that is empty or only spaces is a missing value (Parquet text cells)."""
     return frame.with_columns(
-        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-        for c in names
+        pl.when((pl.col(c).str.strip_chars() if spaces else pl.col(c)) == "")
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
     )
