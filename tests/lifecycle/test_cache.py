@@ -95,3 +95,19 @@ def test_an_extract_replaced_while_the_build_reads_it_is_refused(
     with pytest.raises(ExtractError, match="changed while the build was reading it"):
         build(project, SLUG, today=TODAY)
     assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))  # nothing written
+
+
+def test_the_cache_key_covers_every_module_of_statgen(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # An edit to the code that computes tables (tables/, protection/, extracts/), committed or
+    # not, must give a new key: a copy of the package with one such module changed.
+    import shutil
+
+    from statgen.lifecycle import cache
+
+    package = tmp_path / "statgen"
+    shutil.copytree(cache.SOURCE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "SOURCE", package)
+    before = cache.source_hash()
+    with (package / "tables" / "run.py").open("a", encoding="utf-8") as f:
+        f.write("\n# an edit\n")
+    assert cache.source_hash() != before

@@ -23,7 +23,8 @@ from statgen.lifecycle.manifest import sha256
 from statgen.periods import Period
 from statgen.tables import StatTable
 
-SOURCE = Path(__file__).resolve().parent
+SOURCE = Path(__file__).resolve().parents[1]
+"""The statgen package: every module of it can change how tables are computed."""
 KEEP = 3
 """How many cache entries to keep per publication (the newest)."""
 

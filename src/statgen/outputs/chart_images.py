@@ -13,7 +13,6 @@ instead of drawing them again.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import concurrent.futures
 import contextlib
@@ -33,9 +32,12 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statgen.errors import RenderError
+
+if TYPE_CHECKING:  # asyncio loads only when a chart is drawn (50 ms of every start-up)
+    import asyncio
 
 CHROMIUM_PACKAGE = "chromium"
 """The Debian package that gives kaleido its browser."""
@@ -166,6 +168,8 @@ class _Browser:
             if cls.loop is not None:
                 return cls.loop
             load_plotly_safely()
+            import asyncio
+
             import kaleido  # noqa: F401  (here, not in the browser's thread)
 
             # Finalisers run at exit after the atexit functions registered after their own
@@ -205,6 +209,7 @@ class _Browser:
         layout = figure["layout"]
         opts = {"format": fmt, "width": layout["width"], "height": layout["height"]}
         ready = cls.ready
+        import asyncio
 
         async def calc() -> bytes:
             browser = await asyncio.wrap_future(ready)
@@ -230,6 +235,8 @@ class _Browser:
             folder, cls.profile = cls.profile, None
         if loop is None or ready is None or thread is None:
             return
+        import asyncio
+
         try:
             browser = ready.result(timeout=60)
             asyncio.run_coroutine_threadsafe(browser.close(), loop).result(timeout=60)
