@@ -35,6 +35,7 @@ def spec() -> dict[str, Extract]:
 
 
 def _csv(tmp_path: Path, lines: list[str]) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "orders.csv").write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     return tmp_path
 
@@ -275,3 +276,16 @@ def test_text_that_is_not_utf8_names_its_line_and_byte(tmp_path: Path, spec, chu
         message = _problems(tmp_path, spec)
     assert "the file is not UTF-8 text (line 4 has the byte 0xf4, in " in message
     assert "Ynys M\\xf4n" in message
+
+
+def test_dates_and_numbers_with_spaces_around_them_are_read(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # The one pass reads values as they are (stripping every cell of a large CSV is slow) and
+    # leaves a padded value to the detailed read, which strips it: the same frame either way.
+    from statgen.extracts.clean import clean_typed
+    from statgen.extracts.files import find
+
+    plain = load(_csv(tmp_path / "plain", LINES), spec, TODAY)["orders"]
+    padded = [LINES[0].replace(",30,2025-01-02,", ", 30 ,  2025-01-02 ,"), *LINES[1:]]
+    folder = _csv(tmp_path / "padded", padded)
+    assert clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
+    assert load(folder, spec, TODAY)["orders"].equals(plain)

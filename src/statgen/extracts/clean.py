@@ -36,7 +36,7 @@ def clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFr
     typed: dict[str, pl.Expr] = {}
     unread: dict[str, pl.Expr] = {}
     for name, column in spec.columns.items():
-        value = parse(pl.col(name), column, schema[name])
+        value = parse(pl.col(name), column, schema[name], strip=False)
         if column.type == "category":
             value = value.cast(pl.Enum(allowed_values(column)), strict=False)
         typed[name] = value

@@ -17,11 +17,19 @@ DTYPES: dict[str, pl.DataType] = {"date": pl.Date(), "integer": pl.Int64(), "num
 """The stored type each column type needs no conversion from."""
 
 
-def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
-    """Expression turning a raw column into its declared type (null where it cannot be read)."""
+def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) -> pl.Expr:
+    """Expression turning a raw column into its declared type (null where it cannot be read).
+
+    Dates and numbers stored as text are read with spaces around them stripped, unless
+    ``strip`` is false (the one-pass check: stripping every cell of a 10M-line CSV takes
+    seconds; a value with spaces then cannot be read, and the detailed read takes it)."""
+
+    def text(expr: pl.Expr) -> pl.Expr:
+        return expr.str.strip_chars() if strip else expr
+
     if column.type == "date":
         if dtype == pl.String:
-            return raw.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+            return text(raw).str.to_date("%Y-%m-%d", strict=False)
         if isinstance(dtype, pl.Datetime):
             # The date where the timestamp was written (local time for time zone aware ones).
             if column.take_date:
@@ -30,11 +38,11 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
         return raw.cast(pl.Date, strict=False)
     if column.type == "integer":
         if dtype == pl.String:
-            text = raw.str.strip_chars()
+            digits = text(raw)
             # Whole numbers written with a point ("34.0") are read through a float, but not
             # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
-            number = text.cast(pl.Float64, strict=False)
-            return text.cast(pl.Int64, strict=False).fill_null(
+            number = digits.cast(pl.Float64, strict=False)
+            return digits.cast(pl.Int64, strict=False).fill_null(
                 whole(pl.when(number.abs() < 2.0**63).then(number))
             )
         if dtype.is_float():
@@ -42,7 +50,7 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
         return raw.cast(pl.Int64, strict=False)
     if column.type == "number":
         if dtype == pl.String:
-            return raw.str.strip_chars().cast(pl.Float64, strict=False)
+            return text(raw).cast(pl.Float64, strict=False)
         return raw.cast(pl.Float64, strict=False)
     if column.type == "string":
         text = raw.cast(pl.String, strict=False).str.strip_chars()
