@@ -53,8 +53,8 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
             return text(raw).cast(pl.Float64, strict=False)
         return raw.cast(pl.Float64, strict=False)
     if column.type == "string":
-        text = raw.cast(pl.String, strict=False).str.strip_chars()
-        return pl.when(text != "").then(text)
+        trimmed = raw.cast(pl.String, strict=False).str.strip_chars()
+        return pl.when(trimmed != "").then(trimmed)
     return raw.cast(pl.String, strict=False)
 
 
