@@ -142,3 +142,17 @@ def test_another_writer_or_pandoc_binary_does_not_use_the_cache(
     got = written(qmd, tmp_path / "second", cache, warnings)
     assert "PLANTED" not in got and "# Region" in got and warnings == []
     assert entry(cache)["writer"] == govuk._writer_key(pypandoc.get_pandoc_path())
+
+
+def test_statgen_runs_the_pandoc_pypandoc_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # statgen looks Pandoc up without importing pypandoc: the same binary as pypandoc's own
+    # search, and $PYPANDOC_PANDOC first, as pypandoc honours it.
+    from statgen.outputs import assets
+
+    assets.pandoc.cache_clear()
+    assert Path(assets.pandoc()).resolve() == Path(pypandoc.get_pandoc_path()).resolve()
+    monkeypatch.setenv("PYPANDOC_PANDOC", "/opt/pandoc-3/bin/pandoc")
+    assets.pandoc.cache_clear()
+    assert assets.pandoc() == "/opt/pandoc-3/bin/pandoc"
+    monkeypatch.delenv("PYPANDOC_PANDOC")
+    assets.pandoc.cache_clear()

@@ -188,12 +188,15 @@ def git_commit() -> str:
 
 
 def _pandoc_version() -> str:
-    try:
-        import pypandoc
+    """Pandoc's version number, as pypandoc gives it ("3.6.4")."""
+    from statgen.outputs.assets import pandoc
 
-        return str(pypandoc.get_pandoc_version())
-    except (ImportError, OSError, RuntimeError):
+    try:
+        done = subprocess.run([pandoc(), "--version"], capture_output=True, text=True, check=True)
+    except (ImportError, OSError, RuntimeError, subprocess.SubprocessError):
         return "not installed"
+    first = done.stdout.splitlines()[0].split() if done.stdout else []
+    return first[1] if len(first) > 1 else "unknown"
 
 
 def _quarto_version() -> str:

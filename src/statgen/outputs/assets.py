@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
+import shutil
 import warnings
 from collections.abc import Iterable
 from importlib.resources import files
@@ -22,6 +24,26 @@ VENDOR = TEMPLATES / "vendor"
 
 PLOTLY_BASIC = VENDOR / "plotly-basic.min.js"
 """The plotly.js "basic" bundle (scatter, bar, pie: all statgen draws)."""
+
+
+@functools.cache
+def pandoc() -> str:
+    """The Pandoc binary: ``$PYPANDOC_PANDOC``, else the one pypandoc-binary ships, else
+    ``pandoc`` on PATH, as pypandoc looks for it, but without importing pypandoc (it loads
+    urllib and the email parser for its downloader: 90 ms of every build's start-up)."""
+    if os.environ.get("PYPANDOC_PANDOC"):
+        return os.environ["PYPANDOC_PANDOC"]
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if binary.is_file():
+            return str(binary)
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    import pypandoc  # its own search, and its own message when there is no Pandoc
+
+    return str(pypandoc.get_pandoc_path())
 
 
 def assets(names: Iterable[str]) -> list[Path]:

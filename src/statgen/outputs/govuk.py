@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import pypandoc
 
 from statgen.errors import RenderError
-from statgen.outputs.assets import TEMPLATES, template_cache
+from statgen.outputs.assets import TEMPLATES, pandoc, template_cache
 
 FOLDER = "govuk"
 GOVSPEAK = "publication.govspeak.md"
@@ -58,13 +57,13 @@ def write_govspeak(
     through the fragment cache folder ``cache`` (``None``: every fragment is read again)."""
     out = folder / GOVSPEAK
     folder.mkdir(parents=True, exist_ok=True)
-    pandoc = pypandoc.get_pandoc_path()
-    cmd = [pandoc, str(qmd), "--from", "markdown", "--to", str(WRITER)]
+    binary = pandoc()
+    cmd = [binary, str(qmd), "--from", "markdown", "--to", str(WRITER)]
     with tempfile.TemporaryDirectory(prefix="statgen-govspeak-") as work:
         known, given = Path(work) / "in.json", Path(work) / "out.json"
         try:
             if cache is not None:
-                writer = _writer_key(pandoc)
+                writer = _writer_key(binary)
                 fragments = _load_fragments(cache / FRAGMENTS, writer, warn)
                 known.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
                 cmd += ["-V", f"statgen-fragments-in={known}"]

@@ -9,11 +9,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pypandoc
 import yaml
 
 from statgen.errors import RenderError
-from statgen.outputs.assets import TEMPLATES
+from statgen.outputs.assets import TEMPLATES, pandoc
 from statgen.outputs.page.shell import pandoc_template
 
 
@@ -74,17 +73,9 @@ def render(qmd: Path, out: Path, which: str | None = None) -> str:
             if produced != out:
                 shutil.move(produced, out)
         else:
-            # verify_format=False: pypandoc would otherwise run pandoc twice more on every
-            # render to list its formats (most of a preview re-render's time).
-            pypandoc.convert_file(
-                str(qmd),
-                "html5",
-                format="markdown",
-                outputfile=str(out),
-                extra_args=pandoc_args(),
-                verify_format=False,
-            )
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+            cmd = [pandoc(), "--from=markdown", "--to=html5", f"--output={out}", *pandoc_args()]
+            subprocess.run([*cmd, str(qmd)], check=True, capture_output=True, text=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
         detail = getattr(exc, "stderr", None) or str(exc)
         raise RenderError(f"{which} could not render {qmd.name}: {detail.strip()[:2000]}") from None
     return which
