@@ -249,7 +249,7 @@ def test_counting_commas_as_bytes_finds_the_lines_the_csv_module_finds(  # type:
         by_bytes = csvtext._byte_shapes(path, width)
     assert by_bytes is not None and not by_bytes.quoted
     parsed = csvtext._parsed_shapes(path, width)
-    assert by_bytes.problems(path, width) == parsed.problems(path, width)
+    assert by_bytes.problems() == parsed.problems()
 
 
 def test_a_file_with_quotes_is_counted_by_the_csv_module(tmp_path: Path) -> None:

@@ -103,10 +103,11 @@ def first_not_utf8(path: Path) -> str:
                 # The decoder may hold the start of a character from the chunk before.
                 start = exc.start - (len(exc.object) - len(chunk))  # below 0: in the chunk before
                 line = lines + chunk.count(b"\n", 0, max(0, start))
-                at = read + start
-                f.seek(max(0, at - 30))
-                window = f.read(at - max(0, at - 30) + 30)
-                bad = at - max(0, at - 30)
+                at = read + start  # the bad byte's offset in the file
+                begins = max(0, at - 30)
+                f.seek(begins)
+                window = f.read(at - begins + 30)
+                bad = at - begins
                 near = window[window.rfind(b"\n", 0, bad) + 1 :].split(b"\n")[0].rstrip(b"\r")
                 shown = near.decode("utf-8", errors="backslashreplace")
                 return f" (line {line:,} has the byte {window[bad]:#04x}, in '{shown}')"
@@ -121,7 +122,7 @@ def _is_blank(row: list[str]) -> bool:
 
 def shape_problems(path: Path, width: int) -> list[Problem]:
     """Lines with fewer or more fields than the header, by physical line number."""
-    return shapes(path, width).problems(path, width)
+    return shapes(path, width).problems()
 
 
 def shapes(path: Path, width: int) -> _Shapes:
@@ -137,7 +138,8 @@ def shapes(path: Path, width: int) -> _Shapes:
 class _Shapes:
     """The lines found too short or too long: how many, and the first few of each."""
 
-    def __init__(self, quoted: bool) -> None:
+    def __init__(self, path: Path, width: int, quoted: bool) -> None:
+        self.path, self.width = path, width
         self.quoted = quoted
         """Whether the file has quotes (so values may hold line breaks)."""
         self.lines: dict[str, list[int]] = {"short": [], "long": []}
@@ -151,16 +153,18 @@ class _Shapes:
         self.lines[kind] += lines[:room]
         self.fields[kind].update(dict.fromkeys(fields[:room]))
 
-    def problems(self, path: Path, width: int) -> list[Problem]:
+    def problems(self) -> list[Problem]:
+        """One problem for the short lines and one for the long, if there are any."""
         found = []
         for kind, word in (("short", "fewer"), ("long", "more")):
             if self.count[kind]:
                 have = ", ".join(str(c) for c in self.fields[kind])
                 found.append(
                     Problem(
-                        str(path),
+                        str(self.path),
                         "-",
-                        f"lines with {word} fields than the header's {width} (they have {have}); "
+                        f"lines with {word} fields than the header's {self.width} (they have "
+                        f"{have}); "
                         "every line must have every field, even if empty: export the extract "
                         "again",
                         tuple(self.lines[kind]),
@@ -175,7 +179,7 @@ class _Shapes:
 def _parsed_shapes(path: Path, width: int) -> _Shapes:
     """Every line's fields counted by the ``csv`` module (quoted values, line breaks in them)."""
     csv.field_size_limit(2**31 - 1)
-    shapes = _Shapes(quoted=True)
+    shapes = _Shapes(path, width, quoted=True)
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         reader = csv.reader(f)
         next(reader, None)
@@ -201,7 +205,7 @@ def _byte_shapes(path: Path, width: int) -> _Shapes | None:
 
     filled = np.ones(256, dtype=bool)
     filled[list(BLANK_BYTES)] = False
-    shapes = _Shapes(quoted=False)
+    shapes = _Shapes(path, width, quoted=False)
     done = 0  # physical lines counted so far (the header is line 1)
     carry = b""
     with path.open("rb") as f:

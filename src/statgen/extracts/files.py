@@ -124,7 +124,7 @@ def _raw(source: ExtractFile) -> pl.DataFrame | Numbered:
         if source.is_csv:
             width = len(csvtext.sniff(path))
             shapes = csvtext.shapes(path, width)
-            if problems := shapes.problems(path, width):
+            if problems := shapes.problems():
                 raise ExtractError(problems)
             return Numbered(*csvtext.lines(path, shapes.quoted))
         return blank_text_to_null(pl.read_parquet(path))
