@@ -235,12 +235,18 @@ def draw_charts(run: Run, out: Path, previous: Path | None = None) -> None:
     from statgen.outputs.page.templating import render_text
 
     by_id = {t.id: t for t in run.tables}
+    specs = run.publication.charts
+    reuse_charts = bool(specs) and reuse.take(
+        previous, run.outputs_key, out, lambda p: p.startswith(charts.FILES)
+    )
+    if not reuse_charts and any(charts.wants_static(run.publication, c) for c in specs):
+        from statgen.outputs import chart_images
+
+        chart_images.open_browser()  # while the figures are made
     csv_dir = out / "csv"
     sizes = {t.id: (csv_dir / f"{t.id}.csv").stat().st_size for t in run.tables}
     run.context = Context(run.publication, run.periods, by_id, csv_sizes=sizes)
-    if run.publication.charts and reuse.take(
-        previous, run.outputs_key, out, lambda p: p.startswith(charts.FILES)
-    ):
+    if reuse_charts:
         run.drawn = charts.reused(run.publication, by_id, out)
         run.chart_renderer = "kaleido" if any(c.static for c in run.drawn) else "plotly.js"
         run.reused.append("charts")

@@ -129,3 +129,44 @@ def test_a_browser_that_cannot_start_fails_the_build_with_a_message(tmp_path: Pa
     assert "[render-failed]" in output and "Chromium could not draw chart" in output
     assert "/bin/false" in output
     assert not list((project / "build").glob("*/*/draft-*"))
+
+
+REUSED_TAB = """
+from kaleido._kaleido_tab import _tab
+from statgen.outputs import chart_images
+
+reloads = []
+reload = _tab._KaleidoTab.reload
+
+
+async def counted(self):
+    reloads.append(1)
+    await reload(self)
+
+
+_tab._KaleidoTab.reload = counted
+bar = {"data": [{"type": "bar", "x": ["a", "b"], "y": [3, 1], "uid": "t0"}],
+       "layout": {"width": 960, "height": 480}}
+other = {"data": [{"type": "scatter", "x": [1, 2, 3], "y": [2, 5, 4], "uid": "t0",
+                   "name": "line"}],
+         "layout": {"width": 480, "height": 600, "separators": ",.", "showlegend": True,
+                    "font": {"family": "serif", "size": 30}, "title": {"text": "Other"}}}
+first = chart_images.draw(bar, "c1")
+between = chart_images.draw(other, "c2")
+again = chart_images.draw(bar, "c1")
+assert again == first, "a figure drawn after another came out different"
+assert between.svg != first.svg and b"Other" in between.svg and b"Other" not in again.svg
+print(len(reloads))
+"""
+
+
+def test_a_figure_drawn_after_another_is_the_same_image_and_tabs_are_not_reloaded() -> None:
+    """kaleido reloads its tab (plotly.js parsed again) after every image by default, about
+    0.1 s of each; statgen's tab is reused, and nothing of one figure (its fonts, separators,
+    legend, title) carries into the next: the same figure gives the same SVG and PNG bytes."""
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    done = subprocess.run(
+        [sys.executable, "-c", REUSED_TAB], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0"], "the tab was reloaded between drawings"

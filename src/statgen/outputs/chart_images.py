@@ -134,10 +134,11 @@ class _Browser:
     charts are drawn, beside the workbooks: the data stages keep both cores busy, so starting
     it earlier only slowed them) and closed at exit.
 
-    It has :data:`TABS` tabs, so charts are drawn side by side: every drawing is submitted at
-    once (:func:`submit`) and collected afterwards. The tabs load the vendored plotly.js basic
-    bundle, the one the pages ship (a quarter of the full bundle's size, so the browser is
-    ready about twice as fast), or plotly's full bundle where ``make vendor`` has not run.
+    Every drawing is submitted at once (:func:`submit`) and collected afterwards, in
+    :data:`TABS` tab(s). The tab loads the vendored plotly.js basic bundle, the one the pages
+    ship (a quarter of the full bundle's size, so the browser is ready about twice as fast),
+    or plotly's full bundle where ``make vendor`` has not run. The tab is not reloaded after
+    every drawing, as kaleido does by default (see :func:`_kaleido_class`).
 
     Chromium's profile lives in a folder statgen owns (:attr:`profile`), removed at exit after
     the browser has stopped: Chromium may still write into its profile while choreographer's
@@ -189,9 +190,7 @@ class _Browser:
 
     @staticmethod
     async def _open(profile: str) -> Any:
-        import kaleido
-
-        browser = kaleido.Kaleido(
+        browser = _kaleido_class()(
             n=TABS,
             mathjax=False,
             plotlyjs=str(plotly_js()),
@@ -263,8 +262,43 @@ def load_plotly_safely() -> None:
         import numpy  # noqa: F401
 
 
-TABS = 2
-"""Charts drawn at once (one browser tab each): the machines statgen runs on have two cores."""
+TABS = 1
+"""Browser tabs drawing charts. One: a drawing takes about 35 ms in a tab that is not reloaded
+after each (:func:`_kaleido_class`), so a second tab saves little, and opening it costs about
+0.6 s of a build (measured with kaleido 1.5 and Chromium 14x on two cores)."""
+RELOAD_EVERY = 100
+"""Drawings between two reloads of a tab (kaleido reloads it after every drawing)."""
+
+
+@functools.cache
+def _kaleido_class() -> type:
+    """kaleido's ``Kaleido``, with its tabs reloaded every :data:`RELOAD_EVERY` drawings
+    instead of after each one.
+
+    kaleido reloads a tab, parsing plotly.js again (about 1.2 MB), before handing it back, and
+    the drawing's result waits for that reload: about 0.1 s of every image, 2 of the 3 seconds
+    a build's charts took. Each drawing is made by ``Plotly.toImage`` in a div of its own,
+    purged afterwards, so no figure sees another's state (the tests draw the same figure after
+    others and compare the bytes); the occasional reload bounds what a long-running preview's
+    tab accumulates. Should a kaleido release rename the hook, this overrides nothing and
+    kaleido's own reloading applies.
+    """
+    import kaleido
+
+    class Kaleido(kaleido.Kaleido):  # type: ignore[misc]
+        _drawn: dict[int, int]
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            counts = self.__dict__.setdefault("_drawn", {})
+            counts[id(tab)] = counts.get(id(tab), 0) + 1
+            if counts[id(tab)] % RELOAD_EVERY == 0:
+                await super()._return_kaleido_tab(tab)
+            else:
+                await self.tabs_ready.put(tab)
+
+    return Kaleido
+
+
 TIMEOUT = 300
 """Seconds to wait for one chart's images (the browser's start included) before giving up."""
 
@@ -325,6 +359,13 @@ class Drawing:
             narrow_svg=reproducible(narrow, f"{self.name}n"),
             png=png,
         )
+
+
+def open_browser() -> None:
+    """Start the browser in the background, if there is one, ahead of the first drawing (while
+    the figures are made: its start-up is most of the charts' cost)."""
+    if find_chromium() is not None:
+        _Browser.start()
 
 
 def start_drawing(figure: dict[str, Any], name: str) -> Callable[[], Images]:

@@ -49,8 +49,12 @@ class DrawnChart:
 
     def wants_static(self, publication: Publication) -> bool:
         """Whether the configuration asks for a static image (the default) for this chart."""
-        interactive = self.spec.interactive
-        return not (publication.interactive if interactive is None else interactive)
+        return wants_static(publication, self.spec)
+
+
+def wants_static(publication: Publication, spec: Chart) -> bool:
+    """Whether the configuration asks for a static image (the default) for chart ``spec``."""
+    return not (publication.interactive if spec.interactive is None else spec.interactive)
 
 
 WRAP = 26
@@ -290,7 +294,7 @@ def write_images(
                 path.write_bytes(data)
             chart = dataclasses.replace(chart, static=True)
         out.append(chart)
-    if pending:
+    if used == "kaleido":  # the browser, opened before the figures were made, is done
         chart_images.drawn()
     specs = [
         {
