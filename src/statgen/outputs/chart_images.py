@@ -130,15 +130,20 @@ def reproducible(svg: bytes, name: str) -> bytes:
 
 
 class _Browser:
-    """One kaleido browser per process, in a thread of its own, opened on first use (when the
-    charts are drawn, beside the workbooks: the data stages keep both cores busy, so starting
-    it earlier only slowed them) and closed at exit.
+    """One kaleido browser per process, in a thread of its own, opened when the charts stage
+    starts (:func:`open_browser`, before the figures are made, beside the workbooks: the data
+    stages keep both cores busy, so starting it earlier only slowed them) and closed at exit.
 
-    Every drawing is submitted at once (:func:`submit`) and collected afterwards, in
-    :data:`TABS` tab(s). The tab loads the vendored plotly.js basic bundle, the one the pages
-    ship (a quarter of the full bundle's size, so the browser is ready about twice as fast),
-    or plotly's full bundle where ``make vendor`` has not run. The tab is not reloaded after
-    every drawing, as kaleido does by default (see :func:`_kaleido_class`).
+    Every drawing is submitted at once (:func:`submit`), to :data:`TABS` tab(s), and collected
+    afterwards. The tabs load the vendored plotly.js basic bundle, the one the pages ship (a
+    quarter of the full bundle's size, so the browser is ready about twice as fast), or
+    plotly's full bundle where ``make vendor`` has not run.
+
+    kaleido reloads a tab after every drawing, and each drawing's result waits for that (about
+    0.1 s of each image). Reusing the tab without the reload made the charts about twice as
+    fast, but plotly.js keeps some state between drawings in one page: the same figure then
+    gave SVGs whose attributes came in a different order, depending on what
+    was drawn before it. The same figure must give the same bytes, so the reload stays.
 
     Chromium's profile lives in a folder statgen owns (:attr:`profile`), removed at exit after
     the browser has stopped: Chromium may still write into its profile while choreographer's
@@ -190,7 +195,9 @@ class _Browser:
 
     @staticmethod
     async def _open(profile: str) -> Any:
-        browser = _kaleido_class()(
+        import kaleido
+
+        browser = kaleido.Kaleido(
             n=TABS,
             mathjax=False,
             plotlyjs=str(plotly_js()),
@@ -263,40 +270,10 @@ def load_plotly_safely() -> None:
 
 
 TABS = 1
-"""Browser tabs drawing charts. One: a drawing takes about 35 ms in a tab that is not reloaded
-after each (:func:`_kaleido_class`), so a second tab saves little, and opening it costs about
-0.6 s of a build (measured with kaleido 1.5 and Chromium 14x on two cores)."""
-RELOAD_EVERY = 100
-"""Drawings between two reloads of a tab (kaleido reloads it after every drawing)."""
-
-
-@functools.cache
-def _kaleido_class() -> type:
-    """kaleido's ``Kaleido``, with its tabs reloaded every :data:`RELOAD_EVERY` drawings
-    instead of after each one.
-
-    kaleido reloads a tab, parsing plotly.js again (about 1.2 MB), before handing it back, and
-    the drawing's result waits for that reload: about 0.1 s of every image, 2 of the 3 seconds
-    a build's charts took. Each drawing is made by ``Plotly.toImage`` in a div of its own,
-    purged afterwards, so no figure sees another's state (the tests draw the same figure after
-    others and compare the bytes); the occasional reload bounds what a long-running preview's
-    tab accumulates. Should a kaleido release rename the hook, this overrides nothing and
-    kaleido's own reloading applies.
-    """
-    import kaleido
-
-    class Kaleido(kaleido.Kaleido):  # type: ignore[misc]
-        _drawn: dict[int, int]
-
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            counts = self.__dict__.setdefault("_drawn", {})
-            counts[id(tab)] = counts.get(id(tab), 0) + 1
-            if counts[id(tab)] % RELOAD_EVERY == 0:
-                await super()._return_kaleido_tab(tab)
-            else:
-                await self.tabs_ready.put(tab)
-
-    return Kaleido
+"""Browser tabs drawing charts. One: on two cores, with the workbooks written beside the charts,
+a second tab cost more to open (about 0.5 s) than it saved in drawing (each image is
+mostly the tab's reload, which competes for the same cores); a 10M-row build's charts went
+from 2.85 to about 2.2 s after the workbooks with one tab."""
 
 
 TIMEOUT = 300
