@@ -142,8 +142,8 @@ class _Browser:
     kaleido reloads a tab after every drawing, and each drawing's result waits for that (about
     0.1 s of each image). Reusing the tab without the reload made the charts about twice as
     fast, but plotly.js keeps some state between drawings in one page: the same figure then
-    gave SVGs whose attributes came in a different order, depending on what
-    was drawn before it. The same figure must give the same bytes, so the reload stays.
+    gave SVGs whose attributes came in a different order, depending on what was drawn before
+    it. The same figure must give the same bytes, so the reload stays.
 
     Chromium's profile lives in a folder statgen owns (:attr:`profile`), removed at exit after
     the browser has stopped: Chromium may still write into its profile while choreographer's
@@ -274,8 +274,6 @@ TABS = 1
 a second tab cost more to open (about 0.5 s) than it saved in drawing (each image is
 mostly the tab's reload, which competes for the same cores); a 10M-row build's charts went
 from 2.85 to about 2.2 s after the workbooks with one tab."""
-
-
 TIMEOUT = 300
 """Seconds to wait for one chart's images (the browser's start included) before giving up."""
 
