@@ -129,3 +129,29 @@ def test_a_browser_that_cannot_start_fails_the_build_with_a_message(tmp_path: Pa
     assert "[render-failed]" in output and "Chromium could not draw chart" in output
     assert "/bin/false" in output
     assert not list((project / "build").glob("*/*/draft-*"))
+
+
+def line_chart(series: dict[str, list[int]]) -> dict:  # type: ignore[type-arg]
+    """A small line chart with a legend (the legend is where plotly.js's state showed)."""
+    x = ["2024 Q1", "2024 Q2", "2024 Q3"]
+    data = [
+        {"type": "scatter", "mode": "lines", "name": n, "x": x, "y": y} for n, y in series.items()
+    ]
+    return {"data": data, "layout": {"legend": {"orientation": "h"}, "title": {"text": "Cases"}}}
+
+
+def test_a_chart_gives_the_same_bytes_whatever_was_drawn_before_it() -> None:
+    """A chart's three images share a tab, which is reloaded only after the chart: drawn alone
+    or after another chart, a figure gives the same wide SVG, narrow SVG and PNG. (With no
+    reload between charts, plotly.js's state carried over: the SVGs' attributes came in
+    another order.)"""
+    from statgen.outputs import chart_images
+
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    courts = line_chart({"Magistrates' court": [1, 2, 3], "Crown Court": [3, 2, 1]})
+    remand = line_chart({"Bail": [5, 1, 2], "Custody": [1, 1, 1], "Summons": [0, 3, 2]})
+    alone = chart_images.draw(courts, "f1")
+    chart_images.draw(remand, "f2")
+    after = chart_images.draw(courts, "f1")
+    assert (after.svg, after.narrow_svg, after.png) == (alone.svg, alone.narrow_svg, alone.png)
+    assert alone.svg != alone.narrow_svg and b'width="480"' in alone.narrow_svg
