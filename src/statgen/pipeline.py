@@ -44,6 +44,7 @@ from statgen.stages import (
     draw_charts,
     read_extracts,
     render_page,
+    stamp_outputs,
     write_csvs,
     write_spreadsheets,
 )
@@ -55,11 +56,12 @@ STAGES = [
     "Compute tables",
     "Write CSVs",
     "Write spreadsheets",
-    "Draw charts",
     "Render page",
+    "Draw charts",
     "Check and write draft",
 ]
-"""The stages of a build, in order (the CLI shows a progress bar for each)."""
+"""The stages of a build, in order (the CLI shows a progress bar for each). The charts are
+drawn beside the workbooks and the page: "Draw charts" is what is left of them after the page."""
 
 
 @contextlib.contextmanager
@@ -164,16 +166,16 @@ def _build(run: Run, stage: Stage) -> BuildResult:
     try:
         with step(STAGES[2]):
             write_csvs(run, staging, previous)
-        with beside(draw_charts, run, staging, previous) as charts:
-            # The browser draws the charts while Python writes the workbooks.
-            with step(STAGES[3]):
-                write_spreadsheets(run, staging, previous)
-            with step(STAGES[4]):
-                charts.result()
-        with step(STAGES[5]):
+        # The browser draws the charts while Python writes the workbooks, then the page (which
+        # links to the images, and has a stand-in for the outputs' hash until they are written).
+        with step(STAGES[3]), beside(draw_charts, run, staging, previous, False) as charts:
+            write_spreadsheets(run, staging, previous)
+        with step(STAGES[4]):
+            charts.result()  # the figures made, and their images submitted (or an error)
             stamped = render_page(run, staging, stamp)
             assert isinstance(stamped, drafts.Stamp)
-            stamp = stamped
+        with step(STAGES[5]):
+            stamp = stamp_outputs(run, staging, stamped)  # once the images are written
         with step(STAGES[6]):
             # The QA report goes into the draft; a failed build's report goes to its own
             # folder (never over a good draft's), and a failed check stops the build here.

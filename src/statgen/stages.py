@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,8 @@ class Run:
     engine: str = ""
     chart_renderer: str | None = None
     """How the charts were drawn: ``kaleido`` (static files) or ``plotly.js`` (interactive)."""
+    images: Callable[[], None] | None = None
+    """Waits for the chart images still being drawn and writes them (see :func:`draw_charts`)."""
     baseline: dict[str, str] | None = None
     """The release the figures are compared with: its path and manifest hash (or None)."""
     public: Any = None
@@ -226,9 +229,13 @@ def write_spreadsheets(run: Run, out: Path, previous: Path | None = None) -> Non
     write_workbooks(model, out / run.name)  # ODS + XLSX, checked; CheckError if not
 
 
-def draw_charts(run: Run, out: Path, previous: Path | None = None) -> None:
+def draw_charts(run: Run, out: Path, previous: Path | None = None, wait: bool = True) -> None:
     """The commentary's context (figures, CSV sizes) and every configured chart (taken
-    unchanged from the ``previous`` draft when its outputs were made from the same inputs)."""
+    unchanged from the ``previous`` draft when its outputs were made from the same inputs).
+
+    With ``wait`` false it returns once the figures are made and their images submitted to
+    the browser, leaving :attr:`Run.images` for :func:`finish_charts`: the page, which links
+    to the images, is made while they are drawn."""
     from statgen.lifecycle import reuse
     from statgen.outputs import charts
     from statgen.outputs.page.commentary import Context
@@ -254,9 +261,20 @@ def draw_charts(run: Run, out: Path, previous: Path | None = None) -> None:
         drawn = charts.draw(run.publication, by_id, run.context.names(), render_text)
         # Static SVG and PNG files by kaleido (Chromium), or interactive charts where asked
         # for (or where no Chromium is found, with a warning).
-        images = run.layout.chart_cache(run.publication.slug)
-        run.drawn, run.chart_renderer = charts.write_images(run.publication, drawn, out, images)
+        cache = run.layout.chart_cache(run.publication.slug)
+        run.drawn, run.chart_renderer, run.images = charts.start_images(
+            run.publication, drawn, out, cache
+        )
     run.context.charts = {c.id: c for c in run.drawn}
+    if wait:
+        finish_charts(run)
+
+
+def finish_charts(run: Run) -> None:
+    """Wait for the chart images :func:`draw_charts` left drawing, and write their files."""
+    images, run.images = run.images, None
+    if images is not None:
+        images()
 
 
 def render_page(
@@ -288,8 +306,10 @@ def render_page(
     assemble.copy_assets(out, with_charts=bool(run.drawn), interactive=interactive)
     citations.write(out, publication, run.context)  # the main points' figures, for the diff
     if isinstance(stamp, drafts.Stamp):
-        # What the reviewer signs off: every output but the stamped page and reports.
-        stamp = dataclasses.replace(stamp, outputs_short=manifest.outputs_digest(out)[:8])
+        # What the reviewer signs off: every output but the stamped page and reports. While
+        # chart images are still being drawn, a stand-in that stamp_outputs() replaces.
+        short = manifest.outputs_digest(out)[:8] if run.images is None else _stand_in(source)
+        stamp = dataclasses.replace(stamp, outputs_short=short)
     front = stamp.front_matter() if isinstance(stamp, drafts.Stamp) else stamp
     qmd = out / drafts.PAGE_SOURCE
     qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
@@ -302,6 +322,32 @@ def render_page(
         run.engine = render(qmd, out / page)
     run.ran.append("page")
     return stamp
+
+
+def _stand_in(source: str) -> str:
+    """Eight hex digits, like an outputs hash, found nowhere in the page's ``source``."""
+    import secrets
+
+    while True:
+        token = secrets.token_hex(4)
+        if token not in source:
+            return token
+
+
+def stamp_outputs(run: Run, out: Path, stamp: drafts.Stamp) -> drafts.Stamp:
+    """Once every output is written (:func:`finish_charts`), put their hash on the page and
+    the GOV.UK bundle where :func:`render_page` left a stand-in for it."""
+    finish_charts(run)
+    short = manifest.outputs_digest(out)[:8]
+    if stamp.outputs_short == short:
+        return stamp
+    for name in manifest.STAMPED:  # only the stamped files carry it (none is in the hash)
+        path = out / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if stamp.outputs_short in text:
+                path.write_text(text.replace(stamp.outputs_short, short), encoding="utf-8")
+    return dataclasses.replace(stamp, outputs_short=short)
 
 
 def write_govuk_bundle(run: Run, out: Path, qmd: Path) -> None:

@@ -113,6 +113,34 @@ def test_drafts_count_up_stamped_and_reuse_tables_when_only_words_change(project
     assert ">Published<" not in shown
 
 
+def test_the_banner_names_the_hash_of_the_outputs_as_written(tmp_path: Path) -> None:
+    """The page is rendered while the chart images are still drawn, so its outputs hash is
+    filled in afterwards: the page, its source and the govspeak all name the hash of the files
+    finally in the draft (computed here from the files themselves), charts included."""
+    import hashlib
+    import json
+
+    root = copy_project(tmp_path, SLUG, 0.02)
+    result = draft(root)
+    folder = result.folder
+    assert any((folder / "charts").glob("*.svg")), "no static charts were drawn"
+    skipped = {"manifest.json", "index.html", "publication.qmd", "qa.html", "qa.json"}
+    files = {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.relative_to(folder).as_posix() not in skipped
+        and not (p.parent.name == "govuk" and p.suffix in (".md", ".json"))
+    }
+    expected = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]
+    assert banner_outputs(root, 1) == expected == result.outputs_short
+    meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert meta["outputs_sha256"][:8] == expected
+    label = f"Draft 1, inputs {result.inputs_short}, outputs {expected}"
+    for name in ("index.html", "publication.qmd", "govuk/publication.govspeak.md"):
+        assert label in (folder / name).read_text(encoding="utf-8"), name
+
+
 def test_publish_needs_sign_off_and_release_time_and_never_overwrites(project: Path) -> None:
     edit_commentary(project, SLUG)
     draft(project)  # an earlier draft, so that approving it can be shown not to count

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -266,36 +267,33 @@ def reused(
 def write_images(
     publication: Publication, drawn: list[DrawnChart], folder: Path, cache: Path | None = None
 ) -> tuple[list[DrawnChart], str]:
-    """Draw the static charts into ``charts/`` (SVG for the page) and ``govuk/images/`` (PNG at
-    960 px and SVG); write ``charts/charts.json`` (every chart's figure, for ``statgen diff``).
-    Charts already drawn from the same figure are taken from ``cache`` (see
-    :func:`~statgen.outputs.chart_images.draw_cached`). Returns the charts, marked static where
-    drawn, and the renderer used."""
+    """Draw the static charts (see :func:`start_images`) and wait for their files."""
+    out, used, finish = start_images(publication, drawn, folder, cache)
+    finish()
+    return out, used
+
+
+def start_images(
+    publication: Publication, drawn: list[DrawnChart], folder: Path, cache: Path | None = None
+) -> tuple[list[DrawnChart], str, Callable[[], None]]:
+    """Start drawing the static charts into ``charts/`` (SVG for the page) and ``govuk/images/``
+    (PNG at 960 px and SVG), and write ``charts/charts.json`` (every chart's figure, for
+    ``statgen diff``). Charts already drawn from the same figure are taken from ``cache`` (see
+    :func:`~statgen.outputs.chart_images.draw_cached`).
+
+    Returns the charts, marked static where they are being drawn, the renderer used, and a
+    function that waits for the drawings and writes their files (the page, which only links
+    to them, can be made meanwhile)."""
     from statgen.outputs import chart_images
 
     wanted = {c.id for c in drawn if c.wants_static(publication)}
     used = chart_images.renderer() if wanted else "plotly.js"
-    pending = {  # every chart submitted first, so the browser's tabs draw them side by side
+    pending = {  # every chart submitted first: the browser draws them one after another
         c.id: chart_images.submit_cached(c.figure, f"f{c.number}", cache)
         for c in drawn
         if used == "kaleido" and c.id in wanted
     }
-    out = []
-    for chart in drawn:
-        if chart.id in pending:
-            images = pending[chart.id]()
-            for path, data in (
-                (folder / "charts" / f"{chart.id}.svg", images.svg),
-                (folder / "charts" / f"{chart.id}-narrow.svg", images.narrow_svg),
-                (folder / "govuk" / "images" / f"{chart.id}.svg", images.svg),
-                (folder / "govuk" / "images" / f"{chart.id}.png", images.png),
-            ):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-            chart = dataclasses.replace(chart, static=True)
-        out.append(chart)
-    if used == "kaleido":  # the browser, opened before the figures were made, is done
-        chart_images.drawn()
+    out = [dataclasses.replace(c, static=True) if c.id in pending else c for c in drawn]
     specs = [
         {
             "number": c.number,
@@ -312,4 +310,19 @@ def write_images(
         (folder / "charts" / "charts.json").write_text(
             json.dumps(specs, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
-    return out, used
+
+    def finish() -> None:
+        for chart_id, images_of in pending.items():
+            images = images_of()
+            for path, data in (
+                (folder / "charts" / f"{chart_id}.svg", images.svg),
+                (folder / "charts" / f"{chart_id}-narrow.svg", images.narrow_svg),
+                (folder / "govuk" / "images" / f"{chart_id}.svg", images.svg),
+                (folder / "govuk" / "images" / f"{chart_id}.png", images.png),
+            ):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        if used == "kaleido":  # the browser, opened before the figures were made, is done
+            chart_images.drawn()
+
+    return out, used, finish
