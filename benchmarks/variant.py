@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, object]:
+    import atexit
+    import gc
+
     from statgen.outputs import chart_images
     from statgen.pipeline import build as build_release
+
+    atexit.register(gc.freeze)  # as the command line does at exit (statgen.cli)
 
     if fresh:
         shutil.rmtree(work, ignore_errors=True)

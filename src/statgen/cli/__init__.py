@@ -9,6 +9,8 @@ imports what it needs when it runs: ``statgen --help`` loads no pydantic, Polars
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 from collections.abc import Callable
 
@@ -18,7 +20,14 @@ os.environ.setdefault("TYPER_USE_RICH", "0")
 
 import typer  # noqa: E402  (after the setting above, which typer reads on import)
 
-from statgen.cli import drafting, releasing, tools
+from statgen.cli import drafting, releasing, tools  # noqa: E402
+
+# The interpreter's last garbage collection, at exit, walks every object still alive (Polars,
+# pydantic's schemas, Jinja's templates): about 0.15 s of a commentary-only build, for nothing,
+# as the process is ending. Frozen objects are skipped. Registered at import, before any command
+# runs, this runs last (exit functions run in reverse order): after every other, such as the
+# chart browser's close and the removal of temporary folders.
+atexit.register(gc.freeze)
 
 app = typer.Typer(
     help="statgen: build official statistics releases from source extracts.",
