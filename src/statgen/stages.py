@@ -8,8 +8,10 @@ never when this module is imported.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +60,9 @@ class Run:
     """How the charts were drawn: ``kaleido`` (static files) or ``plotly.js`` (interactive)."""
     images: Callable[[], None] | None = None
     """Waits for the chart images still being drawn and writes them (see :func:`draw_charts`)."""
+    unchanged: concurrent.futures.Future[None] | None = None
+    """The extracts hashed again after they were read, in the background (see
+    :func:`read_extracts`); :func:`compute_tables` waits for it before keeping any table."""
     baseline: dict[str, str] | None = None
     """The release the figures are compared with: its path and manifest hash (or None)."""
     public: Any = None
@@ -132,9 +137,35 @@ def read_extracts(run: Run) -> None:
     if run.frames is not None and run.frames_key == frames_key:
         return
     run.frames = extracts.load(source, publication.extracts, run.today, queried)
-    manifest.check_unchanged(publication, source, run.hashes)
+    # Hashed again, to refuse an extract replaced while it was read, in a thread beside the
+    # transforms (hashing takes one core: about a second for a 1 GB CSV).
+    run.unchanged = _background(manifest.check_unchanged, publication, source, run.hashes)
     run.frames_key = frames_key
     run.ran.append("extracts")
+
+
+def _background(work: Callable[..., None], *args: Any) -> concurrent.futures.Future[None]:
+    """``work(*args)`` in a thread of its own; its future holds the outcome."""
+    future: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            work(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the future
+            future.set_exception(exc)
+        else:
+            future.set_result(None)
+
+    threading.Thread(target=run, name="statgen-unchanged", daemon=True).start()
+    return future
+
+
+def _check_unchanged(run: Run) -> None:
+    """Wait for the second hashing of the extracts; an extract that changed meanwhile fails
+    the build (:func:`statgen.lifecycle.manifest.check_unchanged`)."""
+    pending, run.unchanged = run.unchanged, None
+    if pending is not None:
+        pending.result()
 
 
 LATER = (
@@ -172,10 +203,15 @@ def compute_tables(run: Run) -> None:
     publication = run.publication
     if run.cached is None:
         assert run.frames is not None, "read_extracts() reads the extracts"
-        period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
-        computed = tables.compute(
-            publication, run.frames, Periods.ending(period, publication.series_length)
-        )
+        try:
+            period = choose_period(
+                run.frames, run.requested, run.source_dir, publication.frequency
+            )
+            computed = tables.compute(
+                publication, run.frames, Periods.ending(period, publication.series_length)
+            )
+        finally:
+            _check_unchanged(run)  # an extract that changed while read is the error to report
         cache.store(run.layout.cache(publication.slug), run.cache_key, period, computed)
         run.ran.append("tables")
     else:

@@ -92,9 +92,13 @@ def test_an_extract_replaced_while_the_build_reads_it_is_refused(
         return real_load(*args, **kwargs)
 
     monkeypatch.setattr(extracts, "load", swapped)
+    cache = Layout.at(project).cache(SLUG)
+    before = sorted(cache.rglob("*")) if cache.exists() else []
     with pytest.raises(ExtractError, match="changed while the build was reading it"):
         build(project, SLUG, today=TODAY)
     assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))  # nothing written
+    # The tables of the new file were never kept under the hash of the old one.
+    assert (sorted(cache.rglob("*")) if cache.exists() else []) == before
 
 
 def test_the_cache_key_covers_every_module_of_statgen(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
