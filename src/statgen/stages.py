@@ -204,9 +204,7 @@ def compute_tables(run: Run) -> None:
     if run.cached is None:
         assert run.frames is not None, "read_extracts() reads the extracts"
         try:
-            period = choose_period(
-                run.frames, run.requested, run.source_dir, publication.frequency
-            )
+            period = choose_period(run.frames, run.requested, run.source_dir, publication.frequency)
             computed = tables.compute(
                 publication, run.frames, Periods.ending(period, publication.series_length)
             )
