@@ -289,3 +289,31 @@ def test_dates_and_numbers_with_spaces_around_them_are_read(tmp_path: Path, spec
     folder = _csv(tmp_path / "padded", padded)
     assert clean_typed(find(folder, "orders"), spec["orders"], TODAY) is None
     assert load(folder, spec, TODAY)["orders"].equals(plain)
+
+
+def test_a_csv_is_counted_once_for_each_version_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build counts a CSV's commas beside the hashing and the read takes that count; a file
+    written again (another size, time or inode) is counted again, and a quote stops the count."""
+    import os
+
+    from statgen.extracts import csvtext
+
+    reads: list[Path] = []
+    real = csvtext._count_commas
+
+    def counting(path: Path) -> tuple[int, int] | None:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(csvtext, "_count_commas", counting)
+    path = tmp_path / "cases.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5,6\n")
+    assert csvtext.count_commas(path) == (6, 3)
+    assert csvtext.shape_is_clean(path, 3) and len(reads) == 1  # the count was kept
+    path.write_text("a,b,c\n1,2\n4,5,6\n")  # a short line, written over the file
+    os.utime(path, ns=(1, 1))  # even with an old modification time
+    assert not csvtext.shape_is_clean(path, 3) and len(reads) == 2
+    path.write_text('a,b,c\n"1,5",2,3\n')
+    assert csvtext.count_commas(path) is None and csvtext.shape_is_clean(path, 3)

@@ -9,6 +9,7 @@ line break does not put later lines out.
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -249,6 +250,42 @@ def shape_is_clean(path: Path, width: int) -> bool:
     with quotes, or whose count is out (blank lines, short lines), gets the exact check of
     :func:`shape_problems`.
     """
+    counted = count_commas(path)
+    if counted is not None and counted[0] == (width - 1) * counted[1]:
+        return True
+    return not shape_problems(path, width)
+
+
+def count_commas(path: Path) -> tuple[int, int] | None:
+    """The file's commas and lines, or ``None`` when it holds a quote (then only parsing can
+    tell its fields apart). Counted once for each version of the file (its size, time and
+    inode): :func:`statgen.stages.read_extracts` counts a CSV beside the hashing of the
+    extracts, and the read takes the count from here."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _count_commas(path)  # the read names the problem
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    with _COUNTS_LOCK:
+        if key in _COUNTS:
+            return _COUNTS[key]
+    counted = _count_commas(path)
+    with _COUNTS_LOCK:
+        while len(_COUNTS) >= KEEP_COUNTS:
+            _COUNTS.pop(next(iter(_COUNTS)))  # the oldest
+        _COUNTS[key] = counted
+    return counted
+
+
+KEEP_COUNTS = 32
+"""Counts kept: a build's CSV extracts (a changed file has a new key, and is counted again)."""
+
+
+_COUNTS: dict[tuple[str, int, int, int], tuple[int, int] | None] = {}
+_COUNTS_LOCK = threading.Lock()
+
+
+def _count_commas(path: Path) -> tuple[int, int] | None:
     import numpy as np  # its comparisons count bytes three times as fast as bytes.count
 
     commas = newlines = 0
@@ -256,15 +293,12 @@ def shape_is_clean(path: Path, width: int) -> bool:
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
             if b'"' in chunk:
-                return not shape_problems(path, width)
+                return None
             octets = np.frombuffer(chunk, dtype=np.uint8)
             commas += int(np.count_nonzero(octets == 44))
             newlines += int(np.count_nonzero(octets == 10))
             last = chunk[-1:]
-    lines = newlines + (0 if last in (b"\n", b"") else 1)
-    if commas == (width - 1) * lines:
-        return True
-    return not shape_problems(path, width)
+    return commas, newlines + (0 if last in (b"\n", b"") else 1)
 
 
 CHUNK = 1 << 24
