@@ -12,7 +12,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,25 +140,11 @@ def read_extracts(run: Run) -> None:
     run.frames = extracts.load(source, publication.extracts, run.today, queried)
     # Hashed again, to refuse an extract replaced while it was read, in a thread beside the
     # transforms (hashing takes one core: about a second for a 1 GB CSV).
-    run.unchanged = _background(manifest.check_unchanged, publication, source, run.hashes)
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen-unchanged")
+    run.unchanged = pool.submit(manifest.check_unchanged, publication, source, run.hashes)
+    pool.shutdown(wait=False)  # no more work for it; compute_tables waits for this one
     run.frames_key = frames_key
     run.ran.append("extracts")
-
-
-def _background(work: Callable[..., None], *args: Any) -> concurrent.futures.Future[None]:
-    """``work(*args)`` in a thread of its own; its future holds the outcome."""
-    future: concurrent.futures.Future[None] = concurrent.futures.Future()
-
-    def run() -> None:
-        try:
-            work(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the future
-            future.set_exception(exc)
-        else:
-            future.set_result(None)
-
-    threading.Thread(target=run, name="statgen-unchanged", daemon=True).start()
-    return future
 
 
 def _check_unchanged(run: Run) -> None:
