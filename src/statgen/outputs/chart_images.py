@@ -309,21 +309,7 @@ async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]
             drawn.append(await asyncio.wait_for(calc, TIMEOUT))
         return drawn
     finally:
-        # The reload runs on while the images are returned: the next chart waits for the tab
-        # (kaleido puts it back once reloaded), and after the last chart nothing waits at all.
-        reload = asyncio.ensure_future(browser._return_kaleido_tab(tab))  # noqa: SLF001
-        _RELOADS.add(reload)
-        reload.add_done_callback(_reloaded)
-
-
-_RELOADS: set[Any] = set()
-"""Reloads under way (a task is only weakly held by its event loop)."""
-
-
-def _reloaded(task: Any) -> None:
-    _RELOADS.discard(task)
-    if not task.cancelled():
-        task.exception()  # a reload cut short by the browser's closing is no error
+        await browser._return_kaleido_tab(tab)  # noqa: SLF001  (the reload)
 
 
 def load_plotly_safely() -> None:
