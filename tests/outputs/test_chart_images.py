@@ -155,3 +155,28 @@ def test_a_chart_gives_the_same_bytes_whatever_was_drawn_before_it() -> None:
     after = chart_images.draw(courts, "f1")
     assert (after.svg, after.narrow_svg, after.png) == (alone.svg, alone.narrow_svg, alone.png)
     assert alone.svg != alone.narrow_svg and b'width="480"' in alone.narrow_svg
+
+
+def test_a_tab_left_on_a_blank_page_is_sent_back_to_kaleidos_page_before_it_draws() -> None:
+    """On a busy machine kaleido sometimes took a new tab's blank page for its own, and the
+    first chart failed with "kaleido_scopes is not defined". A tab found without kaleido's
+    script is sent to its page again before drawing."""
+    import asyncio
+
+    from statgen.outputs import chart_images
+
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    courts = line_chart({"Magistrates' court": [1, 2, 3], "Crown Court": [3, 2, 1]})
+    expected = chart_images.draw(courts, "f1")
+    loop = chart_images._Browser.start()
+    assert chart_images._Browser.ready is not None
+    browser = chart_images._Browser.ready.result(timeout=60)
+
+    async def blank() -> None:  # what kaleido did: its tab on about:blank, ready to draw
+        tab = await browser._get_kaleido_tab()
+        await tab.navigate("about:blank")
+        await browser.tabs_ready.put(tab)
+
+    asyncio.run_coroutine_threadsafe(blank(), loop).result(timeout=60)
+    again = chart_images.draw(courts, "f1")
+    assert (again.svg, again.png) == (expected.svg, expected.png)

@@ -273,12 +273,15 @@ def _one_tab_api() -> tuple[Any, Any] | None:
 
     try:
         from kaleido import _profiler
+        from kaleido._kaleido_tab import _devtools_utils
         from kaleido._kaleido_tab._tab import _KaleidoTab
         from kaleido._utils import fig_tools
         from kaleido.kaleido import Kaleido
 
         parts = set(inspect.signature(_KaleidoTab._calc_fig).parameters)
         tabs = all(hasattr(Kaleido, f) for f in ("_get_kaleido_tab", "_return_kaleido_tab"))
+        tabs = tabs and callable(getattr(_devtools_utils, "exec_js_fn", None))
+        tabs = tabs and all(hasattr(_KaleidoTab, f) for f in ("navigate", "reload"))
     except (ImportError, AttributeError, TypeError, ValueError):
         return None
     if not tabs or not {"spec", "topojson", "render_prof", "stepper"} <= parts:
@@ -297,6 +300,7 @@ async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]
     coerce, profile = api
     tab = await browser._get_kaleido_tab()  # noqa: SLF001
     try:
+        await _loaded(browser, tab)
         drawn = []
         for figure, fmt in images:
             spec = coerce(figure, None, _opts(figure, fmt))
@@ -310,6 +314,29 @@ async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]
         return drawn
     finally:
         await browser._return_kaleido_tab(tab)  # noqa: SLF001  (the reload)
+
+
+LOAD_TRIES = 5
+"""Times a tab is sent to kaleido's page again when its script is not there (see :func:`_loaded`)."""
+
+
+async def _loaded(browser: Any, tab: Any) -> None:
+    """Make sure the tab holds kaleido's page, with its script, before it draws.
+
+    On a busy machine kaleido sometimes took the blank page a new tab starts with for its own
+    page: its first drawing then failed with "kaleido_scopes is not defined" (2 of 15 fresh
+    browsers, with both cores busy). The tab is asked whether the script is there (one round
+    trip), and sent to the page again until it is."""
+    from kaleido._kaleido_tab import _devtools_utils
+
+    check = "function() { return typeof kaleido_scopes; }"
+    for _ in range(LOAD_TRIES):
+        answer = await _devtools_utils.exec_js_fn(tab.tab, tab._current_js_id, check)  # noqa: SLF001
+        if answer.get("result", {}).get("result", {}).get("value") == "object":
+            return
+        index = getattr(browser, "_index", None)
+        await (tab.navigate(index) if index else tab.reload())
+    # Still not there: the drawing fails with kaleido's own message, which the caller reports.
 
 
 def load_plotly_safely() -> None:
