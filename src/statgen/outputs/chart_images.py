@@ -317,7 +317,7 @@ async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]
 
 
 LOAD_TRIES = 5
-"""Times a tab is sent to kaleido's page again when its script is not there (see :func:`_loaded`)."""
+"""Times a tab is sent to kaleido's page again when its script is missing (:func:`_loaded`)."""
 
 
 async def _loaded(browser: Any, tab: Any) -> None:
