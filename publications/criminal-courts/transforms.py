@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from statgen import Periods, group_by_quarter, quarter_ends
+from statgen import Periods, group_by_quarter, quarter_ends, series_position
 
 MAGISTRATES = "Magistrates' court"
 CROWN = "Crown Court"
@@ -53,49 +53,84 @@ def open_at(day: pl.Expr) -> list[pl.Expr]:
     return [pl.col("receipt_date") <= day, pl.col("completion_date").fill_null(NEVER) > day]
 
 
-def open_at_quarter_ends(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """One row per case open at each quarter end of the series, with quarter and quarter_end."""
-    # An inequality join (not a cross join): Polars matches each case only to the quarter ends
-    # it is open at. "open_until" is a plain column so both predicates are column comparisons.
-    with_end = cases.with_columns(open_until=pl.col("completion_date").fill_null(NEVER))
-    return with_end.join_where(
-        quarter_ends(periods),
-        pl.col("receipt_date") <= pl.col("quarter_end"),
-        pl.col("open_until") > pl.col("quarter_end"),
+def open_at_quarter_ends(cases: pl.LazyFrame, periods: Periods, *by: str) -> pl.LazyFrame:
+    """The cases open at each quarter end of the series (see :func:`open_at`), counted by
+    ``by`` and receipt_date: one row per quarter end, receipt date and ``by``, with
+    ``quarter``, ``quarter_end`` and the number of ``cases``.
+
+    A case is open at the quarter ends from its receipt_date up to the last one before its
+    completion_date: the quarter ends before its completion quarter (:func:`series_position`;
+    all of them when it is still open). Cases are counted by receipt_date and that number of
+    quarter ends first (thousands of rows, not millions), and only then matched with the
+    quarter ends they are open at (an inequality join, not a cross join).
+    """
+    n = len(periods.series)
+    until = series_position(pl.col("completion_date"), periods).clip(lower_bound=0).fill_null(n)
+    counted = (
+        cases.filter(pl.col("receipt_date") <= periods.latest.end)
+        .group_by(*by, "receipt_date", until=until)
+        .agg(cases=pl.len())
+        .filter(pl.col("until") > 0)  # completed before the first quarter end
     )
+    ends = quarter_ends(periods).with_columns(k=pl.int_range(pl.len(), dtype=pl.Int32))
+    return counted.join_where(
+        ends,
+        pl.col("receipt_date") <= pl.col("quarter_end"),
+        pl.col("k") < pl.col("until"),
+    ).select("quarter", "quarter_end", *by, "receipt_date", "cases")
 
 
 def series_index(date: pl.Expr, periods: Periods) -> pl.Expr:
-    """Position of a date's quarter in the series: 0 the first quarter, negative before it."""
-    first = periods.first
+    """Position of a date's quarter in the series: 0 the first quarter, -1 any date before it
+    and ``len(periods.series)`` any after it (see :func:`statgen.series_position`)."""
+    return series_position(date, periods)
+
+
+def movements(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFrame:
+    """The cases that count in the series, by ``by`` and by the series positions of their
+    receipt (``received``) and completion (``completed``, null while open): one pass over the
+    extract, giving a few hundred rows that receipts, disposals and the open caseload are
+    all counted from. Cases received after the series, or completed before it, are left out:
+    they are in none of those figures (completion_date is never before receipt_date: the
+    extract is validated for it)."""
     return (
-        date.dt.year().cast(pl.Int32) * 4
-        + date.dt.quarter().cast(pl.Int32)
-        - (first.year * 4 + first.q)
+        cases.filter(
+            pl.col("receipt_date") <= periods.latest.end,
+            pl.col("completion_date").is_null()
+            | (pl.col("completion_date") >= periods.first.start),
+        )
+        .group_by(
+            *by,
+            received=series_index(pl.col("receipt_date"), periods),
+            completed=series_index(pl.col("completion_date"), periods),
+        )
+        .agg(cases=pl.len().cast(pl.Int64))
     )
 
 
-def open_caseload_series(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFrame:
+def open_caseload_series(
+    cases: pl.LazyFrame, periods: Periods, by: list[str], moves: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     """Open caseload at each quarter end d of the series (see :func:`open_at`), by ``by``.
 
-    Counted without pairing cases with dates: completion_date is never before receipt_date
-    (the extract is validated for it), so the cases open at d are those received by d less
+    Counted without pairing cases with dates: the cases open at d are those received by d less
     those completed by d. The series is a cumulative sum of receipts minus completions, with
-    everything before the series counted in its first quarter.
+    everything received before the series counted in its first quarter (a case received and
+    completed before it is in neither). ``moves`` is :func:`movements` of the same cases,
+    where already made.
     """
     n = len(periods.series)
+    moves = movements(cases, periods, by) if moves is None else moves
 
-    def counted(date: str, sign: int) -> pl.LazyFrame:
-        k = series_index(pl.col(date), periods).clip(lower_bound=0)
+    def counted(position: str, sign: int) -> pl.LazyFrame:
         return (
-            cases.select(*by, k=k)
-            .filter(pl.col("k") < n)  # null dates (still open) drop out here
-            .group_by(*by, "k")
-            .agg(net=pl.len().cast(pl.Int64) * sign)
+            moves.filter(pl.col(position) < n)  # null positions (still open) drop out here
+            .group_by(*by, k=pl.col(position).clip(lower_bound=0))
+            .agg(net=pl.col("cases").sum() * sign)
         )
 
     net = (
-        pl.concat([counted("receipt_date", 1), counted("completion_date", -1)])
+        pl.concat([counted("received", 1), counted("completed", -1)])
         .group_by(*by, "k")
         .agg(pl.col("net").sum())
     )
@@ -137,14 +172,22 @@ def one_decimal(value: pl.Expr) -> pl.Expr:
 
 def caseload(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Receipts and disposals in each quarter, and the open caseload at its end, by court type."""
-    receipts = group_by_quarter(
-        received_in_series(cases, periods), "receipt_date", "court_type", receipts=pl.len()
-    )
-    disposals = group_by_quarter(
-        disposed_in_series(cases, periods), "completion_date", "court_type", disposals=pl.len()
-    )
+    moves = movements(cases, periods, ["court_type"])
+    n = len(periods.series)
+
+    def in_quarter(position: str, **measure: pl.Expr) -> pl.LazyFrame:
+        return (
+            moves.filter(pl.col(position).is_between(0, n - 1))
+            .group_by("court_type", k=pl.col(position))
+            .agg(**measure)
+            .join(_series_positions(periods), on="k")
+            .drop("k")
+        )
+
+    receipts = in_quarter("received", receipts=pl.col("cases").sum())
+    disposals = in_quarter("completed", disposals=pl.col("cases").sum())
     return (
-        open_caseload_series(cases, periods, ["court_type"])
+        open_caseload_series(cases, periods, ["court_type"], moves)
         .join(receipts, on=["quarter", "court_type"], how="left")
         .join(disposals, on=["quarter", "court_type"], how="left")
     )
@@ -162,32 +205,60 @@ def receipts_by_offence(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
 def crown_open_by_age(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Crown Court cases open at each quarter end d, by age band of their age d - receipt_date."""
     crown = cases.filter(pl.col("court_type") == CROWN)
+    age = (pl.col("quarter_end") - pl.col("receipt_date")).dt.total_days()
     return (
         open_at_quarter_ends(crown, periods)
-        .group_by(
-            "quarter",
-            age_band((pl.col("quarter_end") - pl.col("receipt_date")).dt.total_days()).alias(
-                "age_band"
-            ),
-        )
-        .agg(open_cases=pl.len())
+        .group_by("quarter", age_band(age).alias("age_band"))
+        .agg(open_cases=pl.col("cases").sum())
     )
 
 
 def timeliness(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """For cases disposed in each quarter, by court type: the median and mean days to completion
     (one decimal place), the number of cases they are based on, and the number left out because
-    the start date is missing."""
+    the start date is missing.
+
+    The cases are counted by quarter, court type and days first (a few thousand rows), and the
+    figures worked out from those counts: the median is the middle value of the days in order
+    (the mean of the two middle values for an even number of cases), found from the running
+    count of cases up to each number of days, rather than by sorting millions of cases.
+    """
+    by = ["court_type", "k"]
+    counted = (
+        disposed_in_series(cases, periods)
+        .group_by(
+            "court_type",
+            k=series_position(pl.col("completion_date"), periods),
+            days=days_to_completion(),
+        )
+        .agg(n=pl.len().cast(pl.Int64))
+    )
+    known, n, days = pl.col("days").is_not_null(), pl.col("n"), pl.col("days")
+    counts = counted.group_by(by).agg(
+        cases=n.filter(known).sum(), cases_left_out=n.filter(~known).sum()
+    )
+    # With N cases in order of days, the middle ones are the ((N + 1) // 2)th and (N // 2 + 1)th:
+    # the fewest days whose running count reaches each (the same one when N is odd).
+    running = counted.filter(known).with_columns(
+        upto=n.cum_sum().over(by, order_by="days"), total=n.sum().over(by)
+    )
+    middle = running.group_by(by).agg(
+        low=days.filter(pl.col("upto") >= (pl.col("total") + 1) // 2).min(),
+        high=days.filter(pl.col("upto") >= pl.col("total") // 2 + 1).min(),
+        mean_days=one_decimal((days * n).sum() / n.sum()),
+    )
     # A quarter where every case lacks its start date has no median: null, shown as [z].
-    days = days_to_completion()
-    return group_by_quarter(
-        disposed_in_series(cases, periods),
-        "completion_date",
-        "court_type",
-        median_days=one_decimal(days.median()),
-        mean_days=one_decimal(days.mean()),
-        cases=days.count(),
-        cases_left_out=days.null_count(),
+    return (
+        counts.join(middle, on=by, how="left")
+        .join(_series_positions(periods), on="k")
+        .select(
+            "quarter",
+            "court_type",
+            median_days=one_decimal((pl.col("low") + pl.col("high")) / 2),
+            mean_days="mean_days",
+            cases="cases",
+            cases_left_out="cases_left_out",
+        )
     )
 
 

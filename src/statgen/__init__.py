@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         quarter_ends,
         rolling_12_months,
         rolling_total,
+        series_position,
     )
 
 __version__ = "0.1.0"
@@ -60,6 +61,7 @@ _WHERE = {
     "quarter_ends": "statgen.tables",
     "rolling_12_months": "statgen.tables",
     "rolling_total": "statgen.tables",
+    "series_position": "statgen.tables",
 }
 
 __all__ = [
@@ -87,6 +89,7 @@ __all__ = [
     "quarter_ends",
     "rolling_12_months",
     "rolling_total",
+    "series_position",
 ]
 
 

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from statgen import (
+    FinancialYear,
     Month,
     Periods,
     Quarter,
@@ -17,6 +18,7 @@ from statgen import (
     period_ends,
     rolling_12_months,
     rolling_total,
+    series_position,
 )
 
 DAYS = [dt.date(2025, 3, 31), dt.date(2025, 4, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 15)]
@@ -86,3 +88,30 @@ def test_rolling_total_over_quarters_keeps_groups_apart() -> None:
     )  # fmt: skip
     out = rolling_total(frame, "n", "k", window=2, frequency="quarterly").collect()
     assert out.filter(pl.col("quarter") == "2025Q2").sort("k")["n"].to_list() == [3, 30]
+
+
+@pytest.mark.parametrize(
+    ("latest", "length", "days", "positions"),
+    [
+        # Quarters Jul to Sep 2025 .. Jan to Mar 2026: first and last days, either side, far off.
+        (Quarter(2026, 1), 3,
+         ["2025-06-30", "2025-07-01", "2025-09-30", "2025-10-01", "2026-03-31", "2026-04-01",
+          "1901-01-01", "2999-12-31"],
+         [-1, 0, 0, 1, 2, 3, -1, 3]),
+        # Months: February of a leap year, and a year-end.
+        (Month(2024, 3), 3,
+         ["2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2024-03-31", "2024-04-01"],
+         [-1, 0, 1, 2, 2, 3]),
+        # Financial years run April to March.
+        (FinancialYear(2025), 2,
+         ["2024-03-31", "2024-04-01", "2025-03-31", "2025-04-01", "2026-03-31", "2026-04-01"],
+         [-1, 0, 0, 1, 1, 2]),
+    ],
+)  # fmt: skip
+def test_series_position_of_dates_in_every_frequency(
+    latest: object, length: int, days: list[str], positions: list[int]
+) -> None:
+    periods = Periods.ending(latest, length)  # type: ignore[arg-type]
+    frame = pl.DataFrame({"d": [dt.date.fromisoformat(d) for d in days] + [None]})
+    got = frame.select(series_position(pl.col("d"), periods))["d"].to_list()
+    assert got == [*positions, None]  # an empty date has no position

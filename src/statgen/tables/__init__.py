@@ -16,6 +16,7 @@ from statgen.tables.helpers import (
     quarter_ends,
     rolling_12_months,
     rolling_total,
+    series_position,
 )
 from statgen.tables.model import (
     QUARTER,
@@ -56,6 +57,7 @@ __all__ = [
     "quarter_ends",
     "rolling_12_months",
     "rolling_total",
+    "series_position",
     "table_periods",
     "table_quarters",
 ]
