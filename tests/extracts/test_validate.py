@@ -321,3 +321,32 @@ def test_duplicates_are_confirmed_on_the_values(tmp_path: Path) -> None:
     colliding = pl.Series([7, 7, 7, 7, None, 7], dtype=pl.UInt64)  # every value hashed alike
     mask = checker._duplicated("id", colliding, pl.col("id"))
     assert mask.to_list() == [True, True, True, False, False, True]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["O1", "O1", "O2", "O3"],  # in order, with the repeat side by side
+        ["O3", "O1", "O2", "O1"],  # in no order
+        ["O4", "O3", "O2", "O2"],  # in decreasing order
+    ],
+)
+def test_a_repeated_key_is_found_whatever_the_order_of_the_rows(
+    tmp_path: Path,
+    spec,  # type: ignore[no-untyped-def]
+    ids: list[str],
+) -> None:
+    """Keys in increasing order are known to be unique without hashing them; any other order
+    (or a repeat within the order) is checked value by value."""
+    [problem] = problems(write(tmp_path, order_id=ids), spec)
+    assert "column 'order_id': duplicate values in a unique column" in problem
+
+
+def test_the_label_of_empty_cells_typed_into_an_extract_is_not_an_allowed_value(
+    tmp_path: Path,
+    spec,  # type: ignore[no-untyped-def]
+) -> None:
+    """Empty end reasons are counted as "Not recorded"; the words themselves, in the extract,
+    are not one of the allowed reasons (the export would be hiding a blank)."""
+    found = problems(write(tmp_path, end_reason=["Not recorded", "", "", ""]), spec)
+    assert len(found) == 1 and "column 'end_reason'" in found[0] and "Not recorded" in found[0]
