@@ -308,6 +308,19 @@ def test_sign_off_file_is_strict(tmp_path: Path) -> None:
     assert signoff.load(tmp_path / "nowhere").approvals == []
 
 
+@pytest.mark.parametrize("written", ["69310422", "01234567", "12345e67", "1f2e3d4c"])
+def test_a_hash_of_digits_in_the_sign_off_is_read_as_written(tmp_path: Path, written: str) -> None:
+    """A short hash is eight hex digits: about one in forty is all digits (YAML would read
+    69310422 as a number, and 01234567 as an octal one, changing its digits). Written plainly,
+    as the banner and the publish message show it, it is kept as written."""
+    (tmp_path / "signoff.yaml").write_text(
+        f"approvals:\n  - period: 2026Q3\n    draft: 2\n    outputs: {written}\n"
+        f"    inputs: {written}\n    approved_by: X\n    approved_on: 2026-12-08\n"
+    )
+    [approval] = signoff.load(tmp_path).approvals
+    assert (approval.outputs, approval.inputs, approval.draft) == (written, written, 2)
+
+
 def test_an_approval_of_another_frequency_is_refused_not_ignored(tmp_path: Path) -> None:
     """signoff.yaml naming 2026-09 for a quarterly publication could never match a draft."""
     root = copy_project(tmp_path, SLUG, 0.01)

@@ -61,9 +61,19 @@ class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     """YAML's safe loader, refusing a key written twice in one mapping (plain YAML keeps the
     last silently: a second ``2026Q3:`` in a calendar, or a column declared twice)."""
 
+    text_keys: frozenset[str] = frozenset()
+    """Keys whose plain values are kept as written (see :func:`read_yaml`)."""
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
         seen: dict[object, int] = {}
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
+            if (
+                isinstance(key_node, yaml.ScalarNode)
+                and key_node.value in self.text_keys
+                and isinstance(value_node, yaml.ScalarNode)
+                and value_node.tag != "tag:yaml.org,2002:null"
+            ):
+                value_node.tag = "tag:yaml.org,2002:str"
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if isinstance(key, list | dict):
@@ -78,11 +88,18 @@ class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
         return super().construct_mapping(node, deep=deep)
 
 
-def read_yaml(path: Path, model: type[M], unknown_hint: str) -> M:
-    """Read a YAML file into a strict model; every error names the file and the key."""
+def read_yaml(
+    path: Path, model: type[M], unknown_hint: str, text_keys: frozenset[str] = frozenset()
+) -> M:
+    """Read a YAML file into a strict model; every error names the file and the key.
+
+    The values of ``text_keys`` are read as the text written, whatever it looks like: a short
+    hash such as ``outputs: 69310422`` or ``01234567`` is digits to YAML, which would read it
+    as a number (and the second as octal, changing its digits)."""
     try:
         loader = _UniqueKeys(path.read_text(encoding="utf-8"))
         loader.name = str(path)
+        loader.text_keys = text_keys
         try:
             data = loader.get_single_data()
         finally:

@@ -76,7 +76,10 @@ def load(folder: Path, frequency: str | None = None) -> SignOff:
     if not path.is_file():
         return SignOff()
     found = read_yaml(
-        path, SignOff, "known: period, draft, outputs, inputs, approved_by, approved_on"
+        path,
+        SignOff,
+        "known: period, draft, outputs, inputs, approved_by, approved_on",
+        text_keys=frozenset({"outputs", "inputs"}),  # hashes, digits or not, as written
     )
     for i, approval in enumerate(found.approvals if frequency else []):
         try:
