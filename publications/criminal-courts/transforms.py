@@ -32,14 +32,6 @@ def in_quarters(date: pl.Expr, first: dt.date, last: dt.date) -> pl.Expr:
     return date.is_between(first, last)
 
 
-def received_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
-    """Receipts: cases whose receipt_date falls in a quarter of the series (counted in the
-    quarter of their receipt_date)."""
-    return cases.filter(
-        in_quarters(pl.col("receipt_date"), periods.first.start, periods.latest.end)
-    )
-
-
 def disposed_in_series(cases: pl.LazyFrame, periods: Periods) -> pl.LazyFrame:
     """Disposals: cases whose completion_date is in a quarter of the series (counted in the
     quarter of their completion_date)."""
@@ -80,12 +72,6 @@ def open_at_quarter_ends(cases: pl.LazyFrame, periods: Periods, *by: str) -> pl.
     ).select("quarter", "quarter_end", *by, "receipt_date", "cases")
 
 
-def series_index(date: pl.Expr, periods: Periods) -> pl.Expr:
-    """Position of a date's quarter in the series: 0 the first quarter, -1 any date before it
-    and ``len(periods.series)`` any after it (see :func:`statgen.series_position`)."""
-    return series_position(date, periods)
-
-
 def movements(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFrame:
     """The cases that count in the series, by ``by`` and by the series positions of their
     receipt (``received``) and completion (``completed``, null while open): one pass over the
@@ -101,8 +87,8 @@ def movements(cases: pl.LazyFrame, periods: Periods, by: list[str]) -> pl.LazyFr
         )
         .group_by(
             *by,
-            received=series_index(pl.col("receipt_date"), periods),
-            completed=series_index(pl.col("completion_date"), periods),
+            received=series_position(pl.col("receipt_date"), periods),
+            completed=series_position(pl.col("completion_date"), periods),
         )
         .agg(cases=pl.len().cast(pl.Int64))
     )

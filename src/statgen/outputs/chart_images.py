@@ -266,7 +266,7 @@ def _opts(figure: dict[str, Any], fmt: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _one_tab_api() -> tuple[Any, Any] | None:
+def _one_tab_api() -> tuple[Any, Any, Any] | None:
     """kaleido's own parts for drawing several images between two reloads of a tab (what its
     ``calc_fig`` does for one image), or ``None`` where this kaleido has no such parts."""
     import inspect
@@ -286,7 +286,7 @@ def _one_tab_api() -> tuple[Any, Any] | None:
         return None
     if not tabs or not {"spec", "topojson", "render_prof", "stepper"} <= parts:
         return None
-    return fig_tools.coerce_for_js, _profiler.RenderTaskProfile
+    return fig_tools.coerce_for_js, _profiler.RenderTaskProfile, _devtools_utils.exec_js_fn
 
 
 async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]]) -> list[bytes]:
@@ -297,10 +297,10 @@ async def _draw_on_one_tab(browser: Any, images: list[tuple[dict[str, Any], str]
     api = _one_tab_api()
     if api is None:
         return [await browser.calc_fig(figure, opts=_opts(figure, fmt)) for figure, fmt in images]
-    coerce, profile = api
+    coerce, profile, exec_js = api
     tab = await browser._get_kaleido_tab()  # noqa: SLF001
     try:
-        await _loaded(browser, tab)
+        await _loaded(browser, tab, exec_js)
         drawn = []
         for figure, fmt in images:
             spec = coerce(figure, None, _opts(figure, fmt))
@@ -320,18 +320,16 @@ LOAD_TRIES = 5
 """Times a tab is sent to kaleido's page again when its script is missing (:func:`_loaded`)."""
 
 
-async def _loaded(browser: Any, tab: Any) -> None:
+async def _loaded(browser: Any, tab: Any, exec_js: Any) -> None:
     """Make sure the tab holds kaleido's page, with its script, before it draws.
 
     On a busy machine kaleido sometimes took the blank page a new tab starts with for its own
     page: its first drawing then failed with "kaleido_scopes is not defined" (2 of 15 fresh
     browsers, with both cores busy). The tab is asked whether the script is there (one round
     trip), and sent to the page again until it is."""
-    from kaleido._kaleido_tab import _devtools_utils
-
     check = "function() { return typeof kaleido_scopes; }"
     for _ in range(LOAD_TRIES):
-        answer = await _devtools_utils.exec_js_fn(tab.tab, tab._current_js_id, check)  # noqa: SLF001
+        answer = await exec_js(tab.tab, tab._current_js_id, check)  # noqa: SLF001
         if answer.get("result", {}).get("result", {}).get("value") == "object":
             return
         index = getattr(browser, "_index", None)

@@ -114,7 +114,7 @@ def series_position(date: pl.Expr, periods: Periods) -> pl.Expr:
     series = periods.series
     table = [-1]
     for k, period in enumerate(series):
-        if period.start != (series[k - 1].end + dt.timedelta(days=1) if k else period.start):
+        if k and period.start != series[k - 1].end + dt.timedelta(days=1):
             raise ValueError(f"the series has a gap before {period.code}")
         table += [k] * ((period.end - period.start).days + 1)
     table.append(len(series))
