@@ -61,7 +61,7 @@ class Run:
     images: Callable[[], None] | None = None
     """Waits for the chart images still being drawn and writes them (see :func:`draw_charts`)."""
     unchanged: concurrent.futures.Future[None] | None = None
-    """The extracts hashed again after they were read, in the background (see
+    """The extracts looked at again after they were read, in the background (see
     :func:`read_extracts`); :func:`compute_tables` waits for it before keeping any table."""
     baseline: dict[str, str] | None = None
     """The release the figures are compared with: its path and manifest hash (or None)."""
@@ -124,6 +124,7 @@ def read_extracts(run: Run) -> None:
     source = run.source_dir
     # Database extracts are read first: their hash (of the rows) keys the cache too.
     queried = database.read_all(publication.extracts)
+    before = manifest.file_states(publication, source)  # for check_unchanged()
     with beside(manifest.input_hashes, publication, source, queried) as hashing:
         _prepare()  # while a thread hashes the extracts (hashlib lets go of the GIL)
         _count_csv_commas(publication, source)
@@ -138,17 +139,17 @@ def read_extracts(run: Run) -> None:
     if run.frames is not None and run.frames_key == frames_key:
         return
     run.frames = extracts.load(source, publication.extracts, run.today, queried)
-    # Hashed again, to refuse an extract replaced while it was read, in a thread beside the
-    # transforms (hashing takes one core: about a second for a 1 GB CSV).
+    # Looked at again, to refuse an extract replaced while it was read, in a thread beside the
+    # transforms (a file changed just before the build is hashed again: a second for 1 GB).
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen-unchanged")
-    run.unchanged = pool.submit(manifest.check_unchanged, publication, source, run.hashes)
+    run.unchanged = pool.submit(manifest.check_unchanged, publication, source, run.hashes, before)
     pool.shutdown(wait=False)  # no more work for it; compute_tables waits for this one
     run.frames_key = frames_key
     run.ran.append("extracts")
 
 
 def _check_unchanged(run: Run) -> None:
-    """Wait for the second hashing of the extracts; an extract that changed meanwhile fails
+    """Wait for the second look at the extracts; an extract that changed meanwhile fails
     the build (:func:`statgen.lifecycle.manifest.check_unchanged`)."""
     pending, run.unchanged = run.unchanged, None
     if pending is not None:

@@ -101,6 +101,67 @@ def test_an_extract_replaced_while_the_build_reads_it_is_refused(
     assert (sorted(cache.rglob("*")) if cache.exists() else []) == before
 
 
+def _rewrite_in_place(path: Path) -> None:
+    """Another export rewrites the file: same size, same mtime, one byte different."""
+    import os
+    import time
+
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    time.sleep(0.05)  # past the file system clock's tick, as a real second write would be
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # its times set back
+
+
+@pytest.mark.parametrize("racy_ns", [0, 10**12], ids=["by-state", "hashed-again"])
+def test_an_extract_rewritten_with_its_times_set_back_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch, racy_ns: int
+) -> None:
+    # Judged by its state (the ctime moves on, whatever the mtime says), or, for a file
+    # changed just before the build, hashed again: either way the rewrite is found.
+    from statgen.lifecycle import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", racy_ns)
+    path = load_publication(project / "publications" / SLUG).extracts_path(project)
+    target = path / "orders.parquet"
+    real_load = extracts.load
+
+    def rewritten(*args, **kwargs):  # type: ignore[no-untyped-def]
+        frames = real_load(*args, **kwargs)
+        _rewrite_in_place(target)
+        return frames
+
+    monkeypatch.setattr(extracts, "load", rewritten)
+    with pytest.raises(ExtractError, match="orders.parquet.*changed while the build"):
+        build(project, SLUG, today=TODAY)
+    assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))
+
+
+def test_an_extract_untouched_since_before_the_build_is_not_hashed_twice(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statgen.lifecycle import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)  # every file is old enough to judge by state
+    hashed: list[str] = []
+    real = manifest.sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(manifest, "sha256", counting)
+    build(project, SLUG, today=TODAY)
+    extract_files = manifest.input_files(
+        load_publication(project / "publications" / SLUG),
+        load_publication(project / "publications" / SLUG).extracts_path(project),
+    )
+    assert extract_files
+    for path in extract_files:
+        assert hashed.count(path.name) == 1
+
+
 def test_the_cache_key_covers_every_module_of_statgen(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # An edit to the code that computes tables (tables/, protection/, extracts/), committed or
     # not, must give a new key: a copy of the package with one such module changed.

@@ -6,12 +6,14 @@ Nothing in it depends on the machine or the clock: no absolute paths, no build t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,12 +81,65 @@ def input_hashes(
     return found
 
 
-def check_unchanged(publication: Publication, source_dir: Path, hashes: dict[str, str]) -> None:
+RACY_NS = 3_000_000_000
+"""Nanoseconds: an extract changed this recently before it was hashed may change again within
+the same tick of the file system's clock, its times unchanged, so :func:`check_unchanged`
+hashes it again rather than trust its times (git's rule for "racily clean" files)."""
+
+FileState = tuple[int, int, int, int, int]
+"""What changes when a file's content does: device, inode, size, mtime and ctime (ns)."""
+
+
+def file_states(publication: Publication, source_dir: Path) -> tuple[int, dict[str, FileState]]:
+    """The clock, then the state of each extract file, by name: taken before the extracts are
+    hashed, for :func:`check_unchanged` to compare after they are read."""
+    now = time.time_ns()
+    states = {}
+    if source_dir.is_dir():
+        for path in input_files(publication, source_dir):
+            with contextlib.suppress(OSError):  # the hashing names an unreadable file
+                st = path.stat()
+                states[path.name] = (
+                    st.st_dev,
+                    st.st_ino,
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                )
+    return now, states
+
+
+def check_unchanged(
+    publication: Publication,
+    source_dir: Path,
+    hashes: dict[str, str],
+    before: tuple[int, dict[str, FileState]] | None = None,
+) -> None:
     """Refuse a build whose extracts changed between hashing and reading them: the manifest
-    would describe one file and the figures come from another."""
-    after = input_hashes(publication, source_dir)
+    would describe one file and the figures come from another.
+
+    With the files' states from ``before`` the hashing (:func:`file_states`), a file is judged
+    by its state now: another inode, size, mtime or ctime means it changed (writing a file sets
+    its ctime, which no program can set back). Only a file changed within :data:`RACY_NS` of
+    that first look is hashed again, as is every file without ``before``: hashing a 1 GB CSV
+    again took a second of the build."""
     files = {n: h for n, h in hashes.items() if not n.endswith(" (query)")}  # rows already read
-    changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
+    if before is None:
+        after = input_hashes(publication, source_dir)
+        changed = sorted(n for n in files.keys() | after.keys() if files.get(n) != after.get(n))
+    else:
+        looked, states = before
+        _, now = file_states(publication, source_dir)
+        changed = []
+        for name in sorted(files.keys() | now.keys()):
+            state = states.get(name)
+            if name not in files or state is None or now.get(name) != state:
+                changed.append(name)
+            elif looked - max(state[3], state[4]) < RACY_NS:
+                with contextlib.suppress(OSError):  # gone: its state said so already
+                    if sha256(source_dir / name) == files[name]:
+                        continue
+                changed.append(name)
     if changed:
         raise ExtractError(
             [
