@@ -205,3 +205,41 @@ def test_monthly_tables_and_rolling_totals_in_a_quarterly_release(tmp_path: Path
     assert int(rolling["value"][2]) == year_to_september.height
     qa = json.loads((result.folder / "qa.json").read_text("utf-8"))
     assert qa["status"] == "pass", qa
+
+
+# Titles a team may well type: a colon (YAML's mapping indicator), a leading quote, " #"
+# (a YAML comment), a backslash and triple quotes (Python docstrings), Jinja's comment end.
+AWKWARD_TITLES = [
+    "Criminal courts: quarterly",
+    '"Quoted" statistics',
+    "Prisons #1 & 'others'",
+    'Back\\slash """and""" quotes ##} {{ x }}',
+]
+
+
+@pytest.mark.parametrize("title", AWKWARD_TITLES)
+def test_statgen_new_keeps_any_title_exactly_and_builds(tmp_path: Path, title: str) -> None:
+    made = runner.invoke(
+        app, ["new", "awkward", "--title", title, "--frequency", "annual", "--root", str(tmp_path)]
+    )
+    assert made.exit_code == 0, made.output
+    publication = load_publication(tmp_path / "publications" / "awkward")
+    assert publication.title == title
+    assert publication.contact.name == f"{title} team"
+    folder = tmp_path / "publications" / "awkward"
+    for module in ("transforms.py", "sample.py"):  # still Python, with the title in its docstring
+        source = (folder / module).read_text("utf-8")
+        docstring = compile(source, module, "exec").co_consts[0]
+        assert isinstance(docstring, str) and title in docstring
+    built = runner.invoke(app, ["build", "awkward", "--root", str(tmp_path)])
+    assert built.exit_code == 0, built.output
+
+
+def test_statgen_new_with_a_title_on_two_lines_writes_nothing(tmp_path: Path) -> None:
+    made = runner.invoke(
+        app, ["new", "two-lines", "--title", "First\nSecond", "--root", str(tmp_path)]
+    )
+    assert made.exit_code == 1
+    assert "--title" in made.output and "one line" in made.output
+    assert not (tmp_path / "publications" / "two-lines").exists()
+    assert not (tmp_path / "data").exists()

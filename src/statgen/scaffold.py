@@ -6,10 +6,12 @@ signoff.yaml. It builds at once on its own sample (``statgen build SLUG``) and p
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
 from string import Template
 
-from statgen.config import is_slug
+from statgen.config import is_slug, load_publication
 from statgen.errors import ConfigError
 from statgen.periods import FREQUENCIES, latest_complete, period_type
 
@@ -33,6 +35,11 @@ def new_publication(
         )
     if frequency not in FREQUENCIES:
         raise ConfigError(f"--frequency {frequency!r} is not one of {', '.join(FREQUENCIES)}")
+    if title is not None and (not title.strip() or not title.isprintable()):
+        raise ConfigError(
+            f"--title {title!r}: a title is one line of text (no line breaks or control "
+            "characters), e.g. \"Legal aid statistics\""
+        )
     folder = root / "publications" / slug
     if folder.exists():
         raise ConfigError(f"{folder}: already exists; statgen new never overwrites a publication")
@@ -47,9 +54,15 @@ def new_publication(
         f"  {p.code}: {(p.end + RELEASE_AFTER).isoformat()}"
         for p in (latest.shift(i) for i in range(-1, 3))
     )
+    title = title or slug.replace("-", " ").capitalize() + " statistics"
     values = {
         "slug": slug,
-        "title": title or slug.replace("-", " ").capitalize() + " statistics",
+        # The title goes into YAML as a quoted scalar (a JSON string is one), into Python
+        # docstrings escaped, and into comments as it is (Jinja's comment end broken up).
+        "title_yaml": json.dumps(title, ensure_ascii=False),
+        "team_yaml": json.dumps(f"{title} team", ensure_ascii=False),
+        "title_doc": title.replace("\\", "\\\\").replace('"', '\\"'),
+        "title_comment": title.replace("#}", "# }"),
         "frequency": frequency,
         "noun": kind.noun,
         "dim": kind.dimension,
@@ -67,9 +80,14 @@ def new_publication(
     }
     folder.mkdir(parents=True)
     written = []
-    for name in FILES:
-        text = Template((TEMPLATES / f"{name}.tmpl").read_text(encoding="utf-8"))
-        path = folder / name
-        path.write_text(text.substitute(values), encoding="utf-8")
-        written.append(path)
+    try:
+        for name in FILES:
+            text = Template((TEMPLATES / f"{name}.tmpl").read_text(encoding="utf-8"))
+            path = folder / name
+            path.write_text(text.substitute(values), encoding="utf-8")
+            written.append(path)
+        load_publication(folder)  # what it wrote must load: else leave nothing behind
+    except BaseException:
+        shutil.rmtree(folder)
+        raise
     return written
