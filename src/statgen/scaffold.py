@@ -38,7 +38,7 @@ def new_publication(
     if title is not None and (not title.strip() or not title.isprintable()):
         raise ConfigError(
             f"--title {title!r}: a title is one line of text (no line breaks or control "
-            "characters), e.g. \"Legal aid statistics\""
+            'characters), e.g. "Legal aid statistics"'
         )
     folder = root / "publications" / slug
     if folder.exists():

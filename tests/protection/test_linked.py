@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from tablemaking import PUBLICATION
 
-from statgen import tables
+from statgen import protection, tables
 from statgen.config import Measure, Table
 from statgen.protection import disclosure, linked
 from statgen.review import qa
@@ -101,3 +101,60 @@ def test_counts_without_a_shared_name_or_a_rate_stay_their_own_tables() -> None:
     _, pub_b = linked.protect_all(PUBLICATION, [a, b], disclosure.protect_table)
     assert pub_b.row(prison="Z")["incidents"] == 30  # not linked: Z is not small in table 2
     assert pub_b.row(prison="X")["incidents"] is None  # primary in table 2 too
+
+
+def _latest_and_series() -> tuple[StatTable, StatTable]:
+    """The same count twice: a table by quarter and prison, and one for the release quarter
+    (2026Q3) alone, by prison (no quarter dimension). In 2026Q3: X 3 (primary), Y 40, Z 30."""
+    series_spec = Table(
+        id="by-quarter", title="Incidents", transform="t", rows=["quarter", "prison"],
+        measures=[INCIDENTS], totals=["prison"], sheet="A",
+    )  # fmt: skip
+    series = pl.DataFrame(
+        {"quarter": ["2026Q2"] * 3 + ["2026Q3"] * 3, "prison": ["X", "Y", "Z"] * 2,
+         "incidents": [50, 60, 70, 3, 40, 30]}
+    )  # fmt: skip
+    latest_spec = Table(
+        id="latest", title="Incidents in the latest quarter", transform="t", rows=["prison"],
+        measures=[INCIDENTS], totals=["prison"], sheet="B",
+    )  # fmt: skip
+    latest = pl.DataFrame({"prison": ["X", "Y", "Z"], "incidents": [3, 40, 30]})
+    return (
+        tables.finish(PUBLICATION, series_spec, series, 1),
+        tables.finish(PUBLICATION, latest_spec, latest, 2),
+    )
+
+
+def _shown(table: StatTable, **where: str) -> dict[str, float | None]:
+    rows = table.data.filter(*[pl.col(d) == v for d, v in where.items()]).to_dicts()
+    return {r["prison"]: r["incidents"] for r in rows}
+
+
+def test_a_table_of_the_release_period_is_the_same_count_as_that_period_in_a_series() -> None:
+    series, latest = _latest_and_series()
+    # The last release published 2026Q3's Z (30) unchanged, so the series table hides X with Y
+    # (not public); the latest table, knowing no release, would hide X with Z (the smallest).
+    public = {"by-quarter": {"incidents": frozenset({("2026Q3", "Z")})}}
+    pub_series, pub_latest = protection.apply(PUBLICATION, [series, latest], public=public)
+    in_series, in_latest = _shown(pub_series, quarter="2026Q3"), _shown(pub_latest)
+    assert in_series["Total"] == in_latest["Total"] == 73
+    # Together the two tables must not give X away: 73 - 40 - 30 = 3. Each prison's count is
+    # either suppressed in both tables or shown in both.
+    for prison in "XYZ":
+        assert (in_series[prison] is None) == (in_latest[prison] is None), prison
+    assert in_series["X"] is None
+    known = {p for p in "YZ" if in_series[p] is not None or in_latest[p] is not None}
+    assert known != {"Y", "Z"}
+    assert linked.exposures(PUBLICATION, [series, latest], [pub_series, pub_latest]) == []
+
+
+def test_qa_refuses_a_latest_table_that_shows_what_the_series_suppresses() -> None:
+    series, latest = _latest_and_series()
+    pub_series = hide(hide(series, "X", "incidents"), "Y", "incidents")  # both quarters: fine
+    pub_latest = hide(hide(latest, "X", "incidents"), "Z", "incidents")
+    problems = linked.exposures(PUBLICATION, [series, latest], [pub_series, pub_latest])
+    assert any(
+        "Table 1 (by-quarter), Jul to Sep 2026, Y: incidents is suppressed" in p
+        and "Table 2 (latest), Y shows it (40)" in p
+        for p in problems
+    ), problems

@@ -56,7 +56,9 @@ class Measure(Strict):
     counts: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     """For counts that other tables show too: a name for what is counted, the same in each of
     those tables, e.g. ``incidents``. Cells with the same ``counts`` and the same categories
-    (total categories left out) are one count: suppressed in every table if in one, and the QA
+    (total categories left out) are one count; a table without a period dimension describes the
+    release period, so its cells are the release period's cells of a table by period. One count
+    is suppressed in every table if in one, and the QA
     check refuses any table that gives it away (shown, or rebuilt from a published rate or
     percentage and its denominator). Default: the count is this table's own, except that
     the numerator of a rate or percentage is matched without it, by its name, against the

@@ -3,7 +3,9 @@
 Two cells are *the same count* when their measures declare the same ``counts`` name and they
 have the same categories once total categories are left out: ``incidents`` for (2026Q1, Prison
 A) in a table by quarter and prison is the same count as (2026Q1, Prison A, Total) in a table
-that also splits by type. A measure without ``counts`` is its own table's count only.
+that also splits by type. A table without a period dimension describes the release period, so
+its (Prison A) is the same count as (2026Q3, Prison A) in a 2026Q3 release's table by quarter.
+A measure without ``counts`` is its own table's count only.
 
 Rates and percentages are linked without being told. The count a published rate or percentage
 *implies* (its numerator where that is shown, else the one whole count its figure and its
@@ -41,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from statgen.config import Disclosure, Measure, Publication
+from statgen.periods import period_type
 from statgen.protection.disclosure import Key, count_measures, is_primary, total_categories
 from statgen.tables import StatTable, category_label
 
@@ -67,6 +70,30 @@ def identity(table: StatTable, rules: Disclosure, measure: str, key: Key) -> Ide
     spec = _spec(table, measure)
     name = spec.counts if spec and spec.counts else f"{table.id}/{measure}"
     return name, categories(table, rules, key)
+
+
+Release = tuple[str, str] | None
+"""The release period as a category: its dimension and code, e.g. ``("quarter", "2026Q3")``."""
+
+
+def release_category(publication: Publication, tables: list[StatTable]) -> Release:
+    """The release period as a category of its dimension: the latest period the tables with
+    that dimension cover (they end with the release period); None if no table has it."""
+    dim = period_type(publication.frequency).dimension
+    codes = [t.categories[dim][-1] for t in tables if dim in t.spec.dims and t.categories[dim]]
+    return (dim, max(codes)) if codes else None
+
+
+def same_count(
+    table: StatTable, rules: Disclosure, measure: str, key: Key, release: Release
+) -> Identity:
+    """A cell's :func:`identity`, with the release period among the categories of a table that
+    has no period dimension (it describes the release period), so that it matches the release
+    period's cells of a table by period."""
+    name, cats = identity(table, rules, measure, key)
+    if release is not None and table.period_dim is None:
+        cats = cats | {release}
+    return name, cats
 
 
 def population(table: StatTable, measure: str) -> str:
@@ -126,12 +153,16 @@ def _suppressed(
 
 
 def hidden_cells(
-    computed: list[StatTable], published: list[StatTable], rules: dict[str, Disclosure]
+    computed: list[StatTable],
+    published: list[StatTable],
+    rules: dict[str, Disclosure],
+    release: Release = None,
 ) -> dict[Identity, list[_Cell]]:
-    """Every count suppressed by disclosure control, by what it counts."""
+    """Every count suppressed by disclosure control, by what it counts (:func:`same_count`)."""
     out: dict[Identity, list[_Cell]] = defaultdict(list)
     for h in _suppressed(computed, published, rules):
-        out[h.identity].append(h.cell)
+        c = h.cell
+        out[same_count(c.table, rules[c.table.id], c.measure, c.key, release)].append(c)
     return out
 
 
@@ -222,10 +253,10 @@ def _ratio_links(
 
 
 def _shared_links(
-    tables: list[StatTable], out: list[StatTable], rules: dict[str, Disclosure]
+    tables: list[StatTable], out: list[StatTable], rules: dict[str, Disclosure], release: Release
 ) -> Forced:
     """By table and measure, the cells of a count another table suppresses (same identity)."""
-    hidden = hidden_cells(tables, out, rules)
+    hidden = hidden_cells(tables, out, rules, release)
     found: Forced = {}
     for t in tables:
         r = rules[t.id]
@@ -235,7 +266,7 @@ def _shared_links(
             keys = frozenset(
                 k
                 for k in _keys(t)
-                if any(c.table.id != t.id for c in hidden.get(identity(t, r, m, k), []))
+                if any(c.table.id != t.id for c in hidden.get(same_count(t, r, m, k, release), []))
             )
             if keys:
                 found.setdefault(t.id, {})[m] = keys
@@ -260,10 +291,11 @@ def protect_all(
     """Protect every table, suppressing in each the counts any other table suppresses and the
     numerators whose rates or percentages would give such a count away."""
     rules = {t.id: publication.disclosure_for(t.spec) for t in tables}
+    release = release_category(publication, tables)
     forced: Forced = {t.id: {} for t in tables}
     out = [protect(t, rules[t.id], forced=forced[t.id]) for t in tables]
     for _ in range(MAX_ROUNDS):
-        found = _union(_shared_links(tables, out, rules), _ratio_links(tables, out, rules))
+        found = _union(_shared_links(tables, out, rules, release), _ratio_links(tables, out, rules))
         wanted = _union(forced, found)  # once suppressed, always: the rounds only add
         if wanted == forced:
             break
@@ -277,8 +309,9 @@ def exposures(
 ) -> list[str]:
     """Suppressed counts that another published figure of the release gives away."""
     rules = {t.id: publication.disclosure_for(t.spec) for t in computed}
+    release = release_category(publication, computed)
     suppressed = _suppressed(computed, published, rules)
-    hidden = hidden_cells(computed, published, rules)
+    hidden = hidden_cells(computed, published, rules, release)
     populations = _Populations(suppressed)
     published = [t for t in published if t.id in rules]  # not the added "Revisions" table
     shown: dict[Identity, tuple[_Cell, float]] = {}
@@ -289,7 +322,7 @@ def exposures(
             for key, v in zip(keys, table.data[m.name].to_list(), strict=True):
                 if v is not None:
                     shown.setdefault(
-                        identity(table, r, m.name, key), (_Cell(table, key, m.name), v)
+                        same_count(table, r, m.name, key, release), (_Cell(table, key, m.name), v)
                     )
     problems = []
     for ident, cells in hidden.items():
@@ -307,11 +340,11 @@ def exposures(
         for m in [m for m in table.spec.measures if m.is_ratio]:
             numerator = m.numerator or ""
             for key, row in zip(keys, rows, strict=True):
-                found = shown.get(identity(table, r, m.denominator or "", key))
+                found = shown.get(same_count(table, r, m.denominator or "", key, release))
                 implied = implied_count(row, m, found[1] if found else None)
                 if implied is None:
                     continue
-                num = identity(table, r, numerator, key)
+                num = same_count(table, r, numerator, key, release)
                 here = _Cell(table, key, m.name).where()
                 if num in hidden and row[numerator] is None:
                     first = hidden[num][0]
@@ -321,7 +354,10 @@ def exposures(
                     )
                 for h in populations.revealed(table, r, numerator, key, implied[0]):
                     pair = (h.cell.table.id, h.cell.key, table.id, key)
-                    if h.identity == num or pair in seen:  # reported already
+                    same = same_count(
+                        h.cell.table, rules[h.cell.table.id], h.cell.measure, h.cell.key, release
+                    )
+                    if same == num or pair in seen:  # reported already
                         continue
                     seen.add(pair)
                     problems.append(
