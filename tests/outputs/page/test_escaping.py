@@ -4,6 +4,8 @@ config that is misspelt or points outside its publication is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import textwrap
 import zipfile
 from pathlib import Path
@@ -176,3 +178,48 @@ def test_previous_release_missing_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="revisions.previous_release: .* holds no csv/ folder"):
         layout = Layout.at(tmp_path)
         revisions.previous_release(load_publication(folder), layout, Quarter(2026, 2))
+
+
+COMMENT_OPEN = "<!--<script>"
+"""In a script element, "<!--" then "<script" makes the HTML parser wait for a second
+"</script>": the rest of the page becomes script text, and the reader sees a blank page."""
+
+
+def test_json_in_script_elements_cannot_swallow_the_page(tmp_path: Path) -> None:
+    chart = """
+charts:
+  - id: records-chart
+    table: records
+    kind: column
+    title: 'Records {hostile}'
+    x: quarter
+    series: group
+    measure: n
+    interactive: true
+    description: 'Records by group {hostile}'
+"""
+    yaml_text = YAML.replace(SCRIPT, COMMENT_OPEN) + chart.format(hostile=COMMENT_OPEN)
+    write_publication(tmp_path, yaml_text, COMMENTARY + '\n{{ chart("records-chart") }}\n')
+    groups = [COMMENT_OPEN, "Plain"]
+    extract = pl.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(40)],
+            "group": [groups[i % 2] for i in range(40)],
+            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)],
+        }
+    )
+    (tmp_path / "extracts").mkdir()
+    extract.write_csv(tmp_path / "extracts" / "records.csv")
+    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "build" / "hostile" / "2026-q2" / "draft-1" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", page, flags=re.S | re.I)
+    data = [s for s in scripts if "Records" in s]
+    assert len(data) >= 2  # the page's JSON-LD and the chart's figure
+    for text in data:
+        assert "<!--" not in text and "</" not in text
+        assert COMMENT_OPEN in json.dumps(json.loads(text), ensure_ascii=False)
+    assert "<h2" in page.rsplit("</script>", 1)[0]  # headings are still markup, not script

@@ -15,7 +15,7 @@ from statgen.config import Publication
 from statgen.outputs import charts as charts_mod
 from statgen.outputs.assets import assets, plotly_bundle
 from statgen.outputs.page.commentary import Context
-from statgen.outputs.page.html import human_size
+from statgen.outputs.page.html import human_size, script_json
 from statgen.outputs.page.render import front_matter
 from statgen.outputs.page.shell import STYLESHEET, write_stylesheet
 from statgen.outputs.page.templating import check_placement, fill
@@ -148,7 +148,7 @@ def dataset_jsonld(
             for link in links
         ],
     }
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))
 
 
 def copy_assets(staging: Path, with_charts: bool, interactive: bool = True) -> None:

@@ -27,7 +27,7 @@ from statgen.errors import (
 from statgen.outputs import chart_images
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.grid import SHORTHAND, format_number, layout
-from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw
+from statgen.outputs.page.html import FRAGMENTS, grid_html, human_size, raw, script_json
 from statgen.periods import Period, Periods
 from statgen.tables import StatTable, category_label
 
@@ -312,9 +312,7 @@ class Context:
         stat = self.tables[drawn.spec.table]
         n = drawn.number
         fid = f"figure-{n}"
-        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True).replace(
-            "</", "<\\/"
-        )
+        fig_json = script_json(json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True))
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))

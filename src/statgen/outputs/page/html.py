@@ -21,6 +21,14 @@ FRAGMENTS = jinja2.Environment(
 """HTML fragments statgen writes into pages (autoescaped: data never becomes markup)."""
 
 
+def script_json(text: str) -> str:
+    """JSON text made safe as the content of a ``<script>`` element, as JSON escapes that
+    parse to the same data: "</" (which would end the element) and "<!--" (after which
+    "<script" makes the HTML parser wait for a second "</script>", turning the rest of the
+    page into script text)."""
+    return text.replace("<!--", "<\\u0021--").replace("</", "<\\/")
+
+
 def raw(fragment: str) -> Markup:
     """Wrap HTML as a raw block both Pandoc and Quarto pass through untouched."""
     return Markup(f"\n\n```{{=html}}\n{fragment}\n```\n\n")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from statgen.lifecycle import manifest
+from statgen.outputs.page.html import script_json
 from statgen.periods import parse_any_code
 
 DOWNLOADS = (".xlsx", ".ods", ".csv", ".json")
@@ -49,9 +50,7 @@ def page_charts(page: Path) -> dict[int, PageChart]:
                 s["number"],
                 s["title"],
                 s["description"],
-                json.dumps(s["figure"], separators=(",", ":"), sort_keys=True).replace(
-                    "</", "<\\/"
-                ),
+                script_json(json.dumps(s["figure"], separators=(",", ":"), sort_keys=True)),
                 svg[s["number"]] if s.get("static") and svg[s["number"]].is_file() else None,
             )
             for s in specs
