@@ -243,3 +243,28 @@ def test_statgen_new_with_a_title_on_two_lines_writes_nothing(tmp_path: Path) ->
     assert "--title" in made.output and "one line" in made.output
     assert not (tmp_path / "publications" / "two-lines").exists()
     assert not (tmp_path / "data").exists()
+
+
+def test_the_written_release_calendar_announces_thursdays_that_are_not_holidays(
+    tmp_path: Path,
+) -> None:
+    """Official statistics are released on a working day (the pilots: every Thursday), never
+    at a weekend: the dates a new publication's calendar announces, worked out by hand."""
+    made = {}
+    for frequency in EXPECTED:
+        root = tmp_path / frequency
+        new_publication(root, "dates", frequency, today=TODAY)
+        made[frequency] = load_publication(root / "publications" / "dates").release_calendar
+    # October 2026 ends on Saturday 31 October; 8 weeks later is Saturday 26 December (Boxing
+    # Day), so the next Thursday, 31 December. November: Monday 25 January, so Thursday 28.
+    assert made["monthly"]["2026-10"] == dt.date(2026, 12, 31)
+    assert made["monthly"]["2026-11"] == dt.date(2027, 1, 28)
+    # July to September 2026 ends Wednesday 30 September: 25 November, so Thursday 26.
+    assert made["quarterly"]["2026Q3"] == dt.date(2026, 11, 26)
+    assert made["quarterly"]["2026Q4"] == dt.date(2027, 2, 25)  # 31 Dec 2026 + 8 weeks: Thu
+    # 2025 ends Wednesday 31 December 2025: 25 February 2026, so Thursday 26 February.
+    assert made["annual"]["2025"] == dt.date(2026, 2, 26)
+    for calendar in made.values():
+        for code, day in calendar.items():
+            assert day.weekday() == 3, (code, day)  # Thursday
+            assert (day.month, day.day) not in {(12, 25), (12, 26), (1, 1)}, (code, day)

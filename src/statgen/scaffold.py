@@ -20,7 +20,21 @@ FILES = ("publication.yaml", "transforms.py", "commentary.qmd", "sample.py", "si
 SERIES = {"monthly": 24, "quarterly": 12, "annual": 6, "financial_year": 6}
 """Series length written into a new publication, by frequency."""
 RELEASE_AFTER = dt.timedelta(weeks=8)
-"""How long after a period ends the written release calendar publishes it."""
+"""How long after a period ends the written release calendar publishes it (at the earliest)."""
+RELEASE_WEEKDAY = 3
+"""The day of the week the written calendar announces (Thursday, as the pilots' calendars)."""
+HOLIDAYS = {(12, 25), (12, 26), (1, 1)}
+"""The bank holidays in England and Wales that can fall on a Thursday (month, day)."""
+
+
+def release_day(period_end: dt.date) -> dt.date:
+    """The release date the written calendar announces for a period: the first Thursday at
+    least ``RELEASE_AFTER`` after it ends that is not a bank holiday (never a weekend)."""
+    day = period_end + RELEASE_AFTER
+    day += dt.timedelta(days=(RELEASE_WEEKDAY - day.weekday()) % 7)
+    while (day.month, day.day) in HOLIDAYS:
+        day += dt.timedelta(weeks=1)
+    return day
 
 
 def new_publication(
@@ -51,7 +65,7 @@ def new_publication(
     series = SERIES[frequency]
     first = latest.shift(-(series + kind.per_year)).start
     calendar = "\n".join(
-        f"  {p.code}: {(p.end + RELEASE_AFTER).isoformat()}"
+        f"  {p.code}: {release_day(p.end).isoformat()}"
         for p in (latest.shift(i) for i in range(-1, 3))
     )
     title = title or slug.replace("-", " ").capitalize() + " statistics"
