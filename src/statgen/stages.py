@@ -66,7 +66,10 @@ class Run:
     baseline: dict[str, str] | None = None
     """The release the figures are compared with: its path and manifest hash (or None)."""
     public: Any = None
-    """The baseline's published, unchanged cells (disclosure control treats them as public)."""
+    """The cells the baseline or an earlier release published and that are unchanged
+    (disclosure control treats them as public)."""
+    earlier: list[Path] = field(default_factory=list)
+    """Every published release of the publication (what they published is public)."""
     revised: int = 0
 
     @property
@@ -219,7 +222,8 @@ def compute_tables(run: Run) -> None:
     run.period, run.computed = period, computed
     previous = revisions.previous_release(publication, run.layout, period)
     run.baseline = revisions.baseline_record(run.layout, previous)
-    run.public = protection.public_cells(computed, previous)
+    run.earlier = revisions.published_releases(publication, run.layout)
+    run.public = protection.public_cells(computed, previous, run.earlier)
     run.tables = protection.apply(publication, computed, period, previous, run.public)
     run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
     run.outputs_key = _outputs_key(run, previous)
@@ -470,7 +474,9 @@ def _outputs_key(run: Run, previous: Any) -> str:
 
     baseline = getattr(previous, "folder", previous)
     drawing = chart_images.software()
-    return reuse.outputs_key(run.cache_key, run.quarter, run.today, baseline, drawing)
+    return reuse.outputs_key(
+        run.cache_key, run.quarter, run.today, baseline, drawing, tuple(run.earlier)
+    )
 
 
 def downloads(folder: Path, run: Run) -> list[Path]:

@@ -26,11 +26,17 @@ from statgen.periods import Period
 
 
 def outputs_key(
-    cache_key: str, period: Period, today: dt.date, baseline: Path | None, drawing: object = None
+    cache_key: str,
+    period: Period,
+    today: dt.date,
+    baseline: Path | None,
+    drawing: object = None,
+    earlier: tuple[Path, ...] = (),
 ) -> str:
     """The hash of what a build's data outputs are made from (recorded in its manifest);
-    ``drawing`` names the software that draws the charts."""
-    parts = {
+    ``drawing`` names the software that draws the charts; ``earlier``, the published releases
+    whose figures disclosure control treats as public."""
+    parts: dict[str, object] = {
         "drawing": drawing,
         "tables": cache_key,
         "period": period.code,
@@ -38,6 +44,9 @@ def outputs_key(
         "baseline": _maybe_hash(baseline / manifest.NAME) if baseline else None,
         "software": manifest.software(),
     }
+    others = [p for p in earlier if p != baseline]
+    if others:  # (absent before the first release, so those keys are as they were)
+        parts["earlier"] = [_maybe_hash(p / manifest.NAME) for p in others]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 

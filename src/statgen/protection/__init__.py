@@ -3,6 +3,7 @@ revisions. Each step takes tables and returns tables with values suppressed or m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from statgen.config import Disclosure, Publication
@@ -17,12 +18,24 @@ Forced = dict[str, frozenset[tuple[str, ...]]] | None
 """By measure, the cells of a table suppressed because another table suppresses the same count."""
 
 
-def public_cells(tables: list[StatTable], previous: Path | None) -> Public:
-    """What the baseline release published that is unchanged in ``tables`` (before disclosure
-    control): public already, so disclosure control must not rely on it to hide anything."""
-    if previous is None:
+def public_cells(
+    tables: list[StatTable], previous: Path | None, earlier: Sequence[Path] = ()
+) -> Public:
+    """What the baseline release, or any ``earlier`` release, published that is unchanged in
+    ``tables`` (before disclosure control): public already, so disclosure control must not rely
+    on it to hide anything. A figure revised by the baseline and now back at the value an older
+    release published is as public as one the baseline published."""
+    folders = list(dict.fromkeys([*([previous] if previous else []), *earlier]))
+    if not folders:
         return {}
-    return {t.id: revisions.unchanged_cells(t, previous) for t in tables}
+    out: Public = {}
+    for t in tables:
+        found: dict[str, frozenset[tuple[str, ...]]] = {}
+        for folder in folders:
+            for m, cells in revisions.unchanged_cells(t, folder).items():
+                found[m] = found.get(m, frozenset()) | cells
+        out[t.id] = found
+    return out
 
 
 def apply(

@@ -70,6 +70,12 @@ def previous_release(publication: Publication, layout: Layout, period: Period) -
     return latest[max(latest)] if latest else None
 
 
+def published_releases(publication: Publication, layout: Layout) -> list[Path]:
+    """Every published version of every period of the publication (superseded versions too:
+    what they published is public), by period then version."""
+    return [r.folder for r in layout.releases_of(publication.slug) if (r.folder / "csv").is_dir()]
+
+
 def baseline_record(layout: Layout, previous: Path | None) -> dict[str, str] | None:
     """How a draft's manifest names its baseline: the release folder (relative to the releases
     folder where it lies there) and the SHA-256 of that release's manifest."""
