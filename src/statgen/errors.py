@@ -44,7 +44,8 @@ class TemplateError(StatgenError):
 
 
 class UnsafeCommentaryError(TemplateError):
-    """Commentary holds a raw ``<script>`` element and the publication has not opted in."""
+    """Commentary holds markup that runs script (a ``<script>`` element, an event handler, a
+    ``javascript:`` link...) and the publication has not opted in."""
 
     code = "commentary-script"
 

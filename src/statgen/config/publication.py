@@ -130,8 +130,10 @@ class Publication(Strict):
     commentary: str = "commentary.qmd"
     """Quarto markdown with Jinja2 placeholders, inside the publication folder."""
     commentary_scripts: bool = False
-    """Whether the commentary may hold raw ``<script>`` elements (off: a build with one is
-    refused, since commentary is text, tables and charts)."""
+    """Whether the commentary may hold markup that runs script: raw ``<script>``, ``<iframe>``,
+    ``<object>`` or ``<embed>`` elements, event handler attributes (``onclick=``) or
+    ``javascript:`` links (off: a build with any is refused, since commentary is text, tables
+    and charts)."""
     extracts: dict[str, Extract]
     """The source extracts by name."""
     dimensions: dict[str, str] = {}

@@ -78,3 +78,44 @@ def test_correction_notice_is_plain_text() -> None:
     assert "<strong>" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "[read more](javascript:alert(3)) **bold**" in html
+
+
+@pytest.mark.parametrize(
+    ("markup", "down", "what"),
+    [
+        ('<img src="x.png" onerror="fetch(location.hash)">', 0, "(onerror=)"),
+        ("<div\n  onclick='go()'>a paragraph</div>", 1, "(onclick=)"),
+        ('[a span]{onmouseover="go()"}', 0, "(onmouseover=)"),
+        ("[the data](javascript:fetch(document.cookie))", 0, "a javascript: link"),
+        ('<a href=" JavaScript:go()">raw link</a>', 0, "a javascript: link"),
+        ('<a href="java&#115;cript:go()">an entity hides the scheme</a>', 0, "javascript:"),
+        ('<iframe srcdoc="&lt;script&gt;go()&lt;/script&gt;"></iframe>', 0, "<iframe>"),
+        ('<object data="https://example.org/x.swf"></object>', 0, "<object>"),
+        ("```{=html}\n<svg onload=go()></svg>\n```", 1, "(onload=)"),
+    ],
+)
+def test_script_by_another_name_in_commentary_is_refused(
+    tmp_path: Path, markup: str, down: int, what: str
+) -> None:
+    """An event handler, a javascript: link or an embedded document runs script as surely as
+    a <script> element: refused the same way, naming the line (``down`` lines into the
+    markup) and what was found."""
+    commentary = COMMENTARY + "\nSome text.\n\n" + markup + "\n"
+    write_publication(tmp_path, commentary=commentary)
+    refused = _build(tmp_path)
+    assert refused.exit_code == 1, refused.output
+    message = " ".join(refused.output.split())
+    assert "[commentary-script]" in message and "commentary_scripts: true" in message
+    line = COMMENTARY.count("\n") + 4 + down  # the markup starts on line 8
+    assert f"commentary.qmd:{line}:" in message and what in message
+    assert not (tmp_path / "build" / "hostile" / "2026-q2" / "draft-1").exists()
+
+
+def test_ordinary_raw_html_and_links_in_commentary_still_build(tmp_path: Path) -> None:
+    commentary = COMMENTARY + (
+        '\n<div class="note">Read the <a href="https://www.gov.uk/x">online version</a>.</div>\n'
+        "\nSee [the methodology](https://www.gov.uk/methodology) about JavaScript: none.\n"
+    )
+    write_publication(tmp_path, commentary=commentary)
+    built = _build(tmp_path)
+    assert built.exit_code == 0, built.output

@@ -3,6 +3,7 @@ its file and line), chart placement, and refusing raw scripts."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,11 +106,43 @@ def check_placement(publication: Publication, placed: list[str], drawn: list[Dra
         )
 
 
-SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
+ACTIVE = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|base|meta)\b", re.IGNORECASE)
+"""Elements that run script or load a document into the page."""
+HANDLER = re.compile(r"(?<![\w.-])(on[a-z]+)\s*=", re.IGNORECASE)
+"""An event handler attribute, in raw HTML (``<img onerror=...>``) or in Pandoc's attribute
+syntax (``[text]{onclick=...}``)."""
+_SCHEME = r"\s*".join("javascript") + "|" + r"\s*".join("vbscript")
+SCRIPT_URL = re.compile(rf"(?:\]\(|\]:|=|<)\s*[\"']?\s*<?\s*({_SCHEME})\s*:", re.IGNORECASE)
+"""A javascript: or vbscript: URL: a Markdown link's target, an attribute's value or an
+autolink (browsers ignore whitespace inside the scheme)."""
+JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+
+
+def _script_in(text: str) -> tuple[int, str] | None:
+    """The line (from 1) and a description of the first markup in commentary that would run
+    script on the page, if any. Jinja code is left out (its names are not markup), character
+    references are read as the browser reads them (``java&#115;cript:``)."""
+    plain = JINJA.sub(lambda m: "\n" * m[0].count("\n"), text)
+    plain = html.unescape(plain)
+    found = []
+    for pattern, what in (
+        (ACTIVE, "a raw <{}> element"),
+        (HANDLER, "an event handler attribute ({}=)"),
+        (SCRIPT_URL, "a {}: link"),
+    ):
+        match = pattern.search(plain)
+        if match:
+            name = re.sub(r"\s", "", match[1]).lower()
+            found.append((match.start(), what.format(name)))
+    if not found:
+        return None
+    start, what = min(found)
+    return plain.count("\n", 0, start) + 1, what
 
 
 def _refuse_scripts(path: Path) -> None:
-    """Refuse raw ``<script>`` elements in commentary unless the publication opts in."""
+    """Refuse markup that runs script in commentary (``<script>`` and embedded documents,
+    event handler attributes, javascript: links) unless the publication opts in."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -118,10 +151,12 @@ def _refuse_scripts(path: Path) -> None:
         raise TemplateError(
             f"{path}: not UTF-8 text (byte {exc.start + 1:,} cannot be read); save it as UTF-8"
         ) from None
-    for number, line in enumerate(text.splitlines(), 1):
-        if SCRIPT.search(line):
-            raise UnsafeCommentaryError(
-                f"{path}:{number}: the commentary holds a raw <script> element; commentary is "
-                "text, tables and charts. Remove it, or set commentary_scripts: true in "
-                "publication.yaml if the script is reviewed and meant to run on the page"
-            )
+    found = _script_in(text)
+    if found is not None:
+        number, what = found
+        raise UnsafeCommentaryError(
+            f"{path}:{number}: the commentary holds {what}, which would run script on the "
+            "page; commentary is text, tables and charts. Remove it, or set "
+            "commentary_scripts: true in publication.yaml if the script is reviewed and meant "
+            "to run on the page"
+        )
