@@ -67,3 +67,31 @@ def test_release_date_missing_says_what_to_add() -> None:
     publication = load_publication(ROOT / "publications" / "electronic-monitoring")
     with pytest.raises(ConfigError, match="add a line '2019Q1: YYYY-MM-DD'"):
         publication.release_date(Quarter(2019, 1))
+
+
+def test_a_category_value_listed_twice_is_refused(tmp_path: Path) -> None:
+    def twice(d: dict) -> None:  # type: ignore[type-arg]
+        column = d["extracts"]["orders"]["columns"]["region"]
+        column["values"] = [*column["values"], column["values"][0]]
+
+    folder = copy_with(tmp_path, twice)
+    with pytest.raises(ConfigError) as info:
+        load_publication(folder)
+    message = str(info.value)
+    assert str(folder / "publication.yaml") in message
+    assert "extracts.orders.columns.region" in message and "listed twice" in message
+
+
+def test_an_impossible_date_names_the_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "electronic-monitoring"
+    shutil.copytree(ROOT / "publications" / "electronic-monitoring", folder)
+    path = folder / "publication.yaml"
+    lines = path.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("release_calendar:")) + 1
+    code = lines[at].split(":")[0]
+    lines[at] = f"{code}: 2026-13-01"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_publication(folder)
+    assert str(info.value).startswith(f"{path}: line {at + 1}: ")
+    assert "'2026-13-01' is not a date" in str(info.value)

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, TODAY
 
 from statgen.config import load_publication
-from statgen.errors import CountOverflowError, NullKeyError
+from statgen.errors import CountOverflowError, NullKeyError, TransformError
 from statgen.extracts.sample import write_sample
 from statgen.pipeline import build
 from statgen.tables.run import finish
@@ -84,6 +84,23 @@ def test_null_dimension_keys_fail_naming_table_and_column() -> None:
         NullKeyError, match=r"1 row of table 'orders-ended' with an empty \(null\) 'order_type'"
     ):
         finish(publication, table, frame, 1)
+
+
+def test_a_category_named_total_in_a_dimension_statgen_totals_is_refused() -> None:
+    """A transform's own "Total" category would sit beside the total statgen adds: two rows
+    called Total, one of them counted into the other."""
+    publication = load_publication(ROOT / "publications" / SLUG)
+    table = publication.table("orders-ended")
+    assert "order_type" in table.totals
+    frame = pl.DataFrame(
+        {"quarter": ["2026Q3", "2026Q3"], "order_type": ["Court bail", "Total"],
+         "end_reason": ["Completed", "Completed"], "orders": [5, 7]}
+    )  # fmt: skip
+    with pytest.raises(TransformError) as info:
+        finish(publication, table, frame, 1)
+    message = str(info.value)
+    assert "table 'orders-ended'" in message and "'Total' of 'order_type'" in message
+    assert "total_categories" in message
 
 
 def _ended(orders: list[int]) -> pl.DataFrame:

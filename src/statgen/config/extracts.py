@@ -54,6 +54,18 @@ class Column(Strict):
     def _category_has_values(self) -> Column:
         if self.type == "category" and not (self.values or self.within):
             raise ValueError("a category column needs 'values' (the allowed values)")
+        lists = [("values", self.values or [])] + [
+            (f"within.{other}.{value}", allowed)
+            for other, by in (self.within or {}).items()
+            for value, allowed in by.items()
+        ]
+        for key, values in lists:
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:
+                raise ValueError(
+                    f"{key}: {', '.join(map(repr, twice))} listed twice; each category is "
+                    "listed once, in the order tables show them"
+                )
         return self
 
 

@@ -88,6 +88,21 @@ class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
         return super().construct_mapping(node, deep=deep)
 
 
+def _timestamp(loader: _UniqueKeys, node: yaml.ScalarNode) -> object:
+    """A YAML date or timestamp; one that does not exist (2026-13-01, 2026-02-30) is an error
+    naming the file and line, not Python's own."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{loader.name}: line {node.start_mark.line + 1}: {node.value!r} is not a date "
+            f"({exc}); write a date that exists as YYYY-MM-DD"
+        ) from None
+
+
+_UniqueKeys.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def read_yaml(
     path: Path, model: type[M], unknown_hint: str, text_keys: frozenset[str] = frozenset()
 ) -> M:

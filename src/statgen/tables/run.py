@@ -208,6 +208,14 @@ def finish(
     pdim = period_dimension(table.dims)
     hidden = missing_labels(publication)
     categories = {d: _categories(frame, d, hidden) for d in table.dims if d != pdim}
+    clash = [d for d in table.totals if TOTAL in categories.get(d, [])]
+    if clash:
+        raise TransformError(
+            f"{where} (table {table.id!r}) returned a category {TOTAL!r} of {clash[0]!r}, the "
+            f"name of the total statgen adds (totals: {table.totals}): rename that category, "
+            f"or leave {clash[0]!r} out of totals and declare it under "
+            f"disclosure.total_categories if the transform computes the total itself"
+        )
     absent: tuple[str, ...] = ()
     if pdim is not None:
         # The table covers exactly its periods: a period with no rows at all is shown as
