@@ -268,3 +268,42 @@ def test_the_written_release_calendar_announces_thursdays_that_are_not_holidays(
         for code, day in calendar.items():
             assert day.weekday() == 3, (code, day)  # Thursday
             assert (day.month, day.day) not in {(12, 25), (12, 26), (1, 1)}, (code, day)
+
+
+def test_statgen_new_never_replaces_extracts_already_in_its_folder(tmp_path: Path) -> None:
+    """A team's real extract already in data/extracts/<slug>/ (the default folder): statgen new
+    refuses, naming it, and writes nothing, rather than replace it with a sample."""
+    extracts = tmp_path / "data" / "extracts" / "legal-aid"
+    extracts.mkdir(parents=True)
+    (extracts / "events.csv").write_text("event_id,region,event_date\nE1,North,2026-01-05\n")
+    made = runner.invoke(app, ["new", "legal-aid", "--root", str(tmp_path)])
+    assert made.exit_code == 1
+    message = " ".join(made.output.split())
+    assert "events.csv" in message and "legal-aid" in message
+    assert (extracts / "events.csv").read_text().startswith("event_id,region,event_date\nE1,")
+    assert sorted(p.name for p in extracts.iterdir()) == ["events.csv"]
+    assert not (tmp_path / "publications" / "legal-aid").exists()
+
+
+def test_sample_data_never_overwrites_extracts_it_did_not_write(tmp_path: Path) -> None:
+    made = runner.invoke(app, ["new", "legal-aid", "--root", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    extracts = tmp_path / "data" / "extracts" / "legal-aid"
+    again = runner.invoke(app, ["sample-data", "legal-aid", "--root", str(tmp_path)])
+    assert again.exit_code == 0, again.output  # its own sample: written again
+    # The team's real extract replaces the sample (and its marker goes with it).
+    for path in extracts.iterdir():
+        path.unlink()
+    (extracts / "events.csv").write_text("event_id,region,event_date\nE1,North,2026-01-05\n")
+    refused = runner.invoke(
+        app, ["sample-data", "legal-aid", "--format", "csv", "--root", str(tmp_path)]
+    )
+    assert refused.exit_code == 1
+    assert "events.csv" in " ".join(refused.output.split())
+    assert (extracts / "events.csv").read_text().count("\n") == 2
+    elsewhere = tmp_path / "sample"
+    done = runner.invoke(
+        app, ["sample-data", "legal-aid", "--out", str(elsewhere), "--root", str(tmp_path)]
+    )
+    assert done.exit_code == 0, done.output
+    assert (elsewhere / "events.parquet").is_file()

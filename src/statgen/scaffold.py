@@ -13,6 +13,7 @@ from string import Template
 
 from statgen.config import is_slug, load_publication
 from statgen.errors import ConfigError
+from statgen.extracts.sample import is_sample
 from statgen.periods import FREQUENCIES, latest_complete, period_type
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
@@ -57,6 +58,16 @@ def new_publication(
     folder = root / "publications" / slug
     if folder.exists():
         raise ConfigError(f"{folder}: already exists; statgen new never overwrites a publication")
+    extracts = root / "data" / "extracts" / slug  # the default extracts_dir it writes
+    held = []
+    if extracts.is_dir() and not is_sample(extracts):
+        held = sorted(p.name for p in extracts.iterdir() if not p.name.startswith("."))
+    if held:
+        raise ConfigError(
+            f"{extracts}: already holds {', '.join(held)}; statgen new writes its sample "
+            "extract there and would mark them as sample data. Move them elsewhere first (and "
+            "point extracts_dir or --extracts at them)"
+        )
     kind = period_type(frequency)
     today = today or dt.date.today()
     # The sample's data end on the last day of the latest complete period, so the first build

@@ -11,7 +11,7 @@ from typing import Literal
 import polars as pl
 
 from statgen.config import Publication
-from statgen.errors import ConfigError
+from statgen.errors import ConfigError, StatgenError
 
 MARKER = "SAMPLE.txt"
 """Written beside sample extracts, so pages built from them say they are not real data."""
@@ -45,7 +45,22 @@ def write_sample(
     seed: int | None = None,
     fmt: Literal["parquet", "csv"] = "parquet",
 ) -> list[Path]:
-    """Generate the sample extracts and write them to ``folder`` (one file per extract)."""
+    """Generate the sample extracts and write them to ``folder`` (one file per extract).
+
+    Refuses a folder holding an extract file that statgen did not write as a sample (no
+    ``SAMPLE.txt``): it may be a real extract, which a sample must never replace."""
+    theirs = [
+        path.name
+        for name in publication.extracts
+        for path in (folder / f"{name}.parquet", folder / f"{name}.csv")
+        if path.exists()
+    ]
+    if theirs and not is_sample(folder):
+        raise StatgenError(
+            f"{folder}: already holds {', '.join(theirs)}, not written as a sample (no "
+            f"{MARKER}): it may be a real extract, so no sample is written over it. Move it "
+            "elsewhere first, or write the sample to another folder with --out"
+        )
     module = _module(publication)
     frames: dict[str, pl.DataFrame] = module.generate(
         scale=scale, **({"seed": seed} if seed is not None else {})
