@@ -30,7 +30,9 @@ class Contact(Strict):
 
     name: str
     """Team or person."""
-    email: str
+    email: str = Field(
+        pattern=r"^[^@\s<>()\[\]{}\\,;:\"']+@[^@\s<>()\[\]{}\\,;:\"']+\.[A-Za-z]{2,}$"
+    )
     """Email address."""
     phone: str | None = None
     """Telephone number, if any."""
@@ -114,7 +116,9 @@ class Publication(Strict):
     ``2025-26: 2026-07-02`` (financial year)."""
     release_time: str = Field(default="09:30", pattern=r"^\d{2}:\d{2}$")
     """Time of day releases are published (UK time)."""
-    previous_releases_url: str | None = None
+    previous_releases_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s<>()\[\]\"'\\]+$"
+    )
     """Where the public finds earlier releases (a collection page)."""
     extracts_dir: str = "data/extracts/{slug}"
     """Folder the extracts are read from; relative to the project root, may be anywhere."""

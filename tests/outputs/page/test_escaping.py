@@ -4,6 +4,7 @@ config that is misspelt or points outside its publication is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import textwrap
@@ -223,3 +224,50 @@ charts:
         assert "<!--" not in text and "</" not in text
         assert COMMENT_OPEN in json.dumps(json.loads(text), ensure_ascii=False)
     assert "<h2" in page.rsplit("</script>", 1)[0]  # headings are still markup, not script
+
+
+MARKDOWN_TITLE = "Fines [click](https://example.org/x) ^up^ *em* @cite $x$ `code` ~sub~"
+
+
+def test_config_text_in_the_page_skeleton_is_not_read_as_markdown(tmp_path: Path) -> None:
+    """The title and contact go into the page's Markdown skeleton (releases link, contact
+    box): Markdown in them stays text, as HTML in them does."""
+    yaml_text = YAML.replace(
+        "title: Hostile test statistics", f"title: '{MARKDOWN_TITLE}'"
+    ).replace("contact: {name: Team,", f"contact: {{name: '{MARKDOWN_TITLE} team',")
+    write_publication(tmp_path, yaml_text)
+    extract = pl.DataFrame(
+        {"id": [f"R{i}" for i in range(40)], "group": ["Plain"] * 40,
+         "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)]}
+    )  # fmt: skip
+    (tmp_path / "extracts").mkdir()
+    extract.write_csv(tmp_path / "extracts" / "records.csv")
+    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "build" / "hostile" / "2026-q2" / "draft-1" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    main = page.split('id="main-content"', 1)[1]
+    for markup in ("https://example.org/x", "<sup>", "<em>", "<code>", "<sub>", "citation"):
+        assert markup not in main.replace("[click](https://example.org/x)", ""), markup
+    shown = html.unescape(re.sub(r"<[^>]+>", "", main))
+    assert shown.count(MARKDOWN_TITLE) >= 2  # the releases link and the contact box
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        ("contact: {name: Team, email: 'a@b.org](javascript:go()) [x'}", "contact.email"),
+        ("contact: {name: Team, email: team@example.org}\nprevious_releases_url: "
+         "'javascript:go()'", "previous_releases_url"),
+    ],
+)  # fmt: skip
+def test_an_email_or_address_that_is_not_one_is_refused(
+    tmp_path: Path, edit: str, key: str
+) -> None:
+    yaml_text = YAML.replace("contact: {name: Team, email: team@example.org}", edit)
+    folder = write_publication(tmp_path, yaml_text)
+    with pytest.raises(ConfigError) as info:
+        load_publication(folder)
+    assert f"publication.yaml: {key}: " in str(info.value)

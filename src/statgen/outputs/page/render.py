@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,15 +16,29 @@ from statgen.errors import RenderError
 from statgen.outputs.assets import TEMPLATES, pandoc
 from statgen.outputs.page.shell import pandoc_template
 
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|^~@$=:])")
+"""ASCII punctuation that Pandoc's Markdown may read as markup (emphasis, links, citations,
+superscripts, maths, spans...): each is written backslash-escaped, which Pandoc reads as the
+character itself. ``&``, ``<`` and ``>`` are HTML-escaped instead; quotes stay (typography)."""
+NOT_TEXT = frozenset({"lang", "format", "stylesheets", "scripts", "href", "publication_index_href"})
+"""Metadata that is not text for people: codes, paths and engine settings, written as they are."""
 
-def escape_meta(value: Any) -> Any:
-    """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML through)."""
+
+def markdown_text(text: str) -> str:
+    """``text`` written so that Pandoc's Markdown reads it back as exactly that text: no raw
+    HTML and no Markdown markup (a title with ``[a](https://x)`` or ``^up^`` stays text)."""
+    return html.escape(MARKDOWN_PUNCTUATION.sub(r"\\\1", text), quote=False)
+
+
+def escape_meta(value: Any, key: str | None = None) -> Any:
+    """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML and no
+    markup through); paths and settings (``NOT_TEXT``) are HTML-escaped only."""
     if isinstance(value, str):
-        return html.escape(value, quote=False)
+        return html.escape(value, quote=False) if key in NOT_TEXT else markdown_text(value)
     if isinstance(value, dict):
-        return {k: escape_meta(v) for k, v in value.items()}
+        return {k: escape_meta(v, k if key not in NOT_TEXT else key) for k, v in value.items()}
     if isinstance(value, list):
-        return [escape_meta(v) for v in value]
+        return [escape_meta(v, key) for v in value]
     return value
 
 

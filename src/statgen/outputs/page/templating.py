@@ -20,6 +20,7 @@ from statgen.errors import (
 )
 from statgen.outputs.assets import TEMPLATES, template_cache
 from statgen.outputs.charts import DrawnChart
+from statgen.outputs.page.render import MARKDOWN_PUNCTUATION
 
 if TYPE_CHECKING:
     from statgen.outputs.page.commentary import Context
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 def environment(folder: Path) -> jinja2.Environment:
     """Jinja2 set up for publication text: sandboxed (a template reaches no Python internals),
     autoescaped (data can never inject HTML), strict."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
         bytecode_cache=template_cache(),
         autoescape=True,
@@ -40,6 +41,9 @@ def environment(folder: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # `|md`: config text placed in Markdown (the page skeleton) stays text, not markup.
+    env.filters["md"] = lambda text: MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+    return env
 
 
 def render_text(text: str, **values: Any) -> str:
