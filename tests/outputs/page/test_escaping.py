@@ -271,3 +271,31 @@ def test_an_email_or_address_that_is_not_one_is_refused(
     with pytest.raises(ConfigError) as info:
         load_publication(folder)
     assert f"publication.yaml: {key}: " in str(info.value)
+
+
+def test_govspeak_markers_in_config_text_do_not_end_blocks(tmp_path: Path) -> None:
+    """Govspeak ends a contact block at the next "$C" and a callout at its next marker, wherever
+    it is: a title or contact name holding them must not close the block early."""
+    title = "Costs $C and $A: 5% ^up^ @home@"
+    yaml_text = YAML.replace("title: Hostile test statistics", f"title: '{title}'").replace(
+        "contact: {name: Team,", f"contact: {{name: '{title} team',"
+    )
+    write_publication(tmp_path, yaml_text)
+    extract = pl.DataFrame(
+        {"id": [f"R{i}" for i in range(40)], "group": ["Plain"] * 40,
+         "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)]}
+    )  # fmt: skip
+    (tmp_path / "extracts").mkdir()
+    extract.write_csv(tmp_path / "extracts" / "records.csv")
+    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+    assert result.exit_code == 0, result.output
+    draft = tmp_path / "build" / "hostile" / "2026-q2" / "draft-1"
+    text = (draft / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
+    assert text.count("$C") == 2  # the contact block's own opening and closing lines
+    assert text.count("$A") == 0
+    contact = text.split("\n$C\n", 1)[1].split("\n$C", 1)[0]
+    assert "team" in contact and "Email:" in contact
+    for line in text.splitlines():  # each callout's marker appears only at its two ends
+        if len(line) > 1 and line[0] in "%^" and line.endswith(line[0]):
+            assert line[0] not in line[1:-1], line

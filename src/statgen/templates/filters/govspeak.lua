@@ -42,7 +42,10 @@ end
 
 -- Markdown punctuation in text is backslashed (kramdown's escapable characters).
 local function escape(s)
-  return (s:gsub("([\\`*_%[%]{}<>|])", "\\%1"))
+  s = s:gsub("([\\`*_%[%]{}<>|])", "\\%1")
+  -- "$C", "$A", "$E", "$D"... open or close govspeak blocks wherever they are: write the "$"
+  -- as a character reference, which govspeak leaves to the HTML.
+  return (s:gsub("%$(%u)", "&#36;%1"))
 end
 
 local function is_local(target)
@@ -172,8 +175,12 @@ local function govspeak_figure(fig)
   return table.concat(out, "\n\n") .. "\n"
 end
 
+local MARKER_ENTITY = { ["%"] = "&#37;", ["^"] = "&#94;", ["@"] = "&#64;" }
+
 local function callout(marker, text)
-  return marker .. text .. marker .. "\n"
+  -- Govspeak ends a callout at the next marker: one inside the text is a character reference.
+  local inside = text:gsub("%" .. marker, MARKER_ENTITY[marker] or marker)
+  return marker .. inside .. marker .. "\n"
 end
 
 local block
