@@ -13,13 +13,16 @@ import yaml
 
 from statgen.errors import RenderError
 from statgen.outputs.assets import TEMPLATES, pandoc
+from statgen.outputs.page.html import markdown_text
 from statgen.outputs.page.shell import pandoc_template
 
 
 def escape_meta(value: Any) -> Any:
-    """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML through)."""
+    """Escape strings for YAML metadata. Pandoc reads metadata as markdown, and the template
+    writes it into attributes (``<meta content>``) too: no raw HTML through, and no markdown
+    (a summary's ``[x](javascript:...)`` or ``{onmouseover=...}`` stays text)."""
     if isinstance(value, str):
-        return html.escape(value, quote=False)
+        return markdown_text(html.escape(value, quote=False))
     if isinstance(value, dict):
         return {k: escape_meta(v) for k, v in value.items()}
     if isinstance(value, list):
