@@ -101,6 +101,11 @@ def _check_is_file(path: Path) -> None:
             "is a folder, not a file (a partitioned Parquet dataset?); write the extract as a "
             "single file",
         )
+    if not path.is_file():  # read, a pipe waits for a writer and a device never ends
+        raise _problem(
+            path,
+            "is not a regular file (a pipe or device); write the extract as a file, or link to one",
+        )
 
 
 def _read_raw(source: ExtractFile) -> pl.DataFrame:
