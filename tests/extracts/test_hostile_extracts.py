@@ -199,3 +199,12 @@ def test_a_text_column_stored_as_durations_is_refused_not_a_traceback(tmp_path: 
     durations = pa.array([1, 2, 3, 4], pa.duration("s"))
     message = _problems(_parquet(tmp_path, _table(person_id=durations)), spec)
     assert "column 'person_id': the column is stored as durations" in message
+
+
+def test_a_parquet_file_naming_a_column_twice_is_refused_naming_it(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    table = _table()
+    names = table.column_names
+    names[names.index("sex")] = "region"
+    message = _problems(_parquet(tmp_path, table.rename_columns(names)), spec)
+    assert "orders.parquet: the file names a column more than once ('region')" in message
+    assert "truncated or corrupt" not in message

@@ -4,6 +4,7 @@ checked)."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,6 +163,15 @@ def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
         return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
     if isinstance(exc, pl.exceptions.NoDataError):
         return _fatal(source, "the file has no data")
+    if isinstance(exc, pl.exceptions.DuplicateError):
+        # Parquet allows two columns of one name; Polars reads neither.
+        twice = re.search(r"name '(.*?)' has more than one", str(exc))
+        name = f" ({twice[1]!r})" if twice else ""
+        return _fatal(
+            source,
+            f"the file names a column more than once{name}; each column needs its own name: "
+            "rename or remove the repeated one",
+        )
     return _unreadable(source, exc)
 
 
