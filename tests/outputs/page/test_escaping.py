@@ -185,6 +185,7 @@ IMAGE = "![img](https://evil.example/x.png)"
 ATTRIBUTES = "[hover](x){onmouseover=alert(2)}"
 EMPHASIS = "*emph* and `code`"
 MARKDOWN_LABELS = [LINK, IMAGE, ATTRIBUTES, EMPHASIS]
+COMMENT_SCRIPT = "<!--<script>"  # in a script element, the HTML parser then ignores </script>
 
 MARKDOWN_COMMENTARY = """
 ## Main points {#main-points}
@@ -207,7 +208,10 @@ def markdown_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"values: ['{SCRIPT}', '{FORMULA.replace(chr(39), chr(39) * 2)}', Plain]",
             f"values: [{labels}]",
         )
-        .replace(f"summary: 'Testing escaping {SCRIPT}'", f"summary: 'Testing {LINK} {ATTRIBUTES}'")
+        .replace(
+            f"summary: 'Testing escaping {SCRIPT}'",
+            f"summary: 'Testing {LINK} {ATTRIBUTES} {COMMENT_SCRIPT}'",
+        )
         .replace(f"title: 'Records by group {SCRIPT}'", f"title: 'Records by group {LINK}'")
     )
     assert LINK in text.split("tables:")[0].split("group:")[1]
@@ -240,6 +244,17 @@ def test_markdown_in_labels_reaches_the_page_only_as_text(markdown_release: Path
     for label in MARKDOWN_LABELS:
         assert f"<li>{label}:" in html, label
     assert "counted per 1,000 (all_records)." in html
+
+
+def test_no_script_element_holds_markup_that_changes_where_it_ends(markdown_release: Path) -> None:
+    # JSON in <script> (the JSON-LD, a chart's figure) holding "<!--<script>" keeps the parser
+    # in the element past its own </script> ("script data double escaped" state): no "<" at all.
+    import re
+
+    html = (markdown_release / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S | re.I)
+    assert scripts
+    assert not [s for s in scripts if "<!--" in s or "<script" in s.lower()], scripts
 
 
 def test_main_points_hold_the_labels_as_written(markdown_release: Path) -> None:

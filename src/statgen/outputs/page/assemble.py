@@ -148,7 +148,9 @@ def dataset_jsonld(
             for link in links
         ],
     }
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all: "</script>" would end the element, and "<!--<script>" keep it open past its
+    # own end tag (the HTML parser's "script data double escaped" state).
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def copy_assets(staging: Path, with_charts: bool, interactive: bool = True) -> None:

@@ -312,9 +312,9 @@ class Context:
         stat = self.tables[drawn.spec.table]
         n = drawn.number
         fid = f"figure-{n}"
-        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True).replace(
-            "</", "<\\/"
-        )
+        # As the JSON-LD (assemble.dataset_jsonld): no "<", which could end the script element.
+        fig_json = json.dumps(drawn.figure, separators=(",", ":"), sort_keys=True)
+        fig_json = fig_json.replace("<", "\\u003c")
         grid = layout(self.publication, stat)
         csv = f"csv/{stat.id}.csv"
         size = human_size(self.csv_sizes.get(stat.id, 0))

@@ -50,7 +50,7 @@ def page_charts(page: Path) -> dict[int, PageChart]:
                 s["title"],
                 s["description"],
                 json.dumps(s["figure"], separators=(",", ":"), sort_keys=True).replace(
-                    "</", "<\\/"
+                    "<", "\\u003c"
                 ),
                 svg[s["number"]] if s.get("static") and svg[s["number"]].is_file() else None,
             )

@@ -226,8 +226,8 @@ local function fix_jsonld(meta)
     meta.jsonld = nil
     return meta
   end
-  -- Never let the data close the script element.
-  json = json:gsub("</", "<\\/")
+  -- Never let the data close the script element, or keep it open ("<!--<script>"): no "<".
+  json = json:gsub("<", "\\u003c")
   meta.jsonld = pandoc.RawBlock("html", json)
   return meta
 end
