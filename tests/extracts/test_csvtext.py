@@ -317,3 +317,12 @@ def test_a_csv_is_counted_once_for_each_version_of_the_file(
     assert not csvtext.shape_is_clean(path, 3) and len(reads) == 2
     path.write_text('a,b,c\n"1,5",2,3\n')
     assert csvtext.count_commas(path) is None and csvtext.shape_is_clean(path, 3)
+
+
+@pytest.mark.parametrize("cell", ["3E+01", "1.23457E+15", "4e1", "inf"])
+def test_integers_written_in_exponent_notation_are_refused(tmp_path: Path, spec, cell: str) -> None:  # type: ignore[no-untyped-def]
+    # Excel writes large numbers as 1.23457E+15: the digits past the sixth are lost, so the
+    # whole number it stood for cannot be known. Never read as 1234570000000000.
+    lines = [LINES[0].replace(",30,", f",{cell},"), *LINES[1:]]
+    message = _problems(_csv(tmp_path, lines), spec)
+    assert "column 'age_at_start': values that are not whole numbers (1 line: 2)" in message
