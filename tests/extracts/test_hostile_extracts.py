@@ -208,3 +208,15 @@ def test_a_parquet_file_naming_a_column_twice_is_refused_naming_it(tmp_path: Pat
     message = _problems(_parquet(tmp_path, table.rename_columns(names)), spec)
     assert "orders.parquet: the file names a column more than once ('region')" in message
     assert "truncated or corrupt" not in message
+
+
+def test_control_characters_in_a_header_never_reach_the_terminal(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # An escape sequence (clear the line, colour) or a right-to-left override in a column name
+    # would rewrite what the analyst reads; they are shown escaped, as values are.
+    pl.DataFrame(ROWS).write_csv(tmp_path / "orders.csv")
+    text = (tmp_path / "orders.csv").read_text()
+    hostile = "sex\x1b[2K\x1b[31m\u202eok"
+    (tmp_path / "orders.csv").write_text(text.replace(",sex,", f",{hostile},", 1))
+    message = _problems(tmp_path, spec)
+    assert "\x1b" not in message and "\u202e" not in message
+    assert "unexpected column: sex\\x1b[2K\\x1b[31m\\u202eok" in message, message
