@@ -220,3 +220,18 @@ def test_control_characters_in_a_header_never_reach_the_terminal(tmp_path: Path,
     message = _problems(tmp_path, spec)
     assert "\x1b" not in message and "\u202e" not in message
     assert "unexpected column: sex\\x1b[2K\\x1b[31m\\u202eok" in message, message
+
+
+def test_empty_text_in_a_polars_enum_column_is_a_missing_value(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # Polars writes an Enum column with its categories, and reads it back as an Enum (not a
+    # Categorical): '' and '  ' among them are missing values too, counted as not recorded.
+    reasons = ["Completed", "", "  ", None]
+    frame = pl.DataFrame(ROWS).with_columns(
+        end_reason=pl.Series(reasons).cast(pl.Enum(["Completed", "", "  "])),
+        end_date=pl.Series(["2025-03-01", "2025-03-02", "2025-03-10", ""]),
+        start_date=pl.Series(["2025-01-05", "2025-02-05", "2025-03-04", "2025-03-06"]),
+    )
+    frame.write_parquet(tmp_path / "orders.parquet")
+    assert isinstance(pl.read_parquet(tmp_path / "orders.parquet")["end_reason"].dtype, pl.Enum)
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders["end_reason"].cast(pl.String).to_list() == ["Completed"] + ["Not recorded"] * 3

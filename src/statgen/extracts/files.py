@@ -230,8 +230,11 @@ def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame, spaces: bool = True):
     (unless ``spaces`` is false), is a missing value (so ``''`` in a nullable category is
     counted as not recorded, never refused as a value)."""
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
-    text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
-    # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.
+    text = [
+        n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical | pl.Enum)
+    ]
+    # Dictionary-encoded strings arrive as Categorical (an Enum when Polars wrote the file):
+    # compared as the text they hold.
     frame = frame.with_columns(pl.col(n).cast(pl.String) for n in text if schema[n] != pl.String)
     return frame.with_columns(
         pl.when((pl.col(c).str.strip_chars() if spaces else pl.col(c)) == "")
