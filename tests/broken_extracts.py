@@ -6,6 +6,10 @@ analysts see are pinned down.
 
 from __future__ import annotations
 
+import gzip
+import io
+import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +109,28 @@ def _bytes(encode: Callable[[str], bytes]) -> Callable[[pl.DataFrame, Path], Non
     def make(frame: pl.DataFrame, folder: Path) -> None:
         path = _csv(frame, folder)
         path.write_bytes(encode(path.read_text(encoding="utf-8")))
+
+    return make
+
+
+def _zipped(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _parquet_bytes(text: str) -> bytes:
+    buffer = io.BytesIO()
+    pl.read_csv(io.StringIO(text), infer_schema=False).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _special(make_at: Callable[[Path], None]) -> Callable[[pl.DataFrame, Path], None]:
+    """Put a pipe or a link to a device where the extract's file goes."""
+
+    def make(frame: pl.DataFrame, folder: Path) -> None:
+        make_at(folder / "orders.csv")
 
     return make
 
@@ -261,6 +287,33 @@ CASES = [
     Case("utf-16", _bytes(lambda t: t.encode("utf-16")), "UTF-16"),
     Case("utf-16-no-bom", _bytes(lambda t: t.encode("utf-16-le")), "not UTF-8"),
     Case("excel-sep-line", _text(lambda t: "sep=,\n" + t), "Excel's delimiter hint"),
+    # Other files saved with the extract's name (binary bytes: never called UTF-16)
+    Case(
+        "xlsx-named-csv",
+        _bytes(lambda t: _zipped("xl/workbook.xml", t)),
+        "orders.csv: the file is a zip archive (an Excel .xlsx or .ods workbook?), not CSV text",
+    ),
+    Case(
+        "gzip-named-csv",
+        _bytes(lambda t: gzip.compress(t.encode())),
+        "orders.csv: the file is compressed with gzip, not CSV text",
+    ),
+    Case(
+        "xls-named-csv",
+        _bytes(lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
+        "orders.csv: the file is an old Excel .xls workbook (or another Office file), not CSV text",
+    ),
+    Case(
+        "parquet-named-csv",
+        _bytes(lambda t: _parquet_bytes(t)),
+        "orders.csv: the file is a Parquet file, not CSV text; name it orders.parquet",
+    ),
+    Case("fifo", _special(os.mkfifo), "orders.csv: is not a regular file (a pipe or device)"),
+    Case(
+        "link-to-device",
+        _special(lambda path: os.symlink("/dev/zero", path)),
+        "orders.csv: is not a regular file (a pipe or device)",
+    ),
     # Parquet types
     Case(
         "int-dates",

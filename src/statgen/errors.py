@@ -8,6 +8,7 @@ what to do about it; a test keeps the two in step.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -162,6 +163,16 @@ VALUE_WIDTH = 80
 """Values quoted in messages are cut to about this many characters."""
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on or that reorder text (escape sequences, right-to-left
+overrides): shown escaped in messages, never written out."""
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``, ``\\u202e``)."""
+    return CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def cut(text: str, width: int = VALUE_WIDTH) -> str:
     """``text`` cut to about ``width`` characters, saying how long it was."""
     if len(text) <= width:
@@ -202,7 +213,7 @@ class Problem:
             text += ")"
         if self.values:
             text += "; values: " + ", ".join(repr(cut(v)) for v in self.values)
-        return text
+        return visible(text)  # names from a header can hold anything
 
 
 @dataclass

@@ -317,3 +317,23 @@ def test_a_csv_is_counted_once_for_each_version_of_the_file(
     assert not csvtext.shape_is_clean(path, 3) and len(reads) == 2
     path.write_text('a,b,c\n"1,5",2,3\n')
     assert csvtext.count_commas(path) is None and csvtext.shape_is_clean(path, 3)
+
+
+@pytest.mark.parametrize("cell", ["3E+01", "1.23457E+15", "4e1", "inf"])
+def test_integers_written_in_exponent_notation_are_refused(tmp_path: Path, spec, cell: str) -> None:  # type: ignore[no-untyped-def]
+    # Excel writes large numbers as 1.23457E+15: the digits past the sixth are lost, so the
+    # whole number it stood for cannot be known. Never read as 1234570000000000.
+    lines = [LINES[0].replace(",30,", f",{cell},"), *LINES[1:]]
+    message = _problems(_csv(tmp_path, lines), spec)
+    assert "column 'age_at_start': values that are not whole numbers (1 line: 2)" in message
+
+
+def test_lines_ending_with_a_comma_are_named_as_a_column_with_no_name(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    header = ",".join(spec["orders"].columns)
+    folder = _csv(tmp_path, LINES)
+    path = folder / "orders.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("".join(line + ",\n" for line in text.splitlines()), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith(header + ",\n")
+    message = _problems(folder, spec)
+    assert "a column with no name (the header ends with a comma" in message, message

@@ -4,6 +4,7 @@ that repeats a name is refused naming the columns."""
 
 from __future__ import annotations
 
+from decimal import Decimal as D
 from pathlib import Path
 
 import polars as pl
@@ -122,3 +123,115 @@ def test_a_csv_header_naming_a_column_twice_is_refused_naming_both(tmp_path: Pat
     message = _problems(tmp_path, spec)
     assert "the header names a column more than once ('region' in columns 5, 6)" in message
     assert "duplicated_0" not in message
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "line"),
+    [("end_date", "+10000-01-01", 2), ("notification_date", "-0001-01-01", 3)],
+    ids=["year-10000", "year-minus-1"],
+)
+def test_csv_dates_beyond_the_calendar_python_reads_are_refused_naming_the_line(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, column: str, cell: str, line: int
+) -> None:
+    # Polars reads '+10000-01-01' and '-0001-01-01' as dates, but Python's dates stop at years
+    # 1 and 9999: the checks' results could not be fetched (ValueError: year 10000 is out of
+    # range), a traceback instead of a message.
+    rows = {k: list(v) for k, v in ROWS.items()}
+    rows[column][line - 2] = cell
+    pl.DataFrame(rows).write_csv(tmp_path / "orders.csv")
+    message = _problems(tmp_path, spec)
+    assert f"column '{column}': values that are not dates written YYYY-MM-DD (1 line: {line})" in (
+        message
+    )
+    assert repr(cell) in message
+
+
+def test_parquet_dates_beyond_year_9999_are_refused_naming_the_row(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    days = pa.array([20000, 3_000_000, None, None], pa.int32()).cast(pa.date32())  # 3M: year 10183
+    message = _problems(_parquet(tmp_path, _table(end_date=days)), spec)
+    assert "column 'end_date': values that are not dates written YYYY-MM-DD (1 row: 2)" in message
+
+
+@pytest.mark.parametrize(
+    ("stored", "row"),
+    [
+        (pa.array([D(30), None, D("41.5"), D(22)], pa.decimal128(10, 1)), 3),
+        (pa.array([D(30), None, D(41), D("22.25")], pa.decimal128(38, 2)), 4),
+    ],
+    ids=["decimal-10-1", "decimal-38-2"],
+)
+def test_a_decimal_with_a_fraction_in_an_integer_column_is_refused_not_truncated(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, stored: pa.Array, row: int
+) -> None:
+    # SQL exports write numeric(10, 1) as Parquet decimals; 41.5 was read as the age 41.
+    message = _problems(_parquet(tmp_path, _table(age_at_start=stored)), spec)
+    assert f"column 'age_at_start': values that are not whole numbers (1 row: {row})" in message
+
+
+def test_whole_decimals_in_an_integer_column_are_read_exactly(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    ages = pa.array([30, None, 41, 22], pa.decimal128(12, 2))
+    frame = load(_parquet(tmp_path, _table(age_at_start=ages)), spec, TODAY)["orders"]
+    assert frame["age_at_start"].to_list() == [30, None, 41, 22]
+    assert frame["age_at_start"].dtype == pl.Int64
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pa.array([True, None, False, True]),
+        pa.array([30, None, 41, 22], pa.int32()).cast(pa.date32()),
+        pa.array([30, None, 41, 22], pa.duration("s")),
+    ],
+    ids=["booleans", "dates", "durations"],
+)
+def test_an_integer_column_stored_as_another_kind_of_value_is_refused(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, stored: pa.Array
+) -> None:
+    # Booleans were read as 0 and 1, dates as days since 1970; durations failed with a
+    # traceback (Polars cannot show them as text).
+    message = _problems(_parquet(tmp_path, _table(age_at_start=stored)), spec)
+    assert "column 'age_at_start': " in message
+    assert "stored as " in message.split("column 'age_at_start': ")[1], message
+    assert "Traceback" not in message
+
+
+def test_a_text_column_stored_as_durations_is_refused_not_a_traceback(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    durations = pa.array([1, 2, 3, 4], pa.duration("s"))
+    message = _problems(_parquet(tmp_path, _table(person_id=durations)), spec)
+    assert "column 'person_id': the column is stored as durations" in message
+
+
+def test_a_parquet_file_naming_a_column_twice_is_refused_naming_it(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    table = _table()
+    names = table.column_names
+    names[names.index("sex")] = "region"
+    message = _problems(_parquet(tmp_path, table.rename_columns(names)), spec)
+    assert "orders.parquet: the file names a column more than once ('region')" in message
+    assert "truncated or corrupt" not in message
+
+
+def test_control_characters_in_a_header_never_reach_the_terminal(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # An escape sequence (clear the line, colour) or a right-to-left override in a column name
+    # would rewrite what the analyst reads; they are shown escaped, as values are.
+    pl.DataFrame(ROWS).write_csv(tmp_path / "orders.csv")
+    text = (tmp_path / "orders.csv").read_text()
+    hostile = "sex\x1b[2K\x1b[31m\u202eok"
+    (tmp_path / "orders.csv").write_text(text.replace(",sex,", f",{hostile},", 1))
+    message = _problems(tmp_path, spec)
+    assert "\x1b" not in message and "\u202e" not in message
+    assert "unexpected column: sex\\x1b[2K\\x1b[31m\\u202eok" in message, message
+
+
+def test_empty_text_in_a_polars_enum_column_is_a_missing_value(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # Polars writes an Enum column with its categories, and reads it back as an Enum (not a
+    # Categorical): '' and '  ' among them are missing values too, counted as not recorded.
+    reasons = ["Completed", "", "  ", None]
+    frame = pl.DataFrame(ROWS).with_columns(
+        end_reason=pl.Series(reasons).cast(pl.Enum(["Completed", "", "  "])),
+        end_date=pl.Series(["2025-03-01", "2025-03-02", "2025-03-10", ""]),
+        start_date=pl.Series(["2025-01-05", "2025-02-05", "2025-03-04", "2025-03-06"]),
+    )
+    frame.write_parquet(tmp_path / "orders.parquet")
+    assert isinstance(pl.read_parquet(tmp_path / "orders.parquet")["end_reason"].dtype, pl.Enum)
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders["end_reason"].cast(pl.String).to_list() == ["Completed"] + ["Not recorded"] * 3

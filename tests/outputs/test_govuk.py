@@ -270,3 +270,27 @@ def test_without_chromium_the_build_says_so_and_falls_back_to_interactive_charts
     page = result.page.read_text(encoding="utf-8")
     assert 'class="statgen-chart"' in page and "<img" not in page
     assert not (result.folder / "govuk" / "images").exists()
+
+
+def test_govspeak_markers_in_text_stay_text(tmp_path: Path) -> None:
+    # Govspeak reads a line starting "%", "^", "@" or "$CTA" as a callout: a category label
+    # written at the start of a sentence ("% of cases %", "$CTA ... $CTA") must stay text.
+    from statgen.outputs.govuk import write_govspeak
+    from statgen.outputs.page.html import markdown_text
+
+    labels = ["% warn % text", "^info^ label", "@imp@ x", "$CTA act $CTA"]
+    body = "\n\n".join(f"{markdown_text(label)} is a group." for label in labels)
+    qmd = tmp_path / "page.qmd"
+    qmd.write_text(f"---\ntitle: T\n---\n\n{body}\n", encoding="utf-8")
+    text = write_govspeak(qmd, tmp_path / "govuk").read_text(encoding="utf-8")
+    images = tmp_path / "images.json"
+    images.write_text("[]", encoding="utf-8")
+    html = render_govspeak(text, images)
+    assert "callout" not in html and "call-to-action" not in html, html
+    assert all(not line.startswith(("%", "^", "@", "$")) for line in text.splitlines()), text
+    # The text reads as written (entities for the markers' first characters).
+    from html import unescape
+
+    shown = unescape(re.sub(r"<[^>]+>", "", html))
+    for label in labels:
+        assert f"{label} is a group." in shown, shown

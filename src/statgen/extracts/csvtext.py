@@ -21,6 +21,15 @@ HEAD = 65536
 MAX_LINES_SHOWN = 10
 
 
+NOT_TEXT = {
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx or .ods workbook?)",
+    b"\x1f\x8b": "compressed with gzip",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Excel .xls workbook (or another Office file)",
+    b"PAR1": "a Parquet file",
+}
+"""The first bytes of files often saved under an extract's CSV name, and what they are."""
+
+
 def _fatal(path: Path, message: str) -> ExtractError:
     return ExtractError([Problem(str(path), "-", message)])
 
@@ -33,6 +42,13 @@ def sniff(path: Path) -> list[str]:
         head = f.read(HEAD)
         f.seek(max(0, size - HEAD))
         tail = f.read()
+    for magic, kind in NOT_TEXT.items():
+        if head.startswith(magic):
+            hint = f"; name it {path.stem}.parquet" if magic == b"PAR1" else ""
+            raise _fatal(
+                path,
+                f"the file is {kind}, not CSV text{hint or '; save the extract as CSV UTF-8'}",
+            )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
         raise _fatal(
             path,

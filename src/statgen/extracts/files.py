@@ -4,6 +4,7 @@ checked)."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +102,11 @@ def _check_is_file(path: Path) -> None:
             "is a folder, not a file (a partitioned Parquet dataset?); write the extract as a "
             "single file",
         )
+    if not path.is_file():  # read, a pipe waits for a writer and a device never ends
+        raise _problem(
+            path,
+            "is not a regular file (a pipe or device); write the extract as a file, or link to one",
+        )
 
 
 def _read_raw(source: ExtractFile) -> pl.DataFrame:
@@ -157,6 +163,15 @@ def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
         return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
     if isinstance(exc, pl.exceptions.NoDataError):
         return _fatal(source, "the file has no data")
+    if isinstance(exc, pl.exceptions.DuplicateError):
+        # Parquet allows two columns of one name; Polars reads neither.
+        twice = re.search(r"name '(.*?)' has more than one", str(exc))
+        name = f" ({twice[1]!r})" if twice else ""
+        return _fatal(
+            source,
+            f"the file names a column more than once{name}; each column needs its own name: "
+            "rename or remove the repeated one",
+        )
     return _unreadable(source, exc)
 
 
@@ -215,8 +230,11 @@ def blank_text_to_null(frame: pl.LazyFrame | pl.DataFrame, spaces: bool = True):
     (unless ``spaces`` is false), is a missing value (so ``''`` in a nullable category is
     counted as not recorded, never refused as a value)."""
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
-    text = [n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical)]
-    # Dictionary-encoded strings arrive as Categorical: compared as the text they hold.
+    text = [
+        n for n, t in schema.items() if t == pl.String or isinstance(t, pl.Categorical | pl.Enum)
+    ]
+    # Dictionary-encoded strings arrive as Categorical (an Enum when Polars wrote the file):
+    # compared as the text they hold.
     frame = frame.with_columns(pl.col(n).cast(pl.String) for n in text if schema[n] != pl.String)
     return frame.with_columns(
         pl.when((pl.col(c).str.strip_chars() if spaces else pl.col(c)) == "")

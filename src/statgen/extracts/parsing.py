@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 
 import polars as pl
 
@@ -28,25 +29,23 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
         return expr.str.strip_chars() if strip else expr
 
     if column.type == "date":
-        if dtype == pl.String:
-            return text(raw).str.to_date("%Y-%m-%d", strict=False)
-        if isinstance(dtype, pl.Datetime):
-            # The date where the timestamp was written (local time for time zone aware ones).
-            if column.take_date:
-                return raw.dt.date()
-            return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
-        return raw.cast(pl.Date, strict=False)
+        return calendar(_date(raw, column, dtype, text))
     if column.type == "integer":
         if dtype == pl.String:
             digits = text(raw)
             # Whole numbers written with a point ("34.0") are read through a float, but not
             # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
+            # Never exponents ("1.23457E+15", as Excel writes large numbers: digits are lost).
             number = digits.cast(pl.Float64, strict=False)
             return digits.cast(pl.Int64, strict=False).fill_null(
-                whole(pl.when(number.abs() < 2.0**63).then(number))
+                whole(pl.when(written_out(digits) & (number.abs() < 2.0**63)).then(number))
             )
         if dtype.is_float():
             return whole(raw)
+        if dtype.is_decimal():
+            # A decimal with a fraction (41.5) is not a whole number: never truncated to 41.
+            integer = raw.cast(pl.Int64, strict=False)
+            return pl.when(integer.cast(dtype, strict=False) == raw).then(integer)
         return raw.cast(pl.Int64, strict=False)
     if column.type == "number":
         if dtype == pl.String:
@@ -56,6 +55,31 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
         trimmed = raw.cast(pl.String, strict=False).str.strip_chars()
         return pl.when(trimmed != "").then(trimmed)
     return raw.cast(pl.String, strict=False)
+
+
+def _date(
+    raw: pl.Expr, column: Column, dtype: pl.DataType, text: Callable[[pl.Expr], pl.Expr]
+) -> pl.Expr:
+    if dtype == pl.String:
+        return text(raw).str.to_date("%Y-%m-%d", strict=False)
+    if isinstance(dtype, pl.Datetime):
+        # The date where the timestamp was written (local time for time zone aware ones).
+        if column.take_date:
+            return raw.dt.date()
+        return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
+    return raw.cast(pl.Date, strict=False)
+
+
+def calendar(date: pl.Expr) -> pl.Expr:
+    """Dates within years 1 to 9999 (null beyond): Polars reads '+10000-01-01' and stores
+    dates far beyond, but Python's dates, which every check's result is fetched as, stop there."""
+    return pl.when(date.is_between(dt.date.min, dt.date.max)).then(date)
+
+
+def written_out(text: pl.Expr) -> pl.Expr:
+    """Whether number text has no exponent ("1.23457E+15"): two literal searches, far quicker
+    than a pattern over every cell of a 10M-line CSV."""
+    return ~(text.str.contains("e", literal=True) | text.str.contains("E", literal=True))
 
 
 INT64_MAX = 2**63 - 1
@@ -72,7 +96,10 @@ def too_large(raw: pl.Expr, column: Column, dtype: pl.DataType) -> pl.Expr:
     integer columns: text such as ``99999999999999999999``, huge floats, big UInt64 values."""
     if column.type != "integer" or not (dtype == pl.String or dtype.is_numeric()):
         return pl.lit(False)
-    number = (raw.str.strip_chars() if dtype == pl.String else raw).cast(pl.Float64, strict=False)
+    text = raw.str.strip_chars() if dtype == pl.String else raw
+    number = text.cast(pl.Float64, strict=False)
+    if dtype == pl.String:  # digits, not "1E+30" (not a whole number written out)
+        number = pl.when(written_out(text)).then(number)
     # 2**63 as a float: the first value past the range (INT64_MAX rounds up to it).
     return (number.is_finite() & (number.abs() >= 2.0**63)).fill_null(False)
 
@@ -88,6 +115,14 @@ def unsupported(column: Column, dtype: pl.DataType) -> str | None:
     """Why a stored type cannot hold this column's values, or None when it can."""
     if dtype == pl.Null:
         return None
+    if isinstance(dtype, pl.Duration):
+        return (
+            "the column is stored as durations (lengths of time); store numbers as numbers, "
+            "dates as dates and text as UTF-8 strings"
+        )
+    if column.type in ("integer", "number") and not (dtype.is_numeric() or dtype == pl.String):
+        kind = "whole numbers" if column.type == "integer" else "numbers"
+        return f"{kind} are stored as {dtype}; store them as numbers, or as text such as 34"
     if isinstance(dtype, pl.List | pl.Array | pl.Struct) or dtype in (pl.Binary, pl.Object):
         kind = {pl.Binary: "binary (bytes)", pl.Object: "Python objects"}.get(
             dtype.base_type(), f"{dtype.base_type().__name__.lower()} (nested values)"

@@ -207,7 +207,16 @@ def validate(
         message = f"unexpected column{'s' if len(extra) > 1 else ''}: {listed(extra)}"
         if len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
             message = "the file does not use commas between columns (is it ;- or tab-separated?)"
-        where = extra[0] if len(extra) == 1 else "-"
+        elif "" in extra:
+            unnamed = (
+                "a column with no name (the header ends with a comma, or has two commas in a "
+                "row: do its lines end with a comma?); remove the empty column"
+            )
+            named = [c for c in extra if c != ""]
+            if named:
+                unnamed += f"; unexpected column{'s' if len(named) > 1 else ''}: {listed(named)}"
+            message = unnamed
+        where = extra[0] if len(extra) == 1 and extra[0] else "-"
         check.problems.append(Problem(str(source.path), where, message))
     refused = {
         name: why

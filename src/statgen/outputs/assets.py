@@ -73,12 +73,17 @@ def full_plotly_bundle() -> Path:
 
 
 @functools.cache
-def template_cache() -> jinja2.BytecodeCache | None:
+def template_cache(kind: str = "") -> jinja2.BytecodeCache | None:
     """Compiled Jinja templates kept between runs, so each process does not compile every
     template again (about 0.4 s a build). Jinja's own cache: a folder of this user's in the
     temporary folder, refused if anyone else owns it, each entry keyed by its template's source
-    (an edited template is compiled afresh). ``None`` where no such folder can be made."""
+    (an edited template is compiled afresh). ``None`` where no such folder can be made.
+
+    An environment that compiles templates differently (Jinja builds ``finalize`` into the
+    compiled code) names its ``kind``, so its entries are kept apart."""
     try:
+        if kind:
+            return jinja2.FileSystemBytecodeCache(pattern=f"__statgen_{kind}_%s.cache")
         return jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):
         return None

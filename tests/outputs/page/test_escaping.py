@@ -299,3 +299,89 @@ def test_govspeak_markers_in_config_text_do_not_end_blocks(tmp_path: Path) -> No
     for line in text.splitlines():  # each callout's marker appears only at its two ends
         if len(line) > 1 and line[0] in "%^" and line.endswith(line[0]):
             assert line[0] not in line[1:-1], line
+# Markdown in labels: the page is Pandoc markdown, so text that is only HTML-escaped would still
+# become a link (to javascript:), an image fetched from another site, attributes or emphasis.
+LINK = "[click](javascript:alert(1))"
+IMAGE = "![img](https://evil.example/x.png)"
+ATTRIBUTES = "[hover](x){onmouseover=alert(2)}"
+EMPHASIS = "*emph* and `code`"
+MARKDOWN_LABELS = [LINK, IMAGE, ATTRIBUTES, EMPHASIS]
+COMMENT_SCRIPT = "<!--<script>"  # in a script element, the HTML parser then ignores </script>
+
+MARKDOWN_COMMENTARY = """
+## Main points {#main-points}
+
+{% set groups = ranked("records", "group", quarter=period) %}
+The largest group was {{ groups[0][0] }}, counted {{ literal("per 1,000 (all_records)") }}.
+
+{% for g, n in groups %}
+- {{ g }}: {{ n }}
+{% endfor %}
+"""
+
+
+@pytest.fixture(scope="module")
+def markdown_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("markdown")
+    labels = ", ".join("'" + label.replace("'", "''") + "'" for label in MARKDOWN_LABELS)
+    text = (
+        YAML.replace(
+            f"values: ['{SCRIPT}', '{FORMULA.replace(chr(39), chr(39) * 2)}', Plain]",
+            f"values: [{labels}]",
+        )
+        .replace(
+            f"summary: 'Testing escaping {SCRIPT}'",
+            f"summary: 'Testing {LINK} {ATTRIBUTES} {COMMENT_SCRIPT}'",
+        )
+        .replace(f"title: 'Records by group {SCRIPT}'", f"title: 'Records by group {LINK}'")
+    )
+    assert LINK in text.split("tables:")[0].split("group:")[1]
+    write_publication(root, text, MARKDOWN_COMMENTARY)
+    n = 80
+    extract = pl.DataFrame(
+        {
+            "id": [f"R{i}" for i in range(n)],
+            "group": [MARKDOWN_LABELS[i % 4] for i in range(n)],
+            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(n)],
+        }
+    )
+    (root / "extracts").mkdir()
+    extract.write_csv(root / "extracts" / "records.csv")
+    args = ["build", "hostile", "--extracts", str(root / "extracts"), "--root", str(root)]
+    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
+    # The QA figure check passes: the numbers of the labels and of the literal() (both written
+    # as markdown text) are not taken for typed figures.
+    assert result.exit_code == 0, result.output
+    return root / "build" / "hostile" / "2026-q2" / "draft-1"
+
+
+def test_markdown_in_labels_reaches_the_page_only_as_text(markdown_release: Path) -> None:
+    html = (markdown_release / "index.html").read_text(encoding="utf-8")
+    assert "javascript:" not in html.replace(LINK, "")  # only inside the label's own text
+    assert "<img" not in html.split("<main", 1)[-1].replace('src="charts/', "")
+    assert "onmouseover" not in html.replace(ATTRIBUTES, "")
+    assert "<em>emph</em>" not in html and "<code>code</code>" not in html
+    # Each label is written out as it is, in the commentary's list (HTML-escaped only).
+    for label in MARKDOWN_LABELS:
+        assert f"<li>{label}:" in html, label
+    assert "counted per 1,000 (all_records)." in html
+
+
+def test_no_script_element_holds_markup_that_changes_where_it_ends(markdown_release: Path) -> None:
+    # JSON in <script> (the JSON-LD, a chart's figure) holding "<!--<script>" keeps the parser
+    # in the element past its own </script> ("script data double escaped" state): no "<" at all.
+    import re
+
+    html = (markdown_release / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S | re.I)
+    assert scripts
+    assert not [s for s in scripts if "<!--" in s or "<script" in s.lower()], scripts
+
+
+def test_main_points_hold_the_labels_as_written(markdown_release: Path) -> None:
+    import json
+
+    points = json.loads((markdown_release / "main-points.json").read_text(encoding="utf-8"))
+    texts = [p["text"] for p in points["main_points"]]
+    for label in MARKDOWN_LABELS:
+        assert any(text.startswith(f"{label}: ") for text in texts), (label, texts)

@@ -46,7 +46,8 @@ def _section(text: str) -> str:
 def _plain(text: str) -> str:
     """A main point as plain text: marks, emphasis and list bullets taken out."""
     text = _TAG.sub(lambda m: m[2], text)
-    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"(?<!\\)[*_`]+", "", text)
+    text = re.sub(r"\\([^\w\s])", r"\1", text)  # values are written as markdown text: "\(" is "("
     return " ".join(re.sub(r"^\s*[-+*]\s+", "", text).split())
 
 

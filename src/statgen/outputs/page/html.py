@@ -4,6 +4,8 @@ escaped)."""
 from __future__ import annotations
 
 import html
+import re
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -21,12 +23,32 @@ FRAGMENTS = jinja2.Environment(
 """HTML fragments statgen writes into pages (autoescaped: data never becomes markup)."""
 
 
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~^$@])")
+"""Pandoc markdown's punctuation that can start markup inside a line: links and images,
+attributes, emphasis, code, footnotes, superscripts, maths, citations, headings, tables."""
+
+
+def markdown_text(text: str) -> str:
+    """Text that Pandoc reads back as the same text: markdown punctuation backslashed and line
+    breaks as spaces, so a label such as ``[x](javascript:...)`` never becomes a link. (HTML's
+    ``<``, ``>`` and ``&`` are left to HTML escaping.)"""
+    return MARKDOWN.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+def markdown_value(value: Any) -> Any:
+    """Jinja's ``finalize`` for text written into markdown: a value that is not markup already
+    (figures, tables and charts are) is written as :func:`markdown_text`."""
+    if hasattr(value, "__html__") or value is None:
+        return value
+    return markdown_text(str(value))
+
+
 def script_json(text: str) -> str:
-    """JSON text made safe as the content of a ``<script>`` element, as JSON escapes that
-    parse to the same data: "</" (which would end the element) and "<!--" (after which
-    "<script" makes the HTML parser wait for a second "</script>", turning the rest of the
-    page into script text)."""
-    return text.replace("<!--", "<\\u0021--").replace("</", "<\\/")
+    """JSON text made safe as the content of a ``<script>`` element: every ``<`` written as the
+    JSON escape ``\\u003c``, which parses to the same data. "</" would end the element, and
+    "<!--" followed by "<script" makes the HTML parser wait for a second "</script>" (its
+    "script data double escaped" state), turning the rest of the page into script text."""
+    return text.replace("<", "\\u003c")
 
 
 def raw(fragment: str) -> Markup:

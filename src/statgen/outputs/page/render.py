@@ -24,7 +24,7 @@ NOT_TEXT = frozenset({"lang", "format", "stylesheets", "scripts", "href", "publi
 """Metadata that is not text for people: codes, paths and engine settings, written as they are."""
 
 
-def markdown_text(text: str) -> str:
+def meta_text(text: str) -> str:
     """``text`` written so that Pandoc's Markdown reads it back as exactly that text: no raw
     HTML and no Markdown markup (a title with ``[a](https://x)`` or ``^up^`` stays text)."""
     return html.escape(MARKDOWN_PUNCTUATION.sub(r"\\\1", text), quote=False)
@@ -34,7 +34,7 @@ def escape_meta(value: Any, key: str | None = None) -> Any:
     """Escape strings for YAML metadata (Pandoc reads metadata as markdown: no raw HTML and no
     markup through); paths and settings (``NOT_TEXT``) are HTML-escaped only."""
     if isinstance(value, str):
-        return html.escape(value, quote=False) if key in NOT_TEXT else markdown_text(value)
+        return html.escape(value, quote=False) if key in NOT_TEXT else meta_text(value)
     if isinstance(value, dict):
         return {k: escape_meta(v, k if key not in NOT_TEXT else key) for k, v in value.items()}
     if isinstance(value, list):

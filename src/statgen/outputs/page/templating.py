@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from statgen.config import Publication
 from statgen.errors import (
@@ -21,17 +22,25 @@ from statgen.errors import (
 from statgen.outputs.assets import TEMPLATES, template_cache
 from statgen.outputs.charts import DrawnChart
 from statgen.outputs.page.render import MARKDOWN_PUNCTUATION
+from statgen.outputs.page.html import markdown_text, markdown_value
 
 if TYPE_CHECKING:
     from statgen.outputs.page.commentary import Context
 
 
-def environment(folder: Path) -> jinja2.Environment:
+def environment(folder: Path, commentary: bool = False) -> jinja2.Environment:
     """Jinja2 set up for publication text: sandboxed (a template reaches no Python internals),
-    autoescaped (data can never inject HTML), strict."""
+    autoescaped (data can never inject HTML), strict.
+
+    For the ``commentary``, every value written that is not markup already (figures, tables
+    and charts are) is written as markdown text too (:func:`markdown_text`): a category label
+    ``[x](javascript:...)`` from ``ranked()`` stays text instead of becoming a link. The page
+    skeleton writes values into raw HTML and links as well, and marks its text with the
+    ``md`` filter."""
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder), str(TEMPLATES)]),
-        bytecode_cache=template_cache(),
+        bytecode_cache=template_cache("commentary" if commentary else ""),
+        finalize=markdown_value if commentary else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         # Quarto writes heading ids as {#id}, so Jinja comments are {## ... ##} instead of {# #}.
@@ -57,7 +66,7 @@ def render_text(text: str, **values: Any) -> str:
 
 def fill(publication: Publication, context: Context, template: str, **extra: Any) -> str:
     """Render a Jinja2 template file (commentary or page skeleton) with the context."""
-    env = environment(publication.folder)
+    env = environment(publication.folder, commentary=template == publication.commentary)
     if template == publication.commentary and not publication.commentary_scripts:
         _refuse_scripts(publication.folder / template)
     try:

@@ -11,6 +11,7 @@ from statgen.config import Publication, Reconcile
 from statgen.errors import StatgenError
 from statgen.outputs.grid import format_number
 from statgen.outputs.page.commentary import Context
+from statgen.outputs.page.html import markdown_text
 from statgen.outputs.page.templating import fill
 from statgen.periods import PERIOD_DIMENSIONS, Period, Periods, period_type
 from statgen.protection import disclosure, linked
@@ -237,7 +238,8 @@ def commentary_traced(
     # so the same number typed anywhere else is still refused. Longest phrases first.
     phrases = sorted({*publication.checks.allowed_phrases, *traced.literals}, key=len)
     for phrase in reversed(phrases):
-        text = text.replace(phrase, " ")
+        # A literal() is written as markdown text (its punctuation backslashed): both forms.
+        text = text.replace(phrase, " ").replace(markdown_text(phrase), " ")
     by_id = {t.id: t for t in published}
     problems = []
     for figure in traced.quoted:
@@ -255,7 +257,7 @@ def commentary_traced(
     # Numbers inside category names ("52 weeks and over") are definitions, not figures.
     labels = {c for t in published for cats in t.categories.values() for c in cats}
     allowed = {n for f in traced.quoted for n in [str(f), *numbers_in_text(str(f))]}
-    allowed |= {n for c in labels for n in numbers_in_text(c)}
+    allowed |= {n for c in labels for n in numbers_in_text(c) + numbers_in_text(markdown_text(c))}
     allowed |= {n.lstrip("-+\u2212") for n in allowed}  # "revised down by 41" quotes -41
     allowed |= period_numbers(context.periods)
     for number in numbers_in_text(text):

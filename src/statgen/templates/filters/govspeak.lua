@@ -40,9 +40,13 @@ local function has_class(el, name)
   return false
 end
 
--- Markdown punctuation in text is backslashed (kramdown's escapable characters).
+-- Markdown punctuation in text is backslashed (kramdown's escapable characters). A word that
+-- starts with a character govspeak reads at the start of a line as a callout ("% ... %",
+-- "^ ... ^", "@ ... @", "$CTA", "$C"...) starts with its HTML entity instead, which kramdown
+-- shows as the character and govspeak never matches.
 local function escape(s)
   s = s:gsub("([\\`*_%[%]{}<>|])", "\\%1")
+  s = s:gsub("^([%%%^@%$])", function(c) return "&#" .. string.byte(c) .. ";" end)
   -- "$C", "$A", "$E", "$D"... open or close govspeak blocks wherever they are: write the "$"
   -- as a character reference, which govspeak leaves to the HTML.
   return (s:gsub("%$(%u)", "&#36;%1"))

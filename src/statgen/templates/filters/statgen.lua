@@ -226,9 +226,8 @@ local function fix_jsonld(meta)
     meta.jsonld = nil
     return meta
   end
-  -- Never let the data close the script element, nor open "<!--" (after which "<script"
-  -- would make the parser wait for a second "</script>", the rest of the page as script).
-  json = json:gsub("<!%-%-", "<\\u0021--"):gsub("</", "<\\/")
+  -- Never let the data close the script element, or keep it open ("<!--<script>"): no "<".
+  json = json:gsub("<", "\\u003c")
   meta.jsonld = pandoc.RawBlock("html", json)
   return meta
 end
