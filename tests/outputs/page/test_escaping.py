@@ -299,6 +299,8 @@ def test_govspeak_markers_in_config_text_do_not_end_blocks(tmp_path: Path) -> No
     for line in text.splitlines():  # each callout's marker appears only at its two ends
         if len(line) > 1 and line[0] in "%^" and line.endswith(line[0]):
             assert line[0] not in line[1:-1], line
+
+
 # Markdown in labels: the page is Pandoc markdown, so text that is only HTML-escaped would still
 # become a link (to javascript:), an image fetched from another site, attributes or emphasis.
 LINK = "[click](javascript:alert(1))"

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
 
 from statgen.config import Publication
 from statgen.errors import (
@@ -21,8 +20,8 @@ from statgen.errors import (
 )
 from statgen.outputs.assets import TEMPLATES, template_cache
 from statgen.outputs.charts import DrawnChart
+from statgen.outputs.page.html import markdown_value
 from statgen.outputs.page.render import MARKDOWN_PUNCTUATION
-from statgen.outputs.page.html import markdown_text, markdown_value
 
 if TYPE_CHECKING:
     from statgen.outputs.page.commentary import Context
