@@ -80,16 +80,13 @@ def write_publication(root: Path, yaml_text: str = YAML, commentary: str = COMME
     return folder
 
 
-@pytest.fixture(scope="module")
-def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    write_publication(root)
-    groups = [SCRIPT, FORMULA, "Plain"]
-    n = 60
+def build_records(root: Path, groups: list[str], n: int) -> Path:
+    """Write a records extract of ``n`` rows cycling through ``groups``, build 2026 Q2 of the
+    publication in ``root`` and return its draft folder (the build must succeed)."""
     extract = pl.DataFrame(
         {
             "id": [f"R{i}" for i in range(n)],
-            "group": [groups[i % 3] for i in range(n)],
+            "group": [groups[i % len(groups)] for i in range(n)],
             "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(n)],
         }
     )
@@ -99,6 +96,13 @@ def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
     assert result.exit_code == 0, result.output
     return root / "build" / "hostile" / "2026-q2" / "draft-1"
+
+
+@pytest.fixture(scope="module")
+def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    write_publication(root)
+    return build_records(root, [SCRIPT, FORMULA, "Plain"], 60)
 
 
 def test_html_only_escaped(hostile_release: Path) -> None:
@@ -201,22 +205,8 @@ charts:
 """
     yaml_text = YAML.replace(SCRIPT, COMMENT_OPEN) + chart.format(hostile=COMMENT_OPEN)
     write_publication(tmp_path, yaml_text, COMMENTARY + '\n{{ chart("records-chart") }}\n')
-    groups = [COMMENT_OPEN, "Plain"]
-    extract = pl.DataFrame(
-        {
-            "id": [f"R{i}" for i in range(40)],
-            "group": [groups[i % 2] for i in range(40)],
-            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)],
-        }
-    )
-    (tmp_path / "extracts").mkdir()
-    extract.write_csv(tmp_path / "extracts" / "records.csv")
-    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
-    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
-    assert result.exit_code == 0, result.output
-    page = (tmp_path / "build" / "hostile" / "2026-q2" / "draft-1" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    draft = build_records(tmp_path, [COMMENT_OPEN, "Plain"], 40)
+    page = (draft / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", page, flags=re.S | re.I)
     data = [s for s in scripts if "Records" in s]
     assert len(data) >= 2  # the page's JSON-LD and the chart's figure
@@ -236,18 +226,8 @@ def test_config_text_in_the_page_skeleton_is_not_read_as_markdown(tmp_path: Path
         "title: Hostile test statistics", f"title: '{MARKDOWN_TITLE}'"
     ).replace("contact: {name: Team,", f"contact: {{name: '{MARKDOWN_TITLE} team',")
     write_publication(tmp_path, yaml_text)
-    extract = pl.DataFrame(
-        {"id": [f"R{i}" for i in range(40)], "group": ["Plain"] * 40,
-         "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)]}
-    )  # fmt: skip
-    (tmp_path / "extracts").mkdir()
-    extract.write_csv(tmp_path / "extracts" / "records.csv")
-    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
-    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
-    assert result.exit_code == 0, result.output
-    page = (tmp_path / "build" / "hostile" / "2026-q2" / "draft-1" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    draft = build_records(tmp_path, ["Plain"], 40)
+    page = (draft / "index.html").read_text(encoding="utf-8")
     main = page.split('id="main-content"', 1)[1]
     for markup in ("https://example.org/x", "<sup>", "<em>", "<code>", "<sub>", "citation"):
         assert markup not in main.replace("[click](https://example.org/x)", ""), markup
@@ -281,16 +261,7 @@ def test_govspeak_markers_in_config_text_do_not_end_blocks(tmp_path: Path) -> No
         "contact: {name: Team,", f"contact: {{name: '{title} team',"
     )
     write_publication(tmp_path, yaml_text)
-    extract = pl.DataFrame(
-        {"id": [f"R{i}" for i in range(40)], "group": ["Plain"] * 40,
-         "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(40)]}
-    )  # fmt: skip
-    (tmp_path / "extracts").mkdir()
-    extract.write_csv(tmp_path / "extracts" / "records.csv")
-    args = ["build", "hostile", "--extracts", str(tmp_path / "extracts"), "--root", str(tmp_path)]
-    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
-    assert result.exit_code == 0, result.output
-    draft = tmp_path / "build" / "hostile" / "2026-q2" / "draft-1"
+    draft = build_records(tmp_path, ["Plain"], 40)
     text = (draft / "govuk" / "publication.govspeak.md").read_text(encoding="utf-8")
     assert text.count("$C") == 2  # the contact block's own opening and closing lines
     assert text.count("$A") == 0
@@ -339,22 +310,9 @@ def markdown_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert LINK in text.split("tables:")[0].split("group:")[1]
     write_publication(root, text, MARKDOWN_COMMENTARY)
-    n = 80
-    extract = pl.DataFrame(
-        {
-            "id": [f"R{i}" for i in range(n)],
-            "group": [MARKDOWN_LABELS[i % 4] for i in range(n)],
-            "day": [dt.date(2026, 1 + (i % 6), 30 if i % 6 == 5 else 10) for i in range(n)],
-        }
-    )
-    (root / "extracts").mkdir()
-    extract.write_csv(root / "extracts" / "records.csv")
-    args = ["build", "hostile", "--extracts", str(root / "extracts"), "--root", str(root)]
-    result = CliRunner().invoke(app, [*args, "--period", "2026Q2"])
     # The QA figure check passes: the numbers of the labels and of the literal() (both written
     # as markdown text) are not taken for typed figures.
-    assert result.exit_code == 0, result.output
-    return root / "build" / "hostile" / "2026-q2" / "draft-1"
+    return build_records(root, MARKDOWN_LABELS, 80)
 
 
 def test_markdown_in_labels_reaches_the_page_only_as_text(markdown_release: Path) -> None:
