@@ -15,6 +15,7 @@ import pytest
 from broken_extracts import EM_ORDERS, em_extracts
 from conftest import TODAY
 
+from statgen.config import Extract
 from statgen.errors import ExtractError
 from statgen.extracts import load
 
@@ -235,3 +236,39 @@ def test_empty_text_in_a_polars_enum_column_is_a_missing_value(tmp_path: Path, s
     assert isinstance(pl.read_parquet(tmp_path / "orders.parquet")["end_reason"].dtype, pl.Enum)
     orders = load(tmp_path, spec, TODAY)["orders"]
     assert orders["end_reason"].cast(pl.String).to_list() == ["Completed"] + ["Not recorded"] * 3
+
+
+@pytest.mark.parametrize("kind", ["number", "integer"])
+@pytest.mark.parametrize("nullable", [False, True], ids=["required", "nullable"])
+def test_nan_and_infinities_are_refused_as_not_numbers(  # type: ignore[no-untyped-def]
+    tmp_path: Path, kind: str, nullable: bool
+) -> None:
+    # NaN and infinities are not measurements (a mean over them is NaN on the page): refused
+    # naming the lines or rows, in CSV text and in Parquet floats alike, and never taken as
+    # missing where the column may be empty. Finite numbers (exponents too) are read.
+    spec = {
+        "things": Extract.model_validate(
+            {
+                "description": "Things.",
+                "columns": {
+                    "id": {"type": "string", "unique": True},
+                    "x": {"type": kind, "nullable": nullable},
+                },
+            }
+        )
+    }
+    word = "numbers" if kind == "number" else "whole numbers"
+    csv_dir, pq_dir = tmp_path / "csv", tmp_path / "parquet"
+    csv_dir.mkdir()
+    pq_dir.mkdir()
+    (csv_dir / "things.csv").write_text("id,x\na,1\nb,NaN\nc,3\nd,inf\ne,-Infinity\n")
+    found = _problems(csv_dir, spec)
+    assert f"column 'x': values that are not {word} (3 lines: 3, 5, 6)" in found, found
+    pl.DataFrame({"id": list("abcd"), "x": [1.0, float("nan"), float("-inf"), 4.0]}).write_parquet(
+        pq_dir / "things.parquet"
+    )
+    found = _problems(pq_dir, spec)
+    assert f"column 'x': values that are not {word} (2 rows: 2, 3)" in found, found
+    if kind == "number":  # (an integer column refuses exponents: digits may be lost)
+        (csv_dir / "things.csv").write_text("id,x\na,1e3\nb,-2.5\n")
+        assert load(csv_dir, spec, TODAY)["things"]["x"].to_list() == [1000.0, -2.5]

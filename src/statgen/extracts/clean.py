@@ -56,7 +56,7 @@ def clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFr
                 missing = value == label
         typed[name] = value
         if (
-            column.type == "category"
+            column.type in ("category", "number")  # a number column's NaN or infinity
             or schema[name] != DTYPES.get(column.type, pl.String)
             or source.is_csv  # a CSV cell of only spaces: the detailed read makes it empty
         ):

@@ -48,9 +48,10 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
             return pl.when(integer.cast(dtype, strict=False) == raw).then(integer)
         return raw.cast(pl.Int64, strict=False)
     if column.type == "number":
-        if dtype == pl.String:
-            return text(raw).cast(pl.Float64, strict=False)
-        return raw.cast(pl.Float64, strict=False)
+        number = (text(raw) if dtype == pl.String else raw).cast(pl.Float64, strict=False)
+        # NaN and infinities ("NaN", "inf", a float column's NaN) are not measurements: a mean
+        # or total over them is not a figure. Unreadable, so refused naming the rows.
+        return pl.when(number.is_finite()).then(number)
     if column.type == "string":
         trimmed = raw.cast(pl.String, strict=False).str.strip_chars()
         return pl.when(trimmed != "").then(trimmed)
