@@ -161,7 +161,7 @@ def release(
 
 def preview(
     slug: Annotated[str, typer.Argument(help="Publication to preview.")],
-    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to serve on (0: any free port).")] = 8000,
     host: Annotated[
         str, typer.Option(help="Address to listen on (the loopback address unless given).")
     ] = "127.0.0.1",

@@ -8,8 +8,14 @@ files, :mod:`statgen.preview.server` serves the folder with the reload script an
 from __future__ import annotations
 
 import asyncio
+import errno
+import signal
+import socket
+import threading
 from collections.abc import Callable
+from typing import Any
 
+from statgen.errors import OptionError
 from statgen.preview.builder import TABLES, Builder
 
 __all__ = ["Builder", "serve"]
@@ -22,15 +28,32 @@ def serve(
     port: int = 8000,
     say: Callable[[str], None] = print,
 ) -> None:
-    """Build once, then serve and watch until interrupted (Ctrl-C); the preview folder is
-    removed on the way out."""
+    """Build once, then serve and watch until interrupted (Ctrl-C, or a SIGTERM or SIGHUP as
+    ``kill`` or a closed terminal sends); the preview folder is removed on the way out."""
+    previous = _stop_on_signals()
     try:
         asyncio.run(_main(builder, host, port, say))
     except KeyboardInterrupt:
         pass
     finally:
         builder.remove()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         say("Preview stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGTERM and SIGHUP stop the preview as Ctrl-C does (uvicorn, which handles them while it
+    serves, sends them on once it has stopped: their default action would end the process
+    before the preview folder is removed and the browser is closed)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    return {sig: signal.signal(sig, _interrupt) for sig in wanted}
 
 
 async def _main(builder: Builder, host: str, port: int, say: Callable[[str], None]) -> None:
@@ -39,6 +62,8 @@ async def _main(builder: Builder, host: str, port: int, say: Callable[[str], Non
     from statgen.preview.server import make_app
     from statgen.preview.watcher import watch
 
+    listening = listen(host, port)  # before the build: a port in use fails at once
+    port = listening.getsockname()[1]  # (the one chosen, for --port 0)
     status = await asyncio.to_thread(builder.rebuild, TABLES)
     say(status.error or f"Built in {status.seconds:.2f} s")
     server: uvicorn.Server | None = None
@@ -67,8 +92,27 @@ async def _main(builder: Builder, host: str, port: int, say: Callable[[str], Non
 
     announcing = asyncio.create_task(announce())
     try:
-        await server.serve()
+        await server.serve(sockets=[listening])
     finally:
         stop.set()
         await watching
         announcing.cancel()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound to ``host`` and ``port`` (0: a free port), or an
+    :class:`~statgen.errors.OptionError` saying why not (a port in use: another preview?)."""
+    if not 0 <= port <= 65535:
+        raise OptionError(f"--port {port}: give a port from 1 to 65535 (or 0 for any free port)")
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        hint = (
+            f"another program (another preview?) is using it; stop it, or give another port "
+            f"with --port (--port 0 takes any free port)"
+            if exc.errno == errno.EADDRINUSE
+            else "give --host an address of this machine (the default is 127.0.0.1)"
+        )
+        raise OptionError(f"cannot serve on {host} port {port}: {reason}; {hint}") from None
