@@ -110,8 +110,8 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         hint = (
-            f"another program (another preview?) is using it; stop it, or give another port "
-            f"with --port (--port 0 takes any free port)"
+            "another program (another preview?) is using it; stop it, or give another port "
+            "with --port (--port 0 takes any free port)"
             if exc.errno == errno.EADDRINUSE
             else "give --host an address of this machine (the default is 127.0.0.1)"
         )

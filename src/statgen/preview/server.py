@@ -33,8 +33,9 @@ _EMPTY = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Pr
 _EMPTY += "</head><body><main><p>No page yet: fix the error above.</p></main></body></html>"
 
 
-def inject(page: str, version: int, error: str | None) -> str:
-    """The page with the reload script (and the error banner, if any) added.
+def inject(page: str, version: int, error: str | None, last_good: bool = True) -> str:
+    """The page with the reload script (and the error banner, if any) added; ``last_good``
+    is false when no build has succeeded yet (the page is a stand-in).
 
     The error text is escaped: it may quote commentary or data.
     """
@@ -46,8 +47,13 @@ def inject(page: str, version: int, error: str | None) -> str:
     if error:
         banner = (
             f'<div id="{BANNER_ID}" class="statgen-preview-error" role="alert">'
-            '<p class="statgen-preview-error__title">The preview could not be rebuilt; '
-            "the last good page is shown below.</p>"
+            '<p class="statgen-preview-error__title">'
+            + (
+                "The preview could not be rebuilt; the last good page is shown below."
+                if last_good
+                else "The preview could not be built."
+            )
+            + "</p>"
             f'<pre class="statgen-preview-error__message">{html.escape(error)}</pre></div>'
         )
     head_end = page.lower().find("</head>")
@@ -90,7 +96,7 @@ def make_app(builder: Builder, stopping: Callable[[], bool]) -> Starlette:
         target = (folder / rel).resolve()
         if not target.is_relative_to(folder.resolve()):
             return Response("Not found", status_code=404)
-        if target.is_dir():
+        if target.is_dir() or rel == "":  # (no folder yet when the first build failed)
             target = target / "index.html"
         status = builder.status
         headers = {"Cache-Control": "no-store"}
@@ -98,7 +104,7 @@ def make_app(builder: Builder, stopping: Callable[[], bool]) -> Starlette:
             text = target.read_text(encoding="utf-8") if target.is_file() else None
             if text is None and rel not in ("", "index.html"):
                 return Response("Not found", status_code=404)
-            body = inject(text or _EMPTY, status.version, status.error)
+            body = inject(text or _EMPTY, status.version, status.error, text is not None)
             return HTMLResponse(body, headers=headers)
         if not target.is_file():
             return Response("Not found", status_code=404)
