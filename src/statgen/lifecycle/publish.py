@@ -205,6 +205,7 @@ def _check_baseline(
     now = revisions.baseline_record(layout, revisions.previous_release(publication, layout, period))
     recorded = meta.get("baseline")
     if recorded == now:
+        _check_public(layout, publication, period, draft, meta)
         return
     was = recorded["path"] if recorded else "no release"
     should = now["path"] if now else "no release"
@@ -214,6 +215,37 @@ def _check_baseline(
         f"release to compare with is now {should}; its revisions would go unmarked, so it "
         f"cannot be published. Rebuild the draft (make release PUB={publication.slug} "
         f"PERIOD={period.code}), have it checked and signed off, then publish it"
+    )
+
+
+def _check_public(
+    layout: Layout, publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
+) -> None:
+    """Refuse a draft whose disclosure control did not know every release published now
+    (one published since it was built, such as a correction of an older period, or one changed
+    since): a figure that release made public may be what the draft relies on to hide a small
+    count."""
+    now = revisions.public_record(layout, revisions.published_releases(publication, layout))
+    recorded = meta.get("public_releases") or []
+    if recorded == now:
+        return
+    known = {r["path"]: r["manifest_sha256"] for r in recorded}
+    new = [r["path"] for r in now if r["path"] not in known]
+    changed = [
+        r["path"] for r in now if known.get(r["path"], r["manifest_sha256"]) != r["manifest_sha256"]
+    ]
+    gone = sorted(known.keys() - {r["path"] for r in now})
+    what = [
+        *([f"published since it was built: {', '.join(new)}"] if new else []),
+        *([f"changed since it was built: {', '.join(changed)}"] if changed else []),
+        *([f"no longer in the releases folder: {', '.join(gone)}"] if gone else []),
+    ]
+    raise PublishError(
+        f"{draft}: the draft's disclosure control treated as public the releases published when "
+        f"it was built, but releases {'; '.join(what)}; a figure they publish could give "
+        f"away a cell the draft suppresses, so it cannot be published. Rebuild the draft (make "
+        f"release PUB={publication.slug} PERIOD={period.code}), have it checked and signed off, "
+        "then publish it"
     )
 
 

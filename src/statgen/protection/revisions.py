@@ -90,6 +90,13 @@ def baseline_record(layout: Layout, previous: Path | None) -> dict[str, str] | N
     return {"path": where, "manifest_sha256": digest}
 
 
+def public_record(layout: Layout, folders: list[Path]) -> list[dict[str, str]]:
+    """How a draft's manifest names the published releases its disclosure control treated as
+    public (:func:`published_releases`): each as :func:`baseline_record` names the baseline.
+    Publish refuses the draft once another release is published, or one of these changes."""
+    return [r for r in (baseline_record(layout, f) for f in folders) if r is not None]
+
+
 def _labelled(table: StatTable) -> pl.DataFrame:
     """The table's data with each dimension as the label the CSVs use."""
     return table.data.with_columns(
