@@ -103,6 +103,7 @@ def publish(
                 f"{approval.inputs} but the draft was built from {meta['inputs_sha256'][:8]}; "
                 "have the draft checked again and correct the approval"
             )
+        _check_calendar(publication, period, draft, meta)
         opens = release_at(dt.date.fromisoformat(meta["release_date"]), meta["release_time"])
         moment = now or dt.datetime.now(tz=LONDON)
         if moment < opens and not override_embargo:
@@ -195,6 +196,25 @@ def _find_draft(layout: Layout, slug: str, period: Period, number: int | None) -
             f"(drafts: {', '.join(str(n) for n in numbers)})"
         )
     return layout.draft(slug, period, number)
+
+
+def _check_calendar(
+    publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
+) -> None:
+    """Refuse a draft built for another release date or time than the release calendar gives
+    now (a release postponed, or brought forward, after the draft was built): its page and
+    manifest name the old moment, and the embargo would be lifted then."""
+    now = (publication.release_date(period).isoformat(), publication.release_time)
+    built = (str(meta["release_date"]), str(meta["release_time"]))
+    if now == built:
+        return
+    raise PublishError(
+        f"{draft}: the draft was built for release at {built[1]} on {built[0]}, but "
+        f"{publication.folder / 'publication.yaml'} now gives {now[1]} on {now[0]} "
+        f"(release_calendar {period.code}, release_time); its page and embargo would be wrong, "
+        f"so it cannot be published. Rebuild the draft (make release PUB={publication.slug} "
+        f"PERIOD={period.code}), have it checked and signed off, then publish it"
+    )
 
 
 def _check_baseline(
