@@ -109,8 +109,15 @@ def _labelled(table: StatTable) -> pl.DataFrame:
     )
 
 
+WHOLE = ("integer", "currency", "currency_thousand")
+"""Formats the tidy CSVs publish as whole numbers (:func:`statgen.outputs.grid.tidy`); the
+others are published to one decimal place."""
+
+
 def _decimals(measure: Measure) -> int:
-    return 0 if measure.format == "integer" else 1
+    """The decimal places a figure is published to, so compared at: an amount of money in whole
+    pounds or thousands published as 1562 is unchanged at 1562.4."""
+    return 0 if measure.format in WHOLE else 1
 
 
 def compare(tables: list[StatTable], previous: Path) -> list[Revision]:

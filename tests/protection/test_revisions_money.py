@@ -1,0 +1,60 @@
+"""Revisions of amounts of money: a release publishes ``currency`` and ``currency_thousand``
+figures as whole pounds (or thousands), so the next release compares its figures with the
+previous one at that precision. An amount unchanged (1,562.4 thousand both times, published
+as 1562) is not revised, and it is public."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from tablemaking import PUBLICATION
+
+from statgen import tables
+from statgen.config import Measure, Table
+from statgen.outputs.grid import tidy
+from statgen.protection import revisions
+from statgen.tables import StatTable
+
+
+def spending(values: dict[str, float], fmt: str) -> StatTable:
+    spec = Table(
+        id="spend", title="Spending", transform="t", rows=["quarter", "region"], sheet="S", totals=["region"],
+        measures=[Measure(name="spend", title="Spending", unit="£", format=fmt)],  # type: ignore[arg-type]
+    )  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "quarter": ["2026Q2"] * len(values),
+            "region": list(values),
+            "spend": list(values.values()),
+        }
+    )
+    return tables.finish(PUBLICATION, spec, frame, 1)
+
+
+def published(tmp_path: Path, table: StatTable) -> Path:
+    (tmp_path / "csv").mkdir()
+    tidy(PUBLICATION, table).write_csv(tmp_path / "csv" / "spend.csv")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["currency", "currency_thousand"])
+def test_an_unchanged_amount_of_money_is_not_revised(tmp_path: Path, fmt: str) -> None:
+    before = spending({"North": 1562.4, "South": 20.25}, fmt)
+    release = published(tmp_path, before)
+    # As published: whole pounds (thousands), North 1562, South 20, Total 1583 (1582.65).
+    csv = pl.read_csv(release / "csv" / "spend.csv", infer_schema=False)
+    assert csv["value"].to_list() == ["1562", "20", "1583"]
+    assert revisions.compare([before], release) == []
+    assert revisions.unchanged_cells(before, release)["spend"] == {
+        ("2026Q2", "North"), ("2026Q2", "South"), ("2026Q2", "Total")
+    }  # fmt: skip
+    # North now 1,570.0: revised from 1562 to 1570, a difference of 8 (South, Total 1590.25
+    # -> 1590, revised too).
+    after = spending({"North": 1570.0, "South": 20.25}, fmt)
+    found = {(r.key, r.previous, r.new) for r in revisions.compare([after], release)}
+    assert found == {
+        (("2026Q2", "North"), 1562.0, 1570.0),
+        (("2026Q2", "Total"), 1583.0, 1590.0),
+    }
