@@ -120,6 +120,17 @@ def publish(
                 "published and a release is never overwritten; to publish a correction, build "
                 "a corrected draft, have it signed off and run publish with --correction TEXT"
             )
+        if correction is not None and not published:
+            raise PublishError(
+                f"--correction: {period.code} has not been published, so there is nothing to "
+                f"correct ({layout.release(slug, period)} does not exist); publish it without "
+                "--correction, or name the period of the release to correct"
+            )
+        if published and not (correction or "").strip():
+            raise PublishError(
+                f"--correction: the notice is empty; say in a sentence what was wrong in "
+                f"{layout.release(slug, period, published[-1])} (it is shown to the public)"
+            )
         if published:
             previous = manifest.read(layout.release(slug, period, published[-1]))
             if previous.get("published", {}).get("from_draft") == number:
