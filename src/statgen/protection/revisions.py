@@ -120,17 +120,28 @@ def _decimals(measure: Measure) -> int:
     return 0 if measure.format in WHOLE else 1
 
 
+def _published(table: StatTable, previous: Path) -> pl.DataFrame | None:
+    """The tidy CSV ``previous`` published of ``table``, when the table has a period dimension
+    and the CSV has exactly its dimensions: a table that gained or lost a dimension changed
+    shape, and its figures are not the same figures (by quarter and region now, its North is
+    not the last release's North for one sex)."""
+    path = previous / "csv" / f"{table.id}.csv"
+    if table.period_dim is None or not path.is_file():
+        return None
+    before = pl.read_csv(path, infer_schema=False)
+    if set(before.columns) - {"marker"} != {*table.spec.dims, "measure", "value"}:
+        return None  # the table's shape changed: nothing to compare figure by figure
+    return before
+
+
 def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
     """Every figure published in ``previous`` whose value is now different."""
     out: list[Revision] = []
     for table in tables:
         dims = table.spec.dims
-        path = previous / "csv" / f"{table.id}.csv"
-        if table.period_dim is None or not path.is_file():
+        before = _published(table, previous)
+        if before is None:
             continue
-        before = pl.read_csv(path, infer_schema=False)
-        if not {*dims, "measure", "value"} <= set(before.columns):
-            continue  # the table's shape changed: nothing to compare figure by figure
         current = _labelled(table)
         for m in table.spec.measures:
             old = before.filter(pl.col("measure") == m.name).select(
@@ -159,11 +170,8 @@ def unchanged_cells(table: StatTable, previous: Path) -> dict[str, frozenset[tup
     published with the same value: they are public already. Only tables with a ``quarter``
     dimension (the others describe a different date in each release)."""
     dims = table.spec.dims
-    path = previous / "csv" / f"{table.id}.csv"
-    if table.period_dim is None or not path.is_file():
-        return {}
-    before = pl.read_csv(path, infer_schema=False)
-    if not {*dims, "measure", "value"} <= set(before.columns):
+    before = _published(table, previous)
+    if before is None:
         return {}
     current = _labelled(table)
     out = {}

@@ -1,7 +1,7 @@
-"""Revisions of amounts of money: a release publishes ``currency`` and ``currency_thousand``
-figures as whole pounds (or thousands), so the next release compares its figures with the
-previous one at that precision. An amount unchanged (1,562.4 thousand both times, published
-as 1562) is not revised, and it is public."""
+"""How revisions compare a figure with the one the last release published: amounts of money
+in whole pounds or thousands (``currency``, ``currency_thousand``) at the precision the CSVs
+publish them (1,562.4 thousand both times, published as 1562, is neither revised nor private),
+and only tables of the same shape (the same dimensions)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,23 @@ def test_an_unchanged_amount_of_money_is_not_revised(tmp_path: Path, fmt: str) -
         (("2026Q2", "North"), 1562.0, 1570.0),
         (("2026Q2", "Total"), 1583.0, 1590.0),
     }
+
+
+def test_a_table_that_lost_a_dimension_is_not_compared_figure_by_figure(tmp_path: Path) -> None:
+    # The last release published spending by quarter, region and sex; this one by quarter and
+    # region only. Its North figure is not the last release's Male or Female figure for North:
+    # nothing is revised (the table's shape changed), and nothing is public by that match.
+    (tmp_path / "csv").mkdir()
+    pl.DataFrame(
+        {
+            "quarter": ["Apr to Jun 2026"] * 6,
+            "region": ["North"] * 3 + ["South"] * 3,
+            "sex": ["Female", "Male", "Total"] * 2,
+            "measure": ["spend"] * 6,
+            "value": ["700", "862", "1562", "20", "3", "23"],
+            "marker": [None] * 6,
+        }
+    ).write_csv(tmp_path / "csv" / "spend.csv")
+    now = spending({"North": 1562.0, "South": 20.0}, "integer")
+    assert revisions.compare([now], tmp_path) == []
+    assert revisions.unchanged_cells(now, tmp_path) == {}
