@@ -227,7 +227,7 @@ def compute_tables(run: Run) -> None:
     run.baseline = revisions.baseline_record(run.layout, previous)
     run.earlier = revisions.published_releases(publication, run.layout)
     run.public_releases = revisions.public_record(run.layout, run.earlier)
-    run.public = protection.public_cells(computed, previous, run.earlier)
+    run.public = protection.public_cells(computed, previous, run.earlier, period)
     run.tables = protection.apply(publication, computed, period, previous, run.public)
     run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
     run.outputs_key = _outputs_key(run, previous)

@@ -11,9 +11,10 @@ import polars as pl
 import pytest
 from tablemaking import PUBLICATION
 
-from statgen import tables
+from statgen import protection, tables
 from statgen.config import Measure, Table
 from statgen.outputs.grid import tidy
+from statgen.periods import Quarter
 from statgen.protection import revisions
 from statgen.tables import StatTable
 
@@ -78,3 +79,60 @@ def test_a_table_that_lost_a_dimension_is_not_compared_figure_by_figure(tmp_path
     now = spending({"North": 1562.0, "South": 20.0}, "integer")
     assert revisions.compare([now], tmp_path) == []
     assert revisions.unchanged_cells(now, tmp_path) == {}
+
+
+def undated(values: dict[str, int]) -> StatTable:
+    """Orders in the release period by region: a table with no period dimension."""
+    spec = Table(
+        id="latest", title="Orders", transform="t", rows=["region"], sheet="L",
+        totals=["region"], measures=[Measure(name="n", title="Orders", unit="number")],
+    )  # fmt: skip
+    frame = pl.DataFrame({"region": list(values), "n": list(values.values())})
+    return tables.finish(PUBLICATION, spec, frame, 1)
+
+
+def release_of(folder: Path, period: str, rows: dict[str, int | None]) -> Path:
+    """A release of ``period`` whose undated table published ``rows`` (None: [c])."""
+    (folder / "csv").mkdir(parents=True)
+    (folder / "manifest.json").write_text(f'{{"period": "{period}"}}', encoding="utf-8")
+    pl.DataFrame(
+        {
+            "region": list(rows),
+            "measure": ["n"] * len(rows),
+            "value": [None if v is None else str(v) for v in rows.values()],
+            "marker": [None if v is not None else "c" for v in rows.values()],
+        }
+    ).write_csv(folder / "csv" / "latest.csv")
+    return folder
+
+
+def test_a_correction_compares_its_undated_tables_with_the_version_it_corrects(
+    tmp_path: Path,
+) -> None:
+    # 2026Q2 as first published: North 50, Midlands 40, South 30 [c], Wales 3 [c], Total 123.
+    # The correction of 2026Q2: North 52, Midlands 40 (the same), South 41, Wales 3, Total 136.
+    first = release_of(
+        tmp_path / "2026-q2",
+        "2026Q2",
+        {"North": 50, "Midlands": 40, "South": None, "Wales": None, "Total": 123},
+    )
+    now = undated({"North": 52, "Midlands": 40, "South": 41, "Wales": 3})
+    q2 = Quarter(2026, 2)
+    # The same period: Midlands 40 is public, North and Total are revised.
+    assert revisions.unchanged_cells(now, first, q2) == {"n": frozenset({("Midlands",)})}
+    found = {(r.key, r.previous, r.new) for r in revisions.compare([now], first, q2)}
+    assert found == {(("North",), 50.0, 52.0), (("Total",), 123.0, 136.0)}
+    # Another period's release describes another quarter: nothing in common.
+    assert revisions.unchanged_cells(now, first, Quarter(2026, 3)) == {}
+    assert revisions.compare([now], first, Quarter(2026, 3)) == []
+
+    # Disclosure control: Wales 3 is primary; hiding Midlands alone would hide nothing, as
+    # 136 - 52 - 41 - 40 = 3. Worked out from the published CSV values: at least two of the
+    # cells hidden in the line must be ones nobody knows.
+    protected = protection.apply(PUBLICATION, [now], q2, first)
+    shown = {r["region"]: r["n"] for r in protected[0].data.iter_rows(named=True)}
+    assert shown["Wales"] is None
+    known = {"Midlands"}  # published unchanged by the first version
+    hidden = {k for k, v in shown.items() if v is None and k != "Total"}
+    if shown["Total"] is not None:
+        assert len(hidden - known) >= 2, shown

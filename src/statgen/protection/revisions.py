@@ -3,8 +3,9 @@
 A release compares every figure it shares with the previous release of the same publication
 (its tidy CSVs: dimension labels, measure, value, marker). A figure published before whose value
 has changed is marked [r] and listed in a "Revisions" table with its previous and new values.
-Only tables with a ``quarter`` dimension are compared: other tables describe the release period
-alone, so their figures from the last release are about a different date, not revised.
+Tables with a period dimension are compared; a table without one describes the release period
+alone, so it is compared only with a release of the same period (the version a correction
+replaces): the last period's release gave figures about a different date, not revised ones.
 The public table of revisions is built in :mod:`statgen.protection.revision_table`.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,13 +122,27 @@ def _decimals(measure: Measure) -> int:
     return 0 if measure.format in WHOLE else 1
 
 
-def _published(table: StatTable, previous: Path) -> pl.DataFrame | None:
-    """The tidy CSV ``previous`` published of ``table``, when the table has a period dimension
-    and the CSV has exactly its dimensions: a table that gained or lost a dimension changed
-    shape, and its figures are not the same figures (by quarter and region now, its North is
-    not the last release's North for one sex)."""
+def release_period(release: Path) -> str | None:
+    """The code of the period a release is of, from its manifest (None if unreadable)."""
+    try:
+        meta = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    period = meta.get("period") if isinstance(meta, dict) else None
+    return str(period) if period is not None else None
+
+
+def _published(table: StatTable, previous: Path, period: Period | None) -> pl.DataFrame | None:
+    """The tidy CSV ``previous`` published of ``table``, when the CSV has exactly the table's
+    dimensions (a table that gained or lost a dimension changed shape: by quarter and region
+    now, its North is not the last release's North for one sex) and the figures describe the
+    same dates: a table with a period dimension always; one without (the release period alone)
+    only when ``previous`` is a release of the same ``period``, as the version a correction
+    replaces is."""
     path = previous / "csv" / f"{table.id}.csv"
-    if table.period_dim is None or not path.is_file():
+    if not path.is_file():
+        return None
+    if table.period_dim is None and (period is None or release_period(previous) != period.code):
         return None
     before = pl.read_csv(path, infer_schema=False)
     if set(before.columns) - {"marker"} != {*table.spec.dims, "measure", "value"}:
@@ -134,12 +150,15 @@ def _published(table: StatTable, previous: Path) -> pl.DataFrame | None:
     return before
 
 
-def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
-    """Every figure published in ``previous`` whose value is now different."""
+def compare(
+    tables: list[StatTable], previous: Path, period: Period | None = None
+) -> list[Revision]:
+    """Every figure published in ``previous`` whose value is now different (in a table with no
+    period dimension, only when ``previous`` is of the same ``period``)."""
     out: list[Revision] = []
     for table in tables:
         dims = table.spec.dims
-        before = _published(table, previous)
+        before = _published(table, previous, period)
         if before is None:
             continue
         current = _labelled(table)
@@ -165,12 +184,15 @@ def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
     return out
 
 
-def unchanged_cells(table: StatTable, previous: Path) -> dict[str, frozenset[tuple[str, ...]]]:
+def unchanged_cells(
+    table: StatTable, previous: Path, period: Period | None = None
+) -> dict[str, frozenset[tuple[str, ...]]]:
     """By measure, the cells of ``table`` (before disclosure control) that ``previous``
-    published with the same value: they are public already. Only tables with a ``quarter``
-    dimension (the others describe a different date in each release)."""
+    published with the same value: they are public already. A table with no period dimension
+    describes the release period alone, so only a release of the same ``period`` (the version
+    a correction replaces) published its cells."""
     dims = table.spec.dims
-    before = _published(table, previous)
+    before = _published(table, previous, period)
     if before is None:
         return {}
     current = _labelled(table)
