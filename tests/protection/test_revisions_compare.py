@@ -15,7 +15,8 @@ from statgen import protection, tables
 from statgen.config import Measure, Table
 from statgen.outputs.grid import tidy
 from statgen.periods import Quarter
-from statgen.protection import revisions
+from statgen.protection import revision_table, revisions
+from statgen.review import qa
 from statgen.tables import StatTable
 
 
@@ -136,3 +137,30 @@ def test_a_correction_compares_its_undated_tables_with_the_version_it_corrects(
     hidden = {k for k, v in shown.items() if v is None and k != "Total"}
     if shown["Total"] is not None:
         assert len(hidden - known) >= 2, shown
+
+
+def test_qa_dates_a_revised_figure_of_an_undated_table_to_the_release_period(
+    tmp_path: Path,
+) -> None:
+    # In a correction of 2026Q2 with one provisional quarter, North (of the table of the
+    # release period alone) is a figure of 2026Q2: inside the provisional window.
+    first = release_of(tmp_path / "2026-q2", "2026Q2", {"North": 50, "Total": 50})
+    now = undated({"North": 52})
+    q2 = Quarter(2026, 2)
+    found = revisions.compare([now], first, q2)
+    table = revision_table.revisions_table(PUBLICATION, found, first, 2)
+    provisional = PUBLICATION.model_copy(
+        update={"revisions": PUBLICATION.revisions.model_copy(update={"provisional_quarters": 1})}
+    )
+    check = qa.revisions_expected(provisional, [now, table], q2)
+    assert not any("outside the provisional window" in d for d in check.details), check.details
+    # The same revision reported for 2026Q3's release is outside a one-quarter window.
+    dated = spending({"North": 1562.0}, "integer")
+    old = tmp_path / "old"
+    (old / "csv").mkdir(parents=True)
+    tidy(PUBLICATION, spending({"North": 1500.0}, "integer")).write_csv(old / "csv" / "spend.csv")
+    moved = revisions.compare([dated], old)
+    check = qa.revisions_expected(
+        provisional, [revision_table.revisions_table(PUBLICATION, moved, old, 2)], Quarter(2026, 3)
+    )
+    assert any("outside the provisional window" in d for d in check.details)
