@@ -102,7 +102,8 @@ def test_a_draft_built_before_an_older_periods_release_is_refused(
 ) -> None:
     message = story["refused"]
     assert isinstance(message, str)
-    assert f"{SLUG}/2026-10-v2" in message and "Rebuild the draft" in message
+    assert f"since the draft was built, {SLUG}/2026-10-v2 published" in message
+    assert "Rebuild the draft" in message
     root = story["root"]
     assert isinstance(root, Path)
     december = story["december"]

@@ -267,16 +267,15 @@ def _check_public(
     ]
     gone = sorted(known.keys() - {r["path"] for r in now})
     what = [
-        *([f"published since it was built: {', '.join(new)}"] if new else []),
-        *([f"changed since it was built: {', '.join(changed)}"] if changed else []),
-        *([f"no longer in the releases folder: {', '.join(gone)}"] if gone else []),
+        *([f"{', '.join(new)} published"] if new else []),
+        *([f"{', '.join(changed)} changed (its manifest)"] if changed else []),
+        *([f"{', '.join(gone)} gone from the releases folder"] if gone else []),
     ]
     raise PublishError(
-        f"{draft}: the draft's disclosure control treated as public the releases published when "
-        f"it was built, but releases {'; '.join(what)}; a figure they publish could give "
-        f"away a cell the draft suppresses, so it cannot be published. Rebuild the draft (make "
-        f"release PUB={publication.slug} PERIOD={period.code}), have it checked and signed off, "
-        "then publish it"
+        f"{draft}: since the draft was built, {'; '.join(what)}; its disclosure control did not "
+        "know what they publish, which could give away a cell the draft suppresses, so it "
+        f"cannot be published. Rebuild the draft (make release PUB={publication.slug} "
+        f"PERIOD={period.code}), have it checked and signed off, then publish it"
     )
 
 
