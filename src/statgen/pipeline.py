@@ -206,13 +206,15 @@ def _in_order(reused: list[str]) -> tuple[str, ...]:
 
 
 def _build_key(publication: Publication, digest: str, run: Run) -> str:
-    """One hash of everything a draft is made from: inputs, config, code and baseline."""
+    """One hash of everything a draft is made from: inputs, config, code, baseline and the
+    releases disclosure control treated as public."""
     from statgen.extracts import sample
 
     parts = {
         "inputs": digest,
         "code": manifest.code_digest(),
         "baseline": run.baseline,
+        "public_releases": run.public_releases,
         "requested_period": run.requested.code if run.requested else None,
         "series": publication.series_length,
         "frequency": publication.frequency,

@@ -70,6 +70,9 @@ class Run:
     (disclosure control treats them as public)."""
     earlier: list[Path] = field(default_factory=list)
     """Every published release of the publication (what they published is public)."""
+    public_releases: list[dict[str, str]] = field(default_factory=list)
+    """Those releases as the manifest names them (path and manifest hash): publish refuses the
+    draft once that list is not what is published."""
     revised: int = 0
 
     @property
@@ -223,7 +226,8 @@ def compute_tables(run: Run) -> None:
     previous = revisions.previous_release(publication, run.layout, period)
     run.baseline = revisions.baseline_record(run.layout, previous)
     run.earlier = revisions.published_releases(publication, run.layout)
-    run.public = protection.public_cells(computed, previous, run.earlier)
+    run.public_releases = revisions.public_record(run.layout, run.earlier)
+    run.public = protection.public_cells(computed, previous, run.earlier, period)
     run.tables = protection.apply(publication, computed, period, previous, run.public)
     run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
     run.outputs_key = _outputs_key(run, previous)
@@ -458,6 +462,7 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
             "draft": number,
             "build_key": key,
             "baseline": run.baseline,
+            "public_releases": run.public_releases,
             "revised": run.revised,
             "qa_status": report.status,
             "outputs_sha256": manifest.outputs_digest(staging),

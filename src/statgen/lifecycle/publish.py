@@ -103,6 +103,7 @@ def publish(
                 f"{approval.inputs} but the draft was built from {meta['inputs_sha256'][:8]}; "
                 "have the draft checked again and correct the approval"
             )
+        _check_calendar(publication, period, draft, meta)
         opens = release_at(dt.date.fromisoformat(meta["release_date"]), meta["release_time"])
         moment = now or dt.datetime.now(tz=LONDON)
         if moment < opens and not override_embargo:
@@ -118,6 +119,17 @@ def publish(
                 f"{layout.release(slug, period, published[-1])}: {period.code} is already "
                 "published and a release is never overwritten; to publish a correction, build "
                 "a corrected draft, have it signed off and run publish with --correction TEXT"
+            )
+        if correction is not None and not published:
+            raise PublishError(
+                f"--correction: {period.code} has not been published, so there is nothing to "
+                f"correct ({layout.release(slug, period)} does not exist); publish it without "
+                "--correction, or name the period of the release to correct"
+            )
+        if published and not (correction or "").strip():
+            raise PublishError(
+                f"--correction: the notice is empty; say in a sentence what was wrong in "
+                f"{layout.release(slug, period, published[-1])} (it is shown to the public)"
             )
         if published:
             previous = manifest.read(layout.release(slug, period, published[-1]))
@@ -197,6 +209,25 @@ def _find_draft(layout: Layout, slug: str, period: Period, number: int | None) -
     return layout.draft(slug, period, number)
 
 
+def _check_calendar(
+    publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
+) -> None:
+    """Refuse a draft built for another release date or time than the release calendar gives
+    now (a release postponed, or brought forward, after the draft was built): its page and
+    manifest name the old moment, and the embargo would be lifted then."""
+    now = (publication.release_date(period).isoformat(), publication.release_time)
+    built = (str(meta["release_date"]), str(meta["release_time"]))
+    if now == built:
+        return
+    raise PublishError(
+        f"{draft}: the draft was built for release at {built[1]} on {built[0]}, but "
+        f"{publication.folder / 'publication.yaml'} now gives {now[1]} on {now[0]} "
+        f"(release_calendar {period.code}, release_time); its page and embargo would be wrong, "
+        f"so it cannot be published. Rebuild the draft (make release PUB={publication.slug} "
+        f"PERIOD={period.code}), have it checked and signed off, then publish it"
+    )
+
+
 def _check_baseline(
     layout: Layout, publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
 ) -> None:
@@ -205,6 +236,7 @@ def _check_baseline(
     now = revisions.baseline_record(layout, revisions.previous_release(publication, layout, period))
     recorded = meta.get("baseline")
     if recorded == now:
+        _check_public(layout, publication, period, draft, meta)
         return
     was = recorded["path"] if recorded else "no release"
     should = now["path"] if now else "no release"
@@ -212,6 +244,36 @@ def _check_baseline(
     raise PublishError(
         f"{draft}: the draft's figures were compared with {was}{changed}, but the latest "
         f"release to compare with is now {should}; its revisions would go unmarked, so it "
+        f"cannot be published. Rebuild the draft (make release PUB={publication.slug} "
+        f"PERIOD={period.code}), have it checked and signed off, then publish it"
+    )
+
+
+def _check_public(
+    layout: Layout, publication: Publication, period: Period, draft: Path, meta: dict[str, Any]
+) -> None:
+    """Refuse a draft whose disclosure control did not know every release published now
+    (one published since it was built, such as a correction of an older period, or one changed
+    since): a figure that release made public may be what the draft relies on to hide a small
+    count."""
+    now = revisions.public_record(layout, revisions.published_releases(publication, layout))
+    recorded = meta.get("public_releases") or []
+    if recorded == now:
+        return
+    known = {r["path"]: r["manifest_sha256"] for r in recorded}
+    new = [r["path"] for r in now if r["path"] not in known]
+    changed = [
+        r["path"] for r in now if known.get(r["path"], r["manifest_sha256"]) != r["manifest_sha256"]
+    ]
+    gone = sorted(known.keys() - {r["path"] for r in now})
+    what = [
+        *([f"{', '.join(new)} published"] if new else []),
+        *([f"{', '.join(changed)} changed (its manifest)"] if changed else []),
+        *([f"{', '.join(gone)} gone from the releases folder"] if gone else []),
+    ]
+    raise PublishError(
+        f"{draft}: since the draft was built, {'; '.join(what)}; its disclosure control did not "
+        "know what they publish, which could give away a cell the draft suppresses, so it "
         f"cannot be published. Rebuild the draft (make release PUB={publication.slug} "
         f"PERIOD={period.code}), have it checked and signed off, then publish it"
     )

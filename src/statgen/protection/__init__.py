@@ -19,12 +19,16 @@ Forced = dict[str, frozenset[tuple[str, ...]]] | None
 
 
 def public_cells(
-    tables: list[StatTable], previous: Path | None, earlier: Sequence[Path] = ()
+    tables: list[StatTable],
+    previous: Path | None,
+    earlier: Sequence[Path] = (),
+    period: Period | None = None,
 ) -> Public:
     """What the baseline release, or any ``earlier`` release, published that is unchanged in
     ``tables`` (before disclosure control): public already, so disclosure control must not rely
     on it to hide anything. A figure revised by the baseline and now back at the value an older
-    release published is as public as one the baseline published."""
+    release published is as public as one the baseline published. Tables with no period
+    dimension take only what releases of the same ``period`` published."""
     folders = list(dict.fromkeys([*([previous] if previous else []), *earlier]))
     if not folders:
         return {}
@@ -32,7 +36,7 @@ def public_cells(
     for t in tables:
         found: dict[str, frozenset[tuple[str, ...]]] = {}
         for folder in folders:
-            for m, cells in revisions.unchanged_cells(t, folder).items():
+            for m, cells in revisions.unchanged_cells(t, folder, period).items():
                 found[m] = found.get(m, frozenset()) | cells
         out[t.id] = found
     return out
@@ -51,7 +55,7 @@ def apply(
     table listing them is added after the publication's own tables.
     """
     if public is None:
-        public = public_cells(tables, previous)
+        public = public_cells(tables, previous, period=period)
     known = public
 
     def protect(table: StatTable, rules: Disclosure, forced: Forced) -> StatTable:
@@ -62,7 +66,7 @@ def apply(
         tables = revisions.mark_provisional(publication, tables, period)
     if previous is None:
         return tables
-    revised = revisions.compare(tables, previous)
+    revised = revisions.compare(tables, previous, period)
     if not revised:
         return tables
     tables = revisions.mark_revised(tables, revised)

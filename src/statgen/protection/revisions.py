@@ -3,8 +3,9 @@
 A release compares every figure it shares with the previous release of the same publication
 (its tidy CSVs: dimension labels, measure, value, marker). A figure published before whose value
 has changed is marked [r] and listed in a "Revisions" table with its previous and new values.
-Only tables with a ``quarter`` dimension are compared: other tables describe the release period
-alone, so their figures from the last release are about a different date, not revised.
+Tables with a period dimension are compared; a table without one describes the release period
+alone, so it is compared only with a release of the same period (the version a correction
+replaces): the last period's release gave figures about a different date, not revised ones.
 The public table of revisions is built in :mod:`statgen.protection.revision_table`.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +92,13 @@ def baseline_record(layout: Layout, previous: Path | None) -> dict[str, str] | N
     return {"path": where, "manifest_sha256": digest}
 
 
+def public_record(layout: Layout, folders: list[Path]) -> list[dict[str, str]]:
+    """How a draft's manifest names the published releases its disclosure control treated as
+    public (:func:`published_releases`): each as :func:`baseline_record` names the baseline.
+    Publish refuses the draft once another release is published, or one of these changes."""
+    return [r for r in (baseline_record(layout, f) for f in folders) if r is not None]
+
+
 def _labelled(table: StatTable) -> pl.DataFrame:
     """The table's data with each dimension as the label the CSVs use."""
     return table.data.with_columns(
@@ -102,21 +111,56 @@ def _labelled(table: StatTable) -> pl.DataFrame:
     )
 
 
+WHOLE = ("integer", "currency", "currency_thousand")
+"""Formats the tidy CSVs publish as whole numbers (:func:`statgen.outputs.grid.tidy`); the
+others are published to one decimal place."""
+
+
 def _decimals(measure: Measure) -> int:
-    return 0 if measure.format == "integer" else 1
+    """The decimal places a figure is published to, so compared at: an amount of money in whole
+    pounds or thousands published as 1562 is unchanged at 1562.4."""
+    return 0 if measure.format in WHOLE else 1
 
 
-def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
-    """Every figure published in ``previous`` whose value is now different."""
+def release_period(release: Path) -> str | None:
+    """The code of the period a release is of, from its manifest (None if unreadable)."""
+    try:
+        meta = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    period = meta.get("period") if isinstance(meta, dict) else None
+    return str(period) if period is not None else None
+
+
+def _published(table: StatTable, previous: Path, period: Period | None) -> pl.DataFrame | None:
+    """The tidy CSV ``previous`` published of ``table``, when the CSV has exactly the table's
+    dimensions (a table that gained or lost a dimension changed shape: by quarter and region
+    now, its North is not the last release's North for one sex) and the figures describe the
+    same dates: a table with a period dimension always; one without (the release period alone)
+    only when ``previous`` is a release of the same ``period``, as the version a correction
+    replaces is."""
+    path = previous / "csv" / f"{table.id}.csv"
+    if not path.is_file():
+        return None
+    if table.period_dim is None and (period is None or release_period(previous) != period.code):
+        return None
+    before = pl.read_csv(path, infer_schema=False)
+    if set(before.columns) - {"marker"} != {*table.spec.dims, "measure", "value"}:
+        return None  # the table's shape changed: nothing to compare figure by figure
+    return before
+
+
+def compare(
+    tables: list[StatTable], previous: Path, period: Period | None = None
+) -> list[Revision]:
+    """Every figure published in ``previous`` whose value is now different (in a table with no
+    period dimension, only when ``previous`` is of the same ``period``)."""
     out: list[Revision] = []
     for table in tables:
         dims = table.spec.dims
-        path = previous / "csv" / f"{table.id}.csv"
-        if table.period_dim is None or not path.is_file():
+        before = _published(table, previous, period)
+        if before is None:
             continue
-        before = pl.read_csv(path, infer_schema=False)
-        if not {*dims, "measure", "value"} <= set(before.columns):
-            continue  # the table's shape changed: nothing to compare figure by figure
         current = _labelled(table)
         for m in table.spec.measures:
             old = before.filter(pl.col("measure") == m.name).select(
@@ -140,16 +184,16 @@ def compare(tables: list[StatTable], previous: Path) -> list[Revision]:
     return out
 
 
-def unchanged_cells(table: StatTable, previous: Path) -> dict[str, frozenset[tuple[str, ...]]]:
+def unchanged_cells(
+    table: StatTable, previous: Path, period: Period | None = None
+) -> dict[str, frozenset[tuple[str, ...]]]:
     """By measure, the cells of ``table`` (before disclosure control) that ``previous``
-    published with the same value: they are public already. Only tables with a ``quarter``
-    dimension (the others describe a different date in each release)."""
+    published with the same value: they are public already. A table with no period dimension
+    describes the release period alone, so only a release of the same ``period`` (the version
+    a correction replaces) published its cells."""
     dims = table.spec.dims
-    path = previous / "csv" / f"{table.id}.csv"
-    if table.period_dim is None or not path.is_file():
-        return {}
-    before = pl.read_csv(path, infer_schema=False)
-    if not {*dims, "measure", "value"} <= set(before.columns):
+    before = _published(table, previous, period)
+    if before is None:
         return {}
     current = _labelled(table)
     out = {}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from statgen.config import load_publication
 from statgen.errors import DiffError
 from statgen.layout import Layout
 from statgen.periods import Period
+from statgen.protection import revisions
 
 
 def default_pair(
@@ -14,8 +16,10 @@ def default_pair(
 ) -> tuple[Path, Path]:
     """The latest draft, and what to compare it with.
 
-    ``against`` is ``release`` (the latest published release of the draft's period, else of the
-    latest period before it, corrections included), ``draft`` (the draft before) or a folder.
+    ``against`` is ``release`` (the release the draft's revisions are compared with: the
+    configured ``revisions.previous_release``, else the latest published release of the
+    draft's period, else of the latest period before it, corrections included), ``draft`` (the
+    draft before) or a folder.
     """
     if period is None:
         found = layout.draft_periods(slug)
@@ -44,10 +48,13 @@ def default_pair(
                 "(one holding a manifest.json)"
             )
         return folder, new
-    published = [r for r in layout.releases_of(slug) if r.period <= period]
-    if not published:
+    # The release the draft's revisions are judged against: revisions.previous_release when
+    # configured (a folder anywhere), else the latest of its period or before.
+    publication = load_publication(layout.publication(slug))
+    previous = revisions.previous_release(publication, layout, period)
+    if previous is None:
         raise DiffError(
             f"{layout.published(slug)}: no release of {period.code} or earlier to compare the "
             f"latest draft with; use --against draft to compare with the draft before"
         )
-    return published[-1].folder, new
+    return previous, new

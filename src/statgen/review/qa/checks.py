@@ -276,6 +276,20 @@ def commentary_traced(
     )
 
 
+def _revised_periods(revisions: StatTable, latest: Period) -> list[str]:
+    """The label of the period of each revised figure, from the revisions table's tidy form
+    (its period dimension, whichever it is; a figure of a table without one is of the release
+    period, ``latest``)."""
+    tidy = revisions.tidy if revisions.tidy is not None else pl.DataFrame()
+    dims = [d for d in tidy.columns if d in PERIOD_DIMENSIONS]
+    if tidy.height != revisions.data.height:
+        return [str(r).split(", ")[0] for r in revisions.data["revised_figure"]]
+    return [
+        next((row[d] for d in dims if row[d] is not None), latest.label)
+        for row in tidy.iter_rows(named=True)
+    ]
+
+
 def revisions_expected(
     publication: Publication, published: list[StatTable], latest: Period
 ) -> Check:
@@ -287,7 +301,8 @@ def revisions_expected(
         return Check("Revisions", "pass", "No published figure was revised.")
     window = {latest.shift(-i).label for i in range(publication.revisions.provisional_quarters)}
     problems, largest = [], (0.0, "")
-    for row in found.data.iter_rows(named=True):
+    periods = _revised_periods(found, latest)
+    for row, period in zip(found.data.iter_rows(named=True), periods, strict=True):
         where = f"{row['table']}, {row['revised_figure']} ({row['revised_measure']})"
         before, after = row["previous"], row["revised"]
         if after is None:
@@ -301,7 +316,7 @@ def revisions_expected(
                 f"{where}: revised from {before:,.0f} to {after:,.0f} ({share:.1%}), more than "
                 f"the tolerance of {limit:.0%}"
             )
-        if row["revised_figure"].split(", ")[0] not in window:
+        if period not in window:
             problems.append(f"{where}: revised, but its period is outside the provisional window")
     summary = (
         f"{found.data.height} published figures revised; the largest by {largest[0]:.1%} "
