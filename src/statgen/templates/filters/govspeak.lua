@@ -7,8 +7,9 @@ govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
   * no title: Whitehall shows it; headings are raised so the highest is `##`;
   * statgen's HTML fragments (tables, figures, downloads) are read back with Pandoc's HTML reader
     and written as govspeak: no raw HTML reaches the output;
-  * tables: header cells (column headers and row headers) are marked with `#`, which govspeak
-    turns into <th scope="col"> and <th scope="row">;
+  * tables: header cells (column headers, and the row header of each row's first cell) are
+    marked with `#`, which govspeak turns into <th scope="col"> and <th scope="row">; govspeak
+    has no row header in any other column, so a second label column is data cells;
   * figures: govspeak's image embed `[Image:<chart>.png]` on a line of its own (the file
     uploaded from images/; its alternative text, the chart's description, and its caption,
     "Figure N: title", are the upload's, listed in govuk/images.json), then the description as
@@ -102,11 +103,14 @@ local function is_number(text)
     or text:match("^[%d,%.%-]+ \\%[%a\\%]$") ~= nil
 end
 
+-- Govspeak reads "# " as a header cell in the table head, and in the body only in a row's first
+-- cell (its post-processor looks at `td:first-child`): a further label column is written as
+-- data cells, since a "# " there would be shown as text.
 local function row_cells(row, head_columns, in_head)
   local cells = {}
   for i, cell in ipairs(row.cells) do
     local text = cell_text(cell)
-    if in_head or i <= head_columns then text = "# " .. text end
+    if in_head or (i == 1 and head_columns > 0) then text = "# " .. text end
     cells[#cells + 1] = text
   end
   return cells
