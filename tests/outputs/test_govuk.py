@@ -326,3 +326,59 @@ def test_only_the_first_label_column_is_marked_as_a_govspeak_row_header(tmp_path
         [("th", "col", "Quarter"), ("th", "col", "Order type"), ("th", "col", "Orders")],
         [("th", "row", "Jan to Mar 2026"), ("td", None, "Court bail"), ("td", None, "5")],
     ]
+
+
+# Govspeak's (and Whitehall's) extensions are regular expressions run over the source before
+# kramdown reads it (lib/govspeak.rb, Document#preprocess), so a backslash does not hide them:
+# each, as govspeak writes it, with what a label holding it must never give.
+GOVSPEAK_EXTENSIONS = {
+    "Contact": r"\[Contact:\s*(.*?)\s*\]",
+    "embed link": r"\[embed:link:\s*(.*?)\s*\]",
+    "embed attachment inline": r"\[embed:attachments:inline:\s*(.*?)\s*\]",
+    "AttachmentLink": r"\[AttachmentLink:\s*(.*?)\s*\]",
+    "Image": r"(?m)^\[Image:\s*(.*?)\s*\]",
+    "Attachment": r"(?m)^\[Attachment:\s*(.*?)\s*\]",
+    "barchart": r"{barchart(.*?)}",
+    "devolved": r"(?s):(scotland|england|england-wales|northern-ireland|wales|london):(.*?):\1:",
+    "attached image": r"(?m)^!!([0-9]+)",
+    "numbered list": r"(?m)^[ \t]*((s\d+\.\s.*(?:\n|$))+)",
+    # Whitehall's own, before govspeak: an attachment block and an inline attachment.
+    "Whitehall attachment": r"(?m)^!@([0-9]+)",
+    "Whitehall inline attachment": r"\[InlineAttachment:([0-9]+)\]",
+}
+
+
+def test_labels_at_a_line_start_or_holding_govspeak_extensions_stay_text(tmp_path: Path) -> None:
+    from html import unescape
+
+    from statgen.outputs.page.html import markdown_text
+
+    labels = [
+        "# Hash group",
+        "- Dash group",
+        "+ Plus group",
+        "1. First group",
+        ": Colon group",
+        "s1. Step group",
+        "!!1 Image group",
+        "!@1 Attachment group",
+        "[Contact: team]",
+        "[InlineAttachment:1]",
+        "[AttachmentLink: data.ods]",
+        "[embed:link: abc]",
+        "{barchart}",
+        ":wales: Welsh :wales:",
+    ]
+    paragraphs = "\n\n".join(f"{markdown_text(label)} is a group." for label in labels)
+    items = "\n".join(f"- {markdown_text(label)}: 5" for label in labels)
+    text, html = write_page(tmp_path, f"{paragraphs}\n\n{items}")
+    for name, pattern in GOVSPEAK_EXTENSIONS.items():
+        assert not re.search(pattern, text), (name, text)
+    # Read by kramdown's rules (marked here): no heading, no list but the one list of labels,
+    # the text as written.
+    assert not re.search(r"<h\d|<ol|govspeak-steps", html), html
+    assert html.count("<ul") == 1 and html.count("<li") == len(labels), html
+    shown = unescape(re.sub(r"<[^>]+>", "", html))
+    for label in labels:
+        assert f"{label} is a group." in shown, (label, shown)
+        assert f"{label}: 5" in shown, (label, shown)

@@ -45,12 +45,38 @@ end
 -- starts with a character govspeak reads at the start of a line as a callout ("% ... %",
 -- "^ ... ^", "@ ... @", "$CTA", "$C"...) starts with its HTML entity instead, which kramdown
 -- shows as the character and govspeak never matches.
+local DEVOLVED = {
+  scotland = true, england = true, ["england-wales"] = true, ["northern-ireland"] = true,
+  wales = true, london = true,
+}
+
 local function escape(s)
   s = s:gsub("([\\`*_%[%]{}<>|])", "\\%1")
   s = s:gsub("^([%%%^@%$])", function(c) return "&#" .. string.byte(c) .. ";" end)
   -- "$C", "$A", "$E", "$D"... open or close govspeak blocks wherever they are: write the "$"
   -- as a character reference, which govspeak leaves to the HTML.
-  return (s:gsub("%$(%u)", "&#36;%1"))
+  s = s:gsub("%$(%u)", "&#36;%1")
+  -- Govspeak's embeds ("[Contact:id]", "[embed:link:id]", "[AttachmentLink:id]", Whitehall's
+  -- "[InlineAttachment:n]"), "{barchart}" and devolved content (":wales:...:wales:") are
+  -- regular expressions run over the source before kramdown, which a backslash does not stop
+  -- ("[Contact:x\]" still matches, and is replaced by nothing): their first character is
+  -- written as a character reference.
+  s = s:gsub("\\%[(%a+:)", "&#91;%1")
+  s = s:gsub("\\{(%a)", "&#123;%1")
+  return (s:gsub(":([%l%-]+)%f[:]", function(word)
+    if DEVOLVED[word] then return "&#58;" .. word end
+  end))
+end
+
+-- Text that begins a line (a paragraph, list item or callout): kramdown reads "#" as a heading,
+-- "-", "+" or "1." as a list, ":" as a definition, "=", "~" as an underline or fence; govspeak
+-- reads "s1." as a step, "!!1" as an image and Whitehall "!@1" as an attachment. Their
+-- character is backslashed (kramdown shows it as text and govspeak's patterns no longer match).
+local function line_start(s)
+  if s:match("^[#%-+=:~]") or s:match("^![!@]") then return "\\" .. s end
+  local lead = s:match("^s?%d+[.)]$") or s:match("^(s?%d+[.)])%s")
+  if lead then return lead:sub(1, -2) .. "\\" .. s:sub(#lead) end
+  return s
 end
 
 local function is_local(target)
@@ -87,6 +113,28 @@ Inlines = function(inlines)
   local out = {}
   for _, el in ipairs(inlines) do out[#out + 1] = inline(el) end
   return table.concat(out)
+end
+
+-- Whether inlines start with text (a word, perhaps inside a span), not with markup.
+local function starts_with_text(inlines)
+  local first = inlines[1]
+  while first and first.t == "Span" do first = first.content[1] end
+  return first ~= nil and first.t == "Str"
+end
+
+-- The inlines of a paragraph: its start, and each line after a line break, begin a line.
+local function lines(inlines)
+  local out, part = {}, {}
+  local function flush()
+    local text = Inlines(part)
+    out[#out + 1] = starts_with_text(part) and line_start(text) or text
+    part = {}
+  end
+  for _, el in ipairs(inlines) do
+    if el.t == "LineBreak" then flush() else part[#part + 1] = el end
+  end
+  flush()
+  return table.concat(out, "\n")
 end
 
 -- One line of text: line breaks become spaces (table cells, callouts).
@@ -188,7 +236,7 @@ local MARKER_ENTITY = { ["%"] = "&#37;", ["^"] = "&#94;", ["@"] = "&#64;" }
 local function callout(marker, text)
   -- Govspeak ends a callout at the next marker: one inside the text is a character reference.
   local inside = text:gsub("%" .. marker, MARKER_ENTITY[marker] or marker)
-  return marker .. inside .. marker .. "\n"
+  return marker .. line_start(inside) .. marker .. "\n"
 end
 
 local block
@@ -206,7 +254,7 @@ end
 
 block = function(el)
   local t = el.t
-  if t == "Para" or t == "Plain" then return Inlines(el.content) .. "\n" end
+  if t == "Para" or t == "Plain" then return lines(el.content) .. "\n" end
   if t == "Header" then
     return string.rep("#", math.min(6, el.level + shift)) .. " " .. line(el.content) .. "\n"
   end
