@@ -1,7 +1,10 @@
 // Render govspeak to HTML with an independent renderer: marked with @x-govuk/marked-govspeak
-// (callouts, contact blocks), plus govspeak's table rule, which that package leaves out: a cell
-// starting with "# " is a header cell, scope="col" in the table head and scope="row" in the body
-// (alphagov/govspeak README, "Tables"), and govspeak's image embed, which it does not know
+// (callouts, contact blocks), plus govspeak's table rule, which that package leaves out
+// (alphagov/govspeak README, "Tables", and lib/govspeak/post_processor.rb, "Add table headers
+// and row / column scopes"): in the table head, every cell is a th with scope="col" and a
+// leading "# " removed; in the body, only the first cell of a row is read, and when it is "#"
+// or starts with "# " it becomes a th with scope="row" (a "# " in any other cell stays text),
+// and govspeak's image embed, which it does not know
 // either: `[Image:<id>]` at the start of a line is the image of that id in govspeak's `images`
 // option, read here from the JSON file named as the first argument (govuk/images.json), and
 // rendered as govspeak renders it (its test/govspeak_images_test.rb): <figure class="image
@@ -62,17 +65,29 @@ function atLineStart(ext) {
   };
 }
 
+let column = 0; // the cell's column in its row (marked renders a row's cells, then the row)
+
 marked.use({ extensions: [image, ...govspeak.map(atLineStart)] });
 marked.use({
   renderer: {
+    tablerow(content) {
+      column = 0;
+      return `<tr>\n${content}</tr>\n`;
+    },
     tablecell(content, flags) {
       const align = flags.align ? ` style="text-align: ${flags.align}"` : "";
-      if (content.startsWith("# ") || content === "#") {
-        const scope = flags.header ? "col" : "row";
-        return `<th scope="${scope}"${align}>${content.replace(/^#\s?/, "")}</th>\n`;
+      const first = column === 0;
+      column += 1;
+      if (flags.header) {
+        const text = content.replace(/^# /, "");
+        if (text.trim() === "") return `<td${align}></td>\n`;
+        return `<th scope="col"${align}>${text}</th>\n`;
       }
-      const tag = flags.header ? "td" : "td";
-      return `<${tag}${align}>${content}</${tag}>\n`;
+      if (first && /^#($|\s)/.test(content)) {
+        const text = content.replace(/^#($|\s)/, "");
+        if (text !== "") return `<th scope="row"${align}>${text}</th>\n`;
+      }
+      return `<td${align}>${content}</td>\n`;
     },
   },
 });

@@ -148,9 +148,11 @@ def test_govspeak_renders_every_heading_table_image_and_callout(
         assert [[c[2] for c in row] for row in mine] == [[c[2] for c in row] for row in theirs]
         head, *body = mine
         assert all(tag == "th" and scope == "col" for tag, scope, _ in head)
-        # Row headers where the page has them (every label column), data cells elsewhere.
-        assert [[c[:2] for c in row] for row in body] == [[c[:2] for c in r] for r in theirs[1:]]
+        # The first column's cells are row headers; govspeak reads no other cell as one, so
+        # a second label column (order type by quarter) is data cells whose text, compared
+        # above, is the page's label (no "# " left in it).
         assert all(row[0][:2] == ("th", "row") for row in body)
+        assert all(c[:2] == ("td", None) for row in body for c in row[1:])
     # Each chart embedded by its file name alone on a line (no markdown image to replace), shown
     # as govspeak shows an uploaded image: a figure with the description as the alternative
     # text and "Figure N: title" as the caption; the PNG 960 px wide.
@@ -294,3 +296,89 @@ def test_govspeak_markers_in_text_stay_text(tmp_path: Path) -> None:
     shown = unescape(re.sub(r"<[^>]+>", "", html))
     for label in labels:
         assert f"{label} is a group." in shown, shown
+
+
+def write_page(tmp_path: Path, body: str) -> tuple[str, str]:
+    """The govspeak of a page source whose body is ``body``, and its HTML (no images)."""
+    from statgen.outputs.govuk import write_govspeak
+
+    qmd = tmp_path / "page.qmd"
+    qmd.write_text(f"---\ntitle: T\n---\n\n{body}\n", encoding="utf-8")
+    text = write_govspeak(qmd, tmp_path / "govuk").read_text(encoding="utf-8")
+    images = tmp_path / "images.json"
+    images.write_text("[]", encoding="utf-8")
+    return text, render_govspeak(text, images)
+
+
+def test_only_the_first_label_column_is_marked_as_a_govspeak_row_header(tmp_path: Path) -> None:
+    # Govspeak makes a row header of the first cell of a body row only (post_processor.rb,
+    # "td:first-child"): a "# " written in the second label column would be shown as text.
+    table = (
+        "```{=html}\n<table><caption>Table 1: Orders</caption><thead><tr>"
+        '<th scope="col">Quarter</th><th scope="col">Order type</th><th scope="col">Orders</th>'
+        '</tr></thead><tbody><tr><th scope="row">Jan to Mar 2026</th>'
+        '<th scope="row">Court bail</th><td>5</td></tr></tbody></table>\n```'
+    )
+    text, html = write_page(tmp_path, table)
+    assert "| # Jan to Mar 2026 | Court bail | 5 |" in text, text
+    rows = parse(html).tables[0]
+    assert rows == [
+        [("th", "col", "Quarter"), ("th", "col", "Order type"), ("th", "col", "Orders")],
+        [("th", "row", "Jan to Mar 2026"), ("td", None, "Court bail"), ("td", None, "5")],
+    ]
+
+
+# Govspeak's (and Whitehall's) extensions are regular expressions run over the source before
+# kramdown reads it (lib/govspeak.rb, Document#preprocess), so a backslash does not hide them:
+# each, as govspeak writes it, with what a label holding it must never give.
+GOVSPEAK_EXTENSIONS = {
+    "Contact": r"\[Contact:\s*(.*?)\s*\]",
+    "embed link": r"\[embed:link:\s*(.*?)\s*\]",
+    "embed attachment inline": r"\[embed:attachments:inline:\s*(.*?)\s*\]",
+    "AttachmentLink": r"\[AttachmentLink:\s*(.*?)\s*\]",
+    "Image": r"(?m)^\[Image:\s*(.*?)\s*\]",
+    "Attachment": r"(?m)^\[Attachment:\s*(.*?)\s*\]",
+    "barchart": r"{barchart(.*?)}",
+    "devolved": r"(?s):(scotland|england|england-wales|northern-ireland|wales|london):(.*?):\1:",
+    "attached image": r"(?m)^!!([0-9]+)",
+    "numbered list": r"(?m)^[ \t]*((s\d+\.\s.*(?:\n|$))+)",
+    # Whitehall's own, before govspeak: an attachment block and an inline attachment.
+    "Whitehall attachment": r"(?m)^!@([0-9]+)",
+    "Whitehall inline attachment": r"\[InlineAttachment:([0-9]+)\]",
+}
+
+
+def test_labels_at_a_line_start_or_holding_govspeak_extensions_stay_text(tmp_path: Path) -> None:
+    from html import unescape
+
+    from statgen.outputs.page.html import markdown_text
+
+    labels = [
+        "# Hash group",
+        "- Dash group",
+        "+ Plus group",
+        "1. First group",
+        ": Colon group",
+        "s1. Step group",
+        "!!1 Image group",
+        "!@1 Attachment group",
+        "[Contact: team]",
+        "[InlineAttachment:1]",
+        "[AttachmentLink: data.ods]",
+        "[embed:link: abc]",
+        "{barchart}",
+        ":wales: Welsh :wales:",
+    ]
+    paragraphs = "\n\n".join(f"{markdown_text(label)} is a group." for label in labels)
+    items = "\n".join(f"- {markdown_text(label)}: 5" for label in labels)
+    text, html = write_page(tmp_path, f"{paragraphs}\n\n{items}")
+    for name, pattern in GOVSPEAK_EXTENSIONS.items():
+        assert not re.search(pattern, text), (name, text)
+    # Read by kramdown's rules (marked here): no heading, no list but the one list of labels,
+    # the text as written.
+    assert not re.search(r"<h\d|<ol|govspeak-steps", html), html
+    assert html.count("<ul") == 1 and html.count("<li") == len(labels), html
+    shown = unescape(re.sub(r"<[^>]+>", "", html))
+    for label in labels:
+        assert f"{label} is a group." in shown, (label, shown)
+        assert f"{label}: 5" in shown, (label, shown)

@@ -345,3 +345,28 @@ def test_main_points_hold_the_labels_as_written(markdown_release: Path) -> None:
     texts = [p["text"] for p in points["main_points"]]
     for label in MARKDOWN_LABELS:
         assert any(text.startswith(f"{label}: ") for text in texts), (label, texts)
+
+
+# A label that begins a paragraph or list item ("{{ g }} had {{ n }}.") starts a line of the
+# page's Pandoc markdown, where a list marker, definition or quote opens a block.
+LINE_START_LABELS = ["- Dash", "+ Plus", "1. First", "2) Second", "a. Low", "iv. Four", ": Colon"]
+
+
+@pytest.mark.parametrize("label", LINE_START_LABELS)
+def test_a_label_at_the_start_of_a_line_is_not_read_as_a_block(label: str) -> None:
+    import subprocess
+
+    from statgen.outputs.assets import pandoc
+    from statgen.outputs.page.html import markdown_text
+
+    source = f"Term\n\n{markdown_text(label)} had 5.\n\n- {markdown_text(label)}: 5\n"
+    run = subprocess.run(
+        [pandoc(), "--from=markdown", "--to=html5"],
+        input=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split() == (
+        f"<p>Term</p> <p>{label} had 5.</p> <ul> <li>{label}: 5</li> </ul>".split()
+    ), run.stdout

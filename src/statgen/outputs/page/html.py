@@ -28,11 +28,21 @@ MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~^$@])")
 attributes, emphasis, code, footnotes, superscripts, maths, citations, headings, tables."""
 
 
+LINE_START = re.compile(r"\s*(?:[-+:=]|\d+[.)]|[A-Za-z][.)]|[ivxlcdmIVXLCDM]+[.)])(?=\s|$)")
+"""What opens a block when it begins a line (a list item, a definition): the text's own start
+may be a paragraph's or a list item's ("{{ group }} had {{ n }}.")."""
+
+
 def markdown_text(text: str) -> str:
     """Text that Pandoc reads back as the same text: markdown punctuation backslashed and line
-    breaks as spaces, so a label such as ``[x](javascript:...)`` never becomes a link. (HTML's
-    ``<``, ``>`` and ``&`` are left to HTML escaping.)"""
-    return MARKDOWN.sub(r"\\\1", " ".join(text.splitlines()))
+    breaks as spaces, so a label such as ``[x](javascript:...)`` never becomes a link, nor one
+    such as ``- Other`` or ``1. Low`` a list where it begins a paragraph. (HTML's ``<``, ``>``
+    and ``&`` are left to HTML escaping.)"""
+    text = MARKDOWN.sub(r"\\\1", " ".join(text.splitlines()))
+    marker = LINE_START.match(text)
+    if marker:  # the marker's last character (the "-", or the "." of "1.") backslashed
+        text = f"{text[: marker.end() - 1]}\\{text[marker.end() - 1 :]}"
+    return text
 
 
 def markdown_value(value: Any) -> Any:

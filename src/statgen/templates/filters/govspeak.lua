@@ -7,8 +7,9 @@ govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
   * no title: Whitehall shows it; headings are raised so the highest is `##`;
   * statgen's HTML fragments (tables, figures, downloads) are read back with Pandoc's HTML reader
     and written as govspeak: no raw HTML reaches the output;
-  * tables: header cells (column headers and row headers) are marked with `#`, which govspeak
-    turns into <th scope="col"> and <th scope="row">;
+  * tables: header cells (column headers, and the row header of each row's first cell) are
+    marked with `#`, which govspeak turns into <th scope="col"> and <th scope="row">; govspeak
+    has no row header in any other column, so a second label column is data cells;
   * figures: govspeak's image embed `[Image:<chart>.png]` on a line of its own (the file
     uploaded from images/; its alternative text, the chart's description, and its caption,
     "Figure N: title", are the upload's, listed in govuk/images.json), then the description as
@@ -44,12 +45,38 @@ end
 -- starts with a character govspeak reads at the start of a line as a callout ("% ... %",
 -- "^ ... ^", "@ ... @", "$CTA", "$C"...) starts with its HTML entity instead, which kramdown
 -- shows as the character and govspeak never matches.
+local DEVOLVED = {
+  scotland = true, england = true, ["england-wales"] = true, ["northern-ireland"] = true,
+  wales = true, london = true,
+}
+
 local function escape(s)
   s = s:gsub("([\\`*_%[%]{}<>|])", "\\%1")
   s = s:gsub("^([%%%^@%$])", function(c) return "&#" .. string.byte(c) .. ";" end)
   -- "$C", "$A", "$E", "$D"... open or close govspeak blocks wherever they are: write the "$"
   -- as a character reference, which govspeak leaves to the HTML.
-  return (s:gsub("%$(%u)", "&#36;%1"))
+  s = s:gsub("%$(%u)", "&#36;%1")
+  -- Govspeak's embeds ("[Contact:id]", "[embed:link:id]", "[AttachmentLink:id]", Whitehall's
+  -- "[InlineAttachment:n]"), "{barchart}" and devolved content (":wales:...:wales:") are
+  -- regular expressions run over the source before kramdown, which a backslash does not stop
+  -- ("[Contact:x\]" still matches, and is replaced by nothing): their first character is
+  -- written as a character reference.
+  s = s:gsub("\\%[(%a+:)", "&#91;%1")
+  s = s:gsub("\\{(%a)", "&#123;%1")
+  return (s:gsub(":([%l%-]+)%f[:]", function(word)
+    if DEVOLVED[word] then return "&#58;" .. word end
+  end))
+end
+
+-- Text that begins a line (a paragraph, list item or callout): kramdown reads "#" as a heading,
+-- "-", "+" or "1." as a list, ":" as a definition, "=", "~" as an underline or fence; govspeak
+-- reads "s1." as a step, "!!1" as an image and Whitehall "!@1" as an attachment. Their
+-- character is backslashed (kramdown shows it as text and govspeak's patterns no longer match).
+local function line_start(s)
+  if s:match("^[#%-+=:~]") or s:match("^![!@]") then return "\\" .. s end
+  local lead = s:match("^s?%d+[.)]$") or s:match("^(s?%d+[.)])%s")
+  if lead then return lead:sub(1, -2) .. "\\" .. s:sub(#lead) end
+  return s
 end
 
 local function is_local(target)
@@ -88,6 +115,28 @@ Inlines = function(inlines)
   return table.concat(out)
 end
 
+-- Whether inlines start with text (a word, perhaps inside a span), not with markup.
+local function starts_with_text(inlines)
+  local first = inlines[1]
+  while first and first.t == "Span" do first = first.content[1] end
+  return first ~= nil and first.t == "Str"
+end
+
+-- The inlines of a paragraph: its start, and each line after a line break, begin a line.
+local function lines(inlines)
+  local out, part = {}, {}
+  local function flush()
+    local text = Inlines(part)
+    out[#out + 1] = starts_with_text(part) and line_start(text) or text
+    part = {}
+  end
+  for _, el in ipairs(inlines) do
+    if el.t == "LineBreak" then flush() else part[#part + 1] = el end
+  end
+  flush()
+  return table.concat(out, "\n")
+end
+
 -- One line of text: line breaks become spaces (table cells, callouts).
 local function line(inlines)
   return (Inlines(inlines):gsub("\n", " "):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
@@ -102,11 +151,14 @@ local function is_number(text)
     or text:match("^[%d,%.%-]+ \\%[%a\\%]$") ~= nil
 end
 
+-- Govspeak reads "# " as a header cell in the table head, and in the body only in a row's first
+-- cell (its post-processor looks at `td:first-child`): a further label column is written as
+-- data cells, since a "# " there would be shown as text.
 local function row_cells(row, head_columns, in_head)
   local cells = {}
   for i, cell in ipairs(row.cells) do
     local text = cell_text(cell)
-    if in_head or i <= head_columns then text = "# " .. text end
+    if in_head or (i == 1 and head_columns > 0) then text = "# " .. text end
     cells[#cells + 1] = text
   end
   return cells
@@ -184,7 +236,7 @@ local MARKER_ENTITY = { ["%"] = "&#37;", ["^"] = "&#94;", ["@"] = "&#64;" }
 local function callout(marker, text)
   -- Govspeak ends a callout at the next marker: one inside the text is a character reference.
   local inside = text:gsub("%" .. marker, MARKER_ENTITY[marker] or marker)
-  return marker .. inside .. marker .. "\n"
+  return marker .. line_start(inside) .. marker .. "\n"
 end
 
 local block
@@ -202,7 +254,7 @@ end
 
 block = function(el)
   local t = el.t
-  if t == "Para" or t == "Plain" then return Inlines(el.content) .. "\n" end
+  if t == "Para" or t == "Plain" then return lines(el.content) .. "\n" end
   if t == "Header" then
     return string.rep("#", math.min(6, el.level + shift)) .. " " .. line(el.content) .. "\n"
   end
