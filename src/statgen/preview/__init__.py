@@ -30,9 +30,10 @@ def serve(
 ) -> None:
     """Build once, then serve and watch until interrupted (Ctrl-C, or a SIGTERM or SIGHUP as
     ``kill`` or a closed terminal sends); the preview folder is removed on the way out."""
-    previous = _stop_on_signals()
+    stop = _StopRequest()
+    previous = stop.install()
     try:
-        asyncio.run(_main(builder, host, port, say))
+        asyncio.run(_main(builder, host, port, say, stop))
     except KeyboardInterrupt:
         pass
     finally:
@@ -42,21 +43,37 @@ def serve(
         say("Preview stopped.")
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class _StopRequest:
+    """SIGTERM and SIGHUP ask the preview to stop, as Ctrl-C does: the server is told to shut
+    down (or, during the first build, not to start). The handler only sets flags: an exception
+    raised from it could land anywhere in the event loop or the thread pools' bookkeeping, and
+    once left the process hanging instead of stopping. (uvicorn, which handles SIGTERM itself
+    while it serves, sends it on once it has stopped; it arrives here, and changes nothing.)"""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.server: Any = None
+
+    def install(self) -> dict[int, Any]:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+        return {sig: signal.signal(sig, self) for sig in wanted}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.requested = True
+        self.attach(self.server)
+
+    def attach(self, server: Any) -> None:
+        """``server`` is the one to stop (told at once if a stop was asked for already)."""
+        self.server = server
+        if server is not None and self.requested:
+            server.should_exit = True
 
 
-def _stop_on_signals() -> dict[int, Any]:
-    """SIGTERM and SIGHUP stop the preview as Ctrl-C does (uvicorn, which handles them while it
-    serves, sends them on once it has stopped: their default action would end the process
-    before the preview folder is removed and the browser is closed)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    return {sig: signal.signal(sig, _interrupt) for sig in wanted}
-
-
-async def _main(builder: Builder, host: str, port: int, say: Callable[[str], None]) -> None:
+async def _main(
+    builder: Builder, host: str, port: int, say: Callable[[str], None], stopping_asked: _StopRequest
+) -> None:
     import uvicorn
 
     from statgen.preview.server import make_app
@@ -66,6 +83,9 @@ async def _main(builder: Builder, host: str, port: int, say: Callable[[str], Non
     port = listening.getsockname()[1]  # (the one chosen, for --port 0)
     status = await asyncio.to_thread(builder.rebuild, TABLES)
     say(status.error or f"Built in {status.seconds:.2f} s")
+    if stopping_asked.requested:
+        listening.close()
+        return
     server: uvicorn.Server | None = None
 
     def stopping() -> bool:
@@ -80,6 +100,7 @@ async def _main(builder: Builder, host: str, port: int, say: Callable[[str], Non
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
+    stopping_asked.attach(server)
     stop = asyncio.Event()
     watching = asyncio.create_task(watch(builder, stop, say))
     shown = host if ":" not in host else f"[{host}]"
