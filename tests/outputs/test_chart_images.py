@@ -180,3 +180,26 @@ def test_a_tab_left_on_a_blank_page_is_sent_back_to_kaleidos_page_before_it_draw
     asyncio.run_coroutine_threadsafe(blank(), loop).result(timeout=60)
     again = chart_images.draw(courts, "f1")
     assert (again.svg, again.png) == (expected.svg, expected.png)
+
+
+def test_choreographers_ignored_broken_message_stays_off_the_terminal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The broken last message choreographer ignores as the browser closes is not printed with
+    its traceback (the logger's other messages still are)."""
+    import logistro
+
+    from statgen.outputs.chart_images import quiet_choreographer
+
+    quiet_choreographer()
+    quiet_choreographer()  # once is enough: the filter is not added twice
+    pipe = logistro.getLogger("choreographer.channels.pipe")
+    assert len(pipe.filters) == 1
+    try:
+        raise ValueError("Expecting property name enclosed in double quotes")
+    except ValueError:
+        pipe.exception("JSONError decoding message. Ignoring")
+        pipe.exception("Error in trying to decode JSON off our read.")
+    assert [r.getMessage() for r in caplog.records] == [
+        "Error in trying to decode JSON off our read."
+    ]

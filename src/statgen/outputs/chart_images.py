@@ -181,6 +181,8 @@ class _Browser:
 
             import kaleido  # noqa: F401  (here, not in the browser's thread)
 
+            quiet_choreographer()
+
             # Finalisers run at exit after the atexit functions registered after their own
             # hook: registering it now (the browser's folder gets its finaliser later, in the
             # browser's thread) makes :meth:`close` stop the browser before any finaliser runs.
@@ -347,6 +349,23 @@ def load_plotly_safely() -> None:
     """
     with contextlib.suppress(ImportError):
         import numpy  # noqa: F401
+
+
+def _not_the_ignored_message(record: Any) -> bool:
+    return not str(record.msg).startswith("JSONError decoding message. Ignoring")
+
+
+def quiet_choreographer() -> None:
+    """Keep choreographer's "JSONError decoding message. Ignoring", and its traceback, off the
+    terminal. When the browser closes, the thread reading the browser's pipe sometimes reads a
+    last, broken message; choreographer ignores it, but logged it with a traceback, which then
+    showed after a successful build (about one build in ten). A message a drawing needed would
+    not be ignored silently: the drawing would fail, with its own error."""
+    import logistro  # choreographer's logging (its loggers are its own class)
+
+    pipe = logistro.getLogger("choreographer.channels.pipe")
+    if _not_the_ignored_message not in pipe.filters:
+        pipe.addFilter(_not_the_ignored_message)
 
 
 TABS = 1
