@@ -4,6 +4,7 @@ result; snapshots of both pilots' govspeak; static chart images."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -207,6 +208,37 @@ def test_the_readme_says_upload_the_images_with_their_texts_and_paste_unchanged(
         assert c["description"] in line and f"Figure {c['number']}: {c['title']}" in line
     assert "unchanged" in readme and "replace" not in readme.lower()
     assert "images.json" in readme
+
+
+def _list_after(html_text: str, marker: str) -> list[tuple[str | None, str]]:
+    """(link target, text) of each item of the first list after ``marker`` in ``html_text``."""
+    start = html_text.index(marker)
+    block = html_text[start : html_text.index("</ul>", start)]
+    items = []
+    for item in re.findall(r"<li[^>]*>(.*?)</li>", block, re.S):
+        href = re.search(r'href="([^"]+)"', item)
+        text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", item).split()))
+        items.append((href.group(1) if href else None, text.replace(" )", ")")))
+    return items
+
+
+@pytest.mark.parametrize("slug", pilot_slugs())
+def test_the_govspeak_offers_only_the_files_attached_in_whitehall(
+    pilot_site: dict, slug: str
+) -> None:
+    """The bulletin's "Download the data" names each file uploaded as an attachment (the
+    README's list), in its order, and nothing that is not uploaded (the XLSX workbook)."""
+    p = pilot(pilot_site, slug)
+    listed = json.loads((p.folder / "govuk" / "attachments.json").read_text(encoding="utf-8"))
+    uploaded = [(p.folder / "govuk" / a["file"]).resolve() for a in listed]
+    offered = _list_after(p.page.read_text(encoding="utf-8"), 'class="statgen-downloads"')
+    by_file = {(p.page.parent / str(href)).resolve(): text for href, text in offered}
+    assert any(f.suffix == ".xlsx" for f in by_file)  # the page offers the workbook ...
+    assert all(f.suffix in (".ods", ".csv") for f in uploaded)  # ... Whitehall does not get it
+    csvs = [f for f in by_file if f.suffix == ".csv"]  # one per table
+    assert uploaded[0].suffix == ".ods" and uploaded[1:] == csvs and csvs
+    govspeak_items = _list_after(rendered(p), ">Download the data</h2>")
+    assert [text for _, text in govspeak_items] == [by_file[f] for f in uploaded]
 
 
 @pytest.mark.parametrize("slug", pilot_slugs())

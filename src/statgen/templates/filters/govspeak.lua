@@ -17,7 +17,9 @@ govspeak, GOV.UK's markdown dialect, for pasting into Whitehall:
     the data" table is left out (the same table is in the data tables, and attached as CSV);
   * the sample-data, draft and correction notices are callouts (`%...%` warning, `^...^`
     information); `::: {.statgen-contact}` is a `$C` contact block;
-  * links to files beside the page (the attachments) and to anchors become plain text.
+  * links to files beside the page (the attachments) and to anchors become plain text; the
+    "Download the data" list names only the files uploaded as attachments (the OpenDocument
+    spreadsheet and the CSV files, govuk/attachments.json), not the XLSX workbook.
 
 Reading the HTML fragments back is most of the writer's time, and a commentary-only rebuild has
 the same fragments as the build before it. With `-V statgen-fragments-in=FILE` (JSON: the
@@ -252,6 +254,43 @@ local function list_items(items, marker)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- The downloads list keeps only the files attached in Whitehall, the ones
+-- govuk/attachments.json lists (statgen.outputs.govuk.attachments): the OpenDocument
+-- spreadsheet and the CSV files. The XLSX workbook is not uploaded to GOV.UK, so the bulletin
+-- does not offer it.
+local ATTACHED = { ods = true, csv = true }
+
+local function attached(item)
+  local found = false
+  pandoc.Blocks(item):walk({
+    Link = function(link)
+      local ext = link.target:match("%.(%w+)$")
+      if ext and ATTACHED[ext:lower()] then found = true end
+    end,
+  })
+  return found
+end
+
+local function attached_downloads(div)
+  local out = {}
+  for _, b in ipairs(div.content) do
+    local blocks = (b.t == "RawBlock" and b.format == "html") and pandoc.read(b.text, "html").blocks
+      or { b }
+    for _, inner in ipairs(blocks) do
+      if inner.t == "BulletList" then
+        local kept = {}
+        for _, item in ipairs(inner.content) do
+          if attached(item) then kept[#kept + 1] = item end
+        end
+        if #kept > 0 then out[#out + 1] = pandoc.BulletList(kept) end
+      else
+        out[#out + 1] = inner
+      end
+    end
+  end
+  return out
+end
+
 block = function(el)
   local t = el.t
   if t == "Para" or t == "Plain" then return lines(el.content) .. "\n" end
@@ -277,6 +316,7 @@ block = function(el)
     return ""
   end
   if t == "Div" then
+    if has_class(el, "statgen-downloads-section") then return Blocks(attached_downloads(el)) end
     if has_class(el, "statgen-contact") then
       local lines = {}
       for _, b in ipairs(el.content) do
