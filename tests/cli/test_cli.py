@@ -28,3 +28,23 @@ def test_build_summary(tmp_path: Path, snapshot) -> None:  # noqa: ANN001
     # The same inputs, config and code again: no new draft number, and it says so.
     assert normalise(again.output, root=tmp_path) == snapshot(name="second draft")
     assert "draft 1 is unchanged" in again.output
+
+
+def test_python_dash_m_statgen_is_the_command_line() -> None:
+    """``python -m statgen`` runs the same command line, under the name ``statgen``."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "statgen", "list", "--root", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    slugs = sorted(p.parent.name for p in (ROOT / "publications").glob("*/publication.yaml"))
+    assert [line.split()[0] for line in done.stdout.splitlines()] == slugs
+    usage = subprocess.run(
+        [sys.executable, "-m", "statgen", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: statgen ")
