@@ -304,6 +304,9 @@ def test_without_chromium_the_build_says_so_and_falls_back_to_interactive_charts
     page = result.page.read_text(encoding="utf-8")
     assert 'class="statgen-chart"' in page and "<img" not in page
     assert not (result.folder / "govuk" / "images").exists()
+    readme = (result.folder / "govuk" / "README.md").read_text(encoding="utf-8")
+    assert "images/" not in readme  # nothing to upload from a folder that is not there
+    assert "no chart images to upload" in readme
 
 
 def test_govspeak_markers_in_text_stay_text(tmp_path: Path) -> None:
