@@ -68,6 +68,9 @@ class Run:
     public: Any = None
     """The cells the baseline or an earlier release published and that are unchanged
     (disclosure control treats them as public)."""
+    sums: Any = None
+    """The sums of cells earlier releases give away that still hold
+    (:func:`statgen.protection.earlier_sums`)."""
     earlier: list[Path] = field(default_factory=list)
     """Every published release of the publication (what they published is public)."""
     public_releases: list[dict[str, str]] = field(default_factory=list)
@@ -228,7 +231,9 @@ def compute_tables(run: Run) -> None:
     run.earlier = revisions.published_releases(publication, run.layout)
     run.public_releases = revisions.public_record(run.layout, run.earlier)
     run.public = protection.public_cells(computed, previous, run.earlier, period)
-    run.tables = protection.apply(publication, computed, period, previous, run.public)
+    folders = [*([previous] if previous else []), *run.earlier]
+    run.sums = protection.earlier_sums(publication, computed, folders, period)
+    run.tables = protection.apply(publication, computed, period, previous, run.public, run.sums)
     run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)
     run.outputs_key = _outputs_key(run, previous)
 
@@ -427,7 +432,9 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
     assert run.context is not None
     publication, period = run.publication, run.quarter
     slug = publication.slug
-    report = qa.run(publication, run.periods, run.computed, run.tables, run.context, run.public)
+    report = qa.run(
+        publication, run.periods, run.computed, run.tables, run.context, run.public, run.sums
+    )
     if report.status == "fail":
         # A failed build's report goes to a folder of its own, never over a good draft's.
         failed = dataclasses.replace(report, inputs=digest[:8])

@@ -158,3 +158,50 @@ def test_qa_refuses_a_latest_table_that_shows_what_the_series_suppresses() -> No
         and "Table 2 (latest), Y shows it (40)" in p
         for p in problems
     ), problems
+
+
+def test_a_latest_table_does_not_hide_an_earlier_period_that_has_the_same_value() -> None:
+    # Table 1: incidents by quarter and prison, with prisoners and the percentage. Table 2: the
+    # release quarter (2026Q3) by prison, the same `counts: incidents`. In 2026Q3 X is 2
+    # (primary) and Y 8 (secondary: the smaller other part of the Total); 2026Q2 has nothing
+    # small (X 20, Y 8, Z 50). Its Y is another quarter's count that happens to be 8 too: a
+    # table of the release quarter says nothing about it, so 2026Q2 is published in full.
+    pct = Measure(name="pct", title="Share", unit="%", kind="percentage",
+                  numerator="incidents", denominator="prisoners")  # fmt: skip
+    prisoners = Measure(name="prisoners", title="Prisoners", unit="number")
+    series_spec = Table(
+        id="by-quarter", title="Incidents", transform="t", rows=["quarter", "prison"],
+        measures=[INCIDENTS, prisoners, pct], totals=["prison"], sheet="A",
+    )  # fmt: skip
+    latest_spec = Table(
+        id="latest", title="Incidents in the latest quarter", transform="t", rows=["prison"],
+        measures=[INCIDENTS], totals=["prison"], sheet="B",
+    )  # fmt: skip
+    series = tables.finish(
+        PUBLICATION,
+        series_spec,
+        pl.DataFrame(
+            {
+                "quarter": ["2026Q2"] * 3 + ["2026Q3"] * 3,
+                "prison": ["X", "Y", "Z"] * 2,
+                "incidents": [20, 8, 50, 2, 8, 50],
+                "prisoners": [100] * 6,
+            }
+        ),  # fmt: skip
+        1,
+    )
+    latest = tables.finish(
+        PUBLICATION,
+        latest_spec,
+        pl.DataFrame({"prison": ["X", "Y", "Z"], "incidents": [2, 8, 50]}),
+        2,
+    )
+    pub_series, pub_latest = protection.apply(PUBLICATION, [series, latest])
+    assert _shown(pub_series, quarter="2026Q2") == {"X": 20, "Y": 8, "Z": 50, "Total": 78}
+    q2 = pub_series.data.filter(pl.col("quarter") == "2026Q2")
+    assert q2["pct"].to_list() == pytest.approx([20.0, 8.0, 50.0, 26.0])
+    assert _shown(pub_series, quarter="2026Q3") == {"X": None, "Y": None, "Z": 50, "Total": 60}
+    assert _shown(pub_latest) == {"X": None, "Y": None, "Z": 50, "Total": 60}
+    assert linked.exposures(PUBLICATION, [series, latest], [pub_series, pub_latest]) == []
+    explained = linked.explained(PUBLICATION, [series, latest], [pub_series, pub_latest])
+    assert not any("Apr to Jun 2026" in line for line in explained), explained

@@ -17,6 +17,10 @@ Public = dict[str, dict[str, frozenset[tuple[str, ...]]]]
 Forced = dict[str, frozenset[tuple[str, ...]]] | None
 """By measure, the cells of a table suppressed because another table suppresses the same count."""
 
+Sums = dict[str, dict[str, list[list[tuple[str, ...]]]]]
+"""By table and measure, the sums earlier releases give away (:func:`earlier_sums`), each as a
+line of :func:`statgen.protection.disclosure.lines`."""
+
 
 def public_cells(
     tables: list[StatTable],
@@ -42,24 +46,59 @@ def public_cells(
     return out
 
 
+def earlier_sums(
+    publication: Publication,
+    tables: list[StatTable],
+    folders: Sequence[Path],
+    period: Period | None = None,
+) -> Sums:
+    """The sums of cells that earlier releases give away and that still hold now.
+
+    A line an earlier release published its total of, with some parts suppressed, tells
+    everyone what those suppressed cells added up to then (176 - 133 - 22 = 21 for b and d).
+    Where the cells add up to the same now (unchanged, as nothing marks them [r]), that sum
+    is known now too: with b published now, d = 21 - b. Each such sum is returned as a line
+    (the cells suppressed then, after a stand-in for the known total), for secondary
+    suppression and QA's exact check to take with the table's own lines."""
+    out: Sums = {}
+    for t in tables:
+        rules = publication.disclosure_for(t.spec)
+        if not rules.enabled:
+            continue
+        found: dict[str, list[list[tuple[str, ...]]]] = {}
+        for folder in dict.fromkeys(folders):
+            for m, sums in revisions.earlier_sums(
+                t, folder, disclosure.count_measures(t, rules), rules, period
+            ).items():
+                found.setdefault(m, []).extend(s for s in sums if s not in found.get(m, []))
+        if found:
+            out[t.id] = found
+    return out
+
+
 def apply(
     publication: Publication,
     tables: list[StatTable],
     period: Period | None = None,
     previous: Path | None = None,
     public: Public | None = None,
+    sums: Sums | None = None,
 ) -> list[StatTable]:
     """Suppress ([c]) and round, mark provisional ([p]) and revised ([r]) figures.
 
-    When figures were revised since ``previous`` (the last release's folder), a "Revisions"
-    table listing them is added after the publication's own tables.
+    ``sums``: what earlier releases give away that still holds (:func:`earlier_sums`). When
+    figures were revised since ``previous`` (the last release's folder), a "Revisions" table
+    listing them is added after the publication's own tables.
     """
     if public is None:
         public = public_cells(tables, previous, period=period)
     known = public
+    given = sums or {}
 
     def protect(table: StatTable, rules: Disclosure, forced: Forced) -> StatTable:
-        return disclosure.protect_table(table, rules, known.get(table.id), forced)
+        return disclosure.protect_table(
+            table, rules, known.get(table.id), forced, given.get(table.id)
+        )
 
     tables = linked.protect_all(publication, tables, protect)
     if period is not None:

@@ -17,7 +17,9 @@ out by subtraction, and optionally round what is published.
 - **Across releases**: a figure the baseline release published and that is unchanged is public.
   Secondary suppression never chooses it (hiding it again hides nothing), a line counts it as
   known, and a last exact check (linear algebra over every line) adds cells until no primary
-  cell can be worked out from what is published now plus what was published before.
+  cell can be worked out from what is published now plus what was published before. The sum
+  of the cells an earlier release suppressed in a line whose total it published is known too
+  while it still holds (:data:`EARLIER`): such a sum is one more line.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from statgen.tables import TOTAL, StatTable, marker_column
 
 Key = tuple[str, ...]
 SUPPRESSED = "c"
+EARLIER: Key = ("\x00a sum an earlier release gives away",)
+"""The stand-in for the known total of a line made from an earlier release: never a cell."""
 
 
 @dataclass(frozen=True)
@@ -228,10 +232,12 @@ def patterns(
     rules: Disclosure,
     public: dict[str, frozenset[Key]] | None = None,
     forced: dict[str, frozenset[Key]] | None = None,
+    sums: dict[str, list[list[Key]]] | None = None,
 ) -> dict[str, Pattern]:
     """The suppression pattern of each protected count measure of a table (``public``: by
     measure, the cells published before and unchanged; ``forced``: by measure, the cells
-    another table suppresses)."""
+    another table suppresses; ``sums``: by measure, the sums of cells earlier releases give
+    away that still hold, as lines)."""
     dims = table.spec.dims
     totals = total_categories(table, rules)
     rows = table.data.select(*dims, *count_measures(table, rules)).rows(named=True)
@@ -242,7 +248,7 @@ def patterns(
         values = {k: r[m] for k, r in zip(keys, rows, strict=True)}
         out[m] = suppress(
             values,
-            table_lines,
+            table_lines + (sums or {}).get(m, []),
             totals,
             dims,
             rules,
@@ -265,12 +271,13 @@ def protect_table(
     rules: Disclosure,
     public: dict[str, frozenset[Key]] | None = None,
     forced: dict[str, frozenset[Key]] | None = None,
+    sums: dict[str, list[list[Key]]] | None = None,
 ) -> StatTable:
     """The table with small counts (and what would give them away) suppressed, then rounded."""
     if not rules.enabled:
         return table
     dims = table.spec.dims
-    found = patterns(table, rules, public, forced)
+    found = patterns(table, rules, public, forced, sums)
     key = pl.concat_list([pl.col(d) for d in dims]).list.join("\x1f")
     data = table.data
     for measure, pattern in found.items():

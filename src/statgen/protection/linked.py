@@ -166,10 +166,23 @@ def hidden_cells(
     return out
 
 
+def _described(table: StatTable, measure: str, cats: Categories, release: Release) -> Categories:
+    """A cell's categories for automatic matching: with the release period added when its
+    table has no period dimension and its measure declares ``counts`` (such a table describes
+    the release period, as in :func:`same_count`), so that it matches only the release
+    period's cells of a table by period, not every period's. Without ``counts`` the period is
+    left open: the cell may describe any period."""
+    spec = _spec(table, measure)
+    if release is not None and table.period_dim is None and spec is not None and spec.counts:
+        return cats | {release}
+    return cats
+
+
 class _Populations:
     """The suppressed counts of a release by population name, for automatic matching."""
 
-    def __init__(self, hidden: list[_Hidden]) -> None:
+    def __init__(self, hidden: list[_Hidden], release: Release = None) -> None:
+        self.release = release
         self.by_name: dict[str, list[_Hidden]] = defaultdict(list)
         for h in hidden:
             self.by_name[population(h.cell.table, h.cell.measure)].append(h)
@@ -179,13 +192,15 @@ class _Populations:
     ) -> list[_Hidden]:
         """The suppressed counts of other tables that ``implied``, the count a rate or
         percentage of ``table`` implies at ``key``, gives away."""
-        cats = categories(table, rules, key)
+        cats = _described(table, numerator, categories(table, rules, key), self.release)
         return [
             h
             for h in self.by_name.get(population(table, numerator), [])
             if h.cell.table.id != table.id
             and h.value == implied
-            and same_categories(cats, h.identity[1])
+            and same_categories(
+                cats, _described(h.cell.table, h.cell.measure, h.identity[1], self.release)
+            )
         ]
 
 
@@ -224,7 +239,7 @@ def implied_count(
 
 
 def _ratio_links(
-    tables: list[StatTable], out: list[StatTable], rules: dict[str, Disclosure]
+    tables: list[StatTable], out: list[StatTable], rules: dict[str, Disclosure], release: Release
 ) -> Forced:
     """By table and numerator, the cells whose rate or percentage gives away a count another
     table suppresses (the numerator is then suppressed, and its ratios with it)."""
@@ -237,7 +252,7 @@ def _ratio_links(
         if not ratios:
             continue
         if populations is None:
-            populations = _Populations(_suppressed(tables, out, rules))
+            populations = _Populations(_suppressed(tables, out, rules), release)
         rows = table.data.to_dicts()
         for m in ratios:
             keys = frozenset(
@@ -295,7 +310,9 @@ def protect_all(
     forced: Forced = {t.id: {} for t in tables}
     out = [protect(t, rules[t.id], forced=forced[t.id]) for t in tables]
     for _ in range(MAX_ROUNDS):
-        found = _union(_shared_links(tables, out, rules, release), _ratio_links(tables, out, rules))
+        found = _union(
+            _shared_links(tables, out, rules, release), _ratio_links(tables, out, rules, release)
+        )
         wanted = _union(forced, found)  # once suppressed, always: the rounds only add
         if wanted == forced:
             break
@@ -312,7 +329,7 @@ def exposures(
     release = release_category(publication, computed)
     suppressed = _suppressed(computed, published, rules)
     hidden = hidden_cells(computed, published, rules, release)
-    populations = _Populations(suppressed)
+    populations = _Populations(suppressed, release)
     published = [t for t in published if t.id in rules]  # not the added "Revisions" table
     shown: dict[Identity, tuple[_Cell, float]] = {}
     for table in published:
@@ -374,8 +391,9 @@ def explained(
     because its rate or percentage would have given a suppressed count away."""
     rules = {t.id: publication.disclosure_for(t.spec) for t in computed}
     by_id = {t.id: t for t in published}
+    release = release_category(publication, computed)
     suppressed = _suppressed(computed, published, rules)
-    populations = _Populations(suppressed)
+    populations = _Populations(suppressed, release)
     lines = []
     for raw in computed:
         r = rules[raw.id]

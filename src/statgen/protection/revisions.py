@@ -14,12 +14,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from statgen.config import Measure, Publication
+from statgen.config import Disclosure, Measure, Publication
 from statgen.errors import ConfigError
 from statgen.layout import Layout
 from statgen.periods import PERIOD_DIMENSIONS, Period
@@ -207,6 +208,61 @@ def unchanged_cells(
             & (pl.col(m.name).cast(pl.Float64).round(_decimals(m)) == pl.col("__previous"))
         )
         out[m.name] = frozenset(tuple(r) for r in same.select(dims).rows())
+    return out
+
+
+def earlier_sums(
+    table: StatTable,
+    previous: Path,
+    measures: list[str],
+    rules: Disclosure,
+    period: Period | None = None,
+) -> dict[str, list[list[tuple[str, ...]]]]:
+    """By measure, the sums of cells of ``table`` that ``previous`` gives away and that still
+    hold (values before disclosure control): for each line of the table whose cells
+    ``previous`` published, its total or some parts suppressed ([c]) and the others shown, the
+    suppressed cells (the total counted positive, the parts negative) add up to what the shown
+    ones leave. Where the cells' values now add up to the same, the line of those cells, after
+    :data:`disclosure.EARLIER` for the known total, is returned."""
+    from statgen.protection import disclosure
+
+    before = _published(table, previous, period)
+    if before is None:
+        return {}
+    dims = table.spec.dims
+    labelled = _labelled(table)
+    keys = [tuple(r) for r in table.data.select(dims).rows()]
+    labels = [tuple(r) for r in labelled.select(f"__label_{d}" for d in dims).rows()]
+    table_lines = disclosure.lines(keys, dims, disclosure.total_categories(table, rules))
+    out: dict[str, list[list[tuple[str, ...]]]] = {}
+    for m in measures:
+        old = before.filter(pl.col("measure") == m)
+        shown: dict[tuple[str, ...], float | None] = {
+            tuple(r[:-2]): (
+                float(r[-2]) if r[-2] not in (None, "") else None if r[-1] == "c" else math.nan
+            )
+            for r in old.select(*dims, "value", "marker").rows()
+        }
+        now = dict(zip(keys, table.data[m].to_list(), strict=True))
+        label = dict(zip(keys, labels, strict=True))
+        found = []
+        for line in table_lines:
+            then = [shown.get(label[k], math.nan) for k in line]
+            values = [now[k] for k in line]
+            if any(v is not None and math.isnan(v) for v in then) or None in values:
+                continue  # not published then (or not available): says nothing
+            hidden = [n for n, v in enumerate(then) if v is None]
+            if not hidden or len(hidden) == len(line):
+                continue
+            sign = [1.0 if n == 0 else -1.0 for n in range(len(line))]
+            known = -sum(sign[n] * float(v) for n, v in enumerate(then) if v is not None)
+            total = sum(sign[n] * float(values[n]) for n in hidden)  # type: ignore[arg-type]
+            if abs(total - known) > 1e-6:
+                continue  # changed since: the old sum no longer gives anything away
+            parts = [line[n] for n in hidden if n != 0]
+            found.append([line[0] if hidden[0] == 0 else disclosure.EARLIER, *parts])
+        if found:
+            out[m] = found
     return out
 
 

@@ -330,9 +330,11 @@ def disclosure_safe(
     computed: list[StatTable],
     published: list[StatTable],
     public: dict[str, dict[str, frozenset[tuple[str, ...]]]] | None = None,
+    sums: dict[str, dict[str, list[list[tuple[str, ...]]]]] | None = None,
 ) -> Check:
     """No small count is published, and no suppressed cell can be worked out from what is
-    published now plus what the baseline release published unchanged (``public``)."""
+    published now plus what earlier releases published unchanged (``public``) and the sums
+    of suppressed cells they give away that still hold (``sums``)."""
     by_id = {t.id: t for t in published}
     problems, counts = [], []
     for raw in computed:
@@ -353,6 +355,7 @@ def disclosure_safe(
                 f"{_where(raw, k)}: {m} {before[k]} is published" for k in small if k not in hidden
             ]
             secret = hidden - known  # a cell published before, unchanged, is public
+            given = (sums or {}).get(raw.id, {}).get(m, [])
             for line in disclosure.exposed(table_lines, secret):
                 k = next(k for k in line if k in secret)
                 problems.append(f"{_where(raw, k)}: {m} can be worked out from its total")
@@ -360,6 +363,14 @@ def disclosure_safe(
             for k in sorted(disclosure.derivable(table_lines, secret, set(small) & secret)):
                 if f"{_where(raw, k)}: {m} can be worked out from its total" not in flagged:
                     problems.append(f"{_where(raw, k)}: {m} can be worked out from the totals")
+            flagged = set(problems)
+            lines_then = table_lines + given
+            for k in sorted(disclosure.derivable(lines_then, secret, set(small) & secret)):
+                if not any(p.startswith(f"{_where(raw, k)}: {m} can be") for p in flagged):
+                    problems.append(
+                        f"{_where(raw, k)}: {m} can be worked out from the totals with what "
+                        "an earlier release published"
+                    )
             counts.append(
                 f"Table {raw.number} ({raw.id}), {m}: {len(hidden)} of {len(keys)} cells "
                 f"suppressed ({len(small)} primary, {len(hidden) - len(small)} secondary)"
@@ -382,6 +393,7 @@ def run(
     published: list[StatTable],
     context: Context,
     public: dict[str, dict[str, frozenset[tuple[str, ...]]]] | None = None,
+    sums: dict[str, dict[str, list[list[tuple[str, ...]]]]] | None = None,
 ) -> QAReport:
     """Run every check on a build: ``computed`` before protection, ``published`` after."""
     checks = [
@@ -391,7 +403,7 @@ def run(
         revisions_expected(publication, published, periods.latest),
         counts_reconcile(publication, computed, periods),
         commentary_traced(publication, context, published),
-        disclosure_safe(publication, computed, published, public),
+        disclosure_safe(publication, computed, published, public, sums),
         *formulas.formula_labels(published),
     ]
     return QAReport(publication.slug, periods.latest.code, checks)
