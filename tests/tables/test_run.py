@@ -133,3 +133,26 @@ def test_a_total_at_the_64_bit_limit_is_kept_exactly() -> None:
     assert data.schema["orders"] == pl.Int64
     total = data.filter(pl.col("order_type") == "Total", pl.col("end_reason") == "Total")
     assert total["orders"].to_list() == [2**63 - 1]  # 9,223,372,036,854,775,807
+
+
+def test_text_categories_keep_the_declared_order_with_the_transforms_total_last() -> None:
+    """A dimension a transform returns as text (not the extract's Enum) is shown in the order
+    publication.yaml lists that column's values, other values after them (sorted), and the
+    transform's own total category last, not wherever the alphabet puts it."""
+    from statgen.config import Disclosure
+
+    publication = load_publication(ROOT / "publications" / SLUG)
+    spec = publication.table("people-by-order-type").model_copy(
+        update={"totals": [], "disclosure": Disclosure(total_categories={"order_type": "All"})}
+    )
+    tables = [spec if t.id == spec.id else t for t in publication.tables]
+    publication = publication.model_copy(update={"tables": tables})
+    declared = ["Court bail", "Court order", "Post-release", "Immigration bail", "Specials"]
+    shown = ["Specials", "All", "Court bail", "Zeta (not declared)", "Post-release", "Apex"]
+    frame = pl.DataFrame(
+        {"quarter": ["2026Q3"] * len(shown), "order_type": shown, "people": [1] * len(shown)}
+    )
+    table = finish(publication, spec, frame, 1)
+    expected = [c for c in declared if c in shown] + ["Apex", "Zeta (not declared)", "All"]
+    assert table.categories["order_type"] == expected
+    assert table.data["order_type"].unique(maintain_order=True).to_list() == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from pathlib import Path
 from types import ModuleType
@@ -130,15 +130,39 @@ def missing_labels(publication: Publication) -> set[str]:
     }
 
 
-def _categories(frame: pl.DataFrame, dim: str, hidden: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    """Display order of a dimension: Enum order, else sorted (quarters come from the periods)."""
+def declared_orders(publication: Publication) -> dict[str, list[str]]:
+    """The order ``publication.yaml`` lists each category column's values in, by column name
+    (the first extract that declares a name gives its order)."""
+    orders: dict[str, list[str]] = {}
+    for extract in publication.extracts.values():
+        for name, column in extract.columns.items():
+            if column.type == "category" and column.values:
+                orders.setdefault(name, [str(v) for v in column.values])
+    return orders
+
+
+def _categories(
+    frame: pl.DataFrame,
+    dim: str,
+    hidden: set[str] = frozenset(),  # type: ignore[assignment]
+    declared: list[str] | None = None,
+    totals: Iterable[str] = (),
+) -> list[str]:
+    """Display order of a dimension: Enum order; else, for text a transform made, the order
+    ``publication.yaml`` declares for a category column of that name (``declared``), then any
+    other values sorted, with the total categories (``totals``: a transform's own "Total")
+    last. Quarters and other periods come from the periods."""
     dtype = frame.schema[dim]
     if isinstance(dtype, pl.Enum):
         # Every allowed category is shown, with zeros where there is nothing to count; the
         # label of empty cells ("Not recorded") only when something was not recorded.
         present = set(frame[dim].drop_nulls().cast(pl.String).unique().to_list())
         return [str(c) for c in dtype.categories.to_list() if c not in hidden or c in present]
-    return sorted(str(v) for v in frame[dim].drop_nulls().unique().to_list())
+    values = {str(v) for v in frame[dim].drop_nulls().unique().to_list()}
+    rank = {v: n for n, v in enumerate(declared or [])}
+    last = [t for t in dict.fromkeys(totals) if t in values and t not in rank]
+    rest = sorted(values - set(last), key=lambda v: (v not in rank, rank.get(v, 0), v))
+    return rest + last
 
 
 def table_quarters(table: Table, periods: Periods) -> list[str]:
@@ -207,7 +231,11 @@ def finish(
         )
     pdim = period_dimension(table.dims)
     hidden = missing_labels(publication)
-    categories = {d: _categories(frame, d, hidden) for d in table.dims if d != pdim}
+    orders = declared_orders(publication)
+    own_totals = [TOTAL, *publication.disclosure_for(table).total_categories.values()]
+    categories = {
+        d: _categories(frame, d, hidden, orders.get(d), own_totals) for d in table.dims if d != pdim
+    }
     clash = [d for d in table.totals if TOTAL in categories.get(d, [])]
     if clash:
         raise TransformError(
