@@ -112,10 +112,21 @@ def whole(number: pl.Expr) -> pl.Expr:
     )
 
 
+MAX_DECIMAL_DIGITS = 38
+"""The most digits of a decimal Polars reads (Parquet's decimal256 allows 76)."""
+
+
 def unsupported(column: Column, dtype: pl.DataType) -> str | None:
     """Why a stored type cannot hold this column's values, or None when it can."""
     if dtype == pl.Null:
         return None
+    if isinstance(dtype, pl.Decimal) and (dtype.precision or 0) > MAX_DECIMAL_DIGITS:
+        # Parquet's decimal256 (SQL numeric(40, 0)): Polars cannot read any of its values.
+        return (
+            f"the column is stored as decimals of {dtype.precision} digits, more than the "
+            f"{MAX_DECIMAL_DIGITS} statgen can read; store whole numbers as integers, and other "
+            f"numbers as floats or decimals of at most {MAX_DECIMAL_DIGITS} digits"
+        )
     if isinstance(dtype, pl.Duration):
         return (
             "the column is stored as durations (lengths of time); store numbers as numbers, "
