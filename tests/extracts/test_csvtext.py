@@ -337,3 +337,27 @@ def test_lines_ending_with_a_comma_are_named_as_a_column_with_no_name(tmp_path: 
     assert path.read_text(encoding="utf-8").startswith(header + ",\n")
     message = _problems(folder, spec)
     assert "a column with no name (the header ends with a comma" in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "\n \r\n,,,\n" + HEADER + "\n" + "\n".join(LINES) + "\n",
+            "orders.csv: line 1 is blank, but the header (the column names) must be the first "
+            "line; it seems to be line 4: delete the blank lines above it",
+        ),
+        ("  \n\t\n,,\n\n", "orders.csv: the file holds only blank lines"),
+        ("\ufeff\r\n\r\n", "orders.csv: the file holds only blank lines"),
+    ],
+    ids=["blank-lines-above-the-header", "only-blank-lines", "bom-and-line-ends"],
+)
+def test_a_blank_first_line_is_named_not_read_as_the_header(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, text: str, expect: str
+) -> None:
+    # A blank line above the header was read as a header of no columns: every data line was
+    # "more fields than the header's 0", and a file of spaces listed every column as missing.
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8", newline="")
+    message = _problems(tmp_path, spec)
+    assert expect in message, message
+    assert "column is missing" not in message and "header's 0" not in message

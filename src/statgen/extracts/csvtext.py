@@ -72,6 +72,8 @@ def sniff(path: Path) -> list[str]:
             f"the first line is {first.strip()!r}, Excel's delimiter hint, not the header; "
             "delete that line (or save as CSV UTF-8 without it)",
         )
+    if not first.strip(" \t,"):
+        raise _fatal(path, _blank_header(head, size <= HEAD))
     fields = next(csv.reader([first]), [])
     if len(fields) == 1 and any(sep in first for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in first)
@@ -102,6 +104,27 @@ def sniff(path: Path) -> list[str]:
                 f"{len(fields)} columns and no line end; export the extract again",
             )
     return fields
+
+
+def _blank_header(head: bytes, whole: bool) -> str:
+    """Why a CSV whose first line is blank has no header, and which line looks like it (from
+    the ``head`` of the file, which is ``whole`` when the file is no longer)."""
+    lines = head.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.strip(BLANK_BYTES):
+            return (
+                "line 1 is blank, but the header (the column names) must be the first line; "
+                f"it seems to be line {number:,}: delete the blank lines above it"
+            )
+    if not whole:
+        return (
+            f"the file starts with more than {len(lines):,} blank lines, not the header (the "
+            "column names); delete the blank lines above it"
+        )
+    return (
+        "the file holds only blank lines (spaces, commas or line ends): no header and no rows; "
+        "export the extract again"
+    )
 
 
 def first_not_utf8(path: Path) -> str:
