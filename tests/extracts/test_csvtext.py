@@ -361,3 +361,72 @@ def test_a_blank_first_line_is_named_not_read_as_the_header(  # type: ignore[no-
     message = _problems(tmp_path, spec)
     assert expect in message, message
     assert "column is missing" not in message and "header's 0" not in message
+
+
+@pytest.mark.parametrize(
+    ("lines", "expect"),
+    [
+        # A value with a quote but not in quotes (an unquoted height, 5'10"): "CSV malformed".
+        (
+            [LINES[0], LINES[1].replace(",B,", ",5'10\","), LINES[2], LINES[3]],
+            "lines opening a quoted value that is never closed (a missing \" or a stray one); "
+            "export the extract again (1 line: 3)",
+        ),
+        # Text after a closing quote: "could not parse `\"B\" x` as dtype `str`".
+        (
+            [LINES[0], LINES[1], LINES[2].replace(",C,", ',"C" x,'), LINES[3]],
+            "lines with a quote (\") where CSV does not allow one: a value holding quotes or "
+            "commas must be wholly in quotes",
+        ),
+        # A quote opened in the last line and never closed.
+        ([*LINES[:3], LINES[3] + ',"'], "never closed"),
+        # A carriage return ending a line of a file with \n line ends (and quotes elsewhere).
+        (
+            [LINES[0].replace("O1,A,", 'O1,"A, B",'), LINES[1] + "\r" + LINES[2], LINES[3]],
+            "lines holding a carriage return (\\r) that does not end the line (an old Mac line "
+            "end, or one inside a value that is not in quotes); save the extract as CSV UTF-8 "
+            "again (1 line: 3)",
+        ),
+        # The same in a file without a quote (its lines' commas are counted as bytes).
+        ([LINES[0], LINES[1] + "\r" + LINES[2], LINES[3]], "(1 line: 3)"),
+    ],
+    ids=["quote-in-unquoted-value", "text-after-closing-quote", "never-closed", "lone-cr",
+         "lone-cr-no-quotes"],
+)  # fmt: skip
+def test_broken_quoting_names_its_line(tmp_path: Path, spec, lines: list[str], expect: str) -> None:  # type: ignore[no-untyped-def]
+    # Polars refused these as "CSV malformed: expected 0 rows, actual 4 rows" or "could not
+    # parse ... as dtype str", "truncated or corrupt?", naming no line; a lone carriage return
+    # joined two lines into one of "21 fields". The line is named, with what is wrong.
+    message = _problems(_csv(tmp_path, lines), spec)
+    assert expect in message, message
+    assert "truncated or corrupt" not in message and "more fields" not in message
+
+
+def test_good_quoting_is_not_taken_for_broken(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # Quoted commas, doubled quotes, quoted line breaks (\n and \r\n) and a final line without
+    # its line end: read exactly, and nothing for the quoting check to name.
+    from statgen.extracts import csvtext
+
+    ids = ['"O,1"', '"O ""2"""', '"O\n3"', '"O\r\n4"']
+    text = "\r\n".join(
+        [HEADER, *(f"{i},{line.split(',', 1)[1]}" for i, line in zip(ids, LINES, strict=True))]
+    )
+    (tmp_path / "orders.csv").write_bytes(("\ufeff" + text).encode())
+    assert csvtext.quoting(tmp_path / "orders.csv") == []
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders["order_id"].to_list() == ["O,1", 'O "2"', "O\n3", "O\r\n4"]
+    assert orders["age_at_start"].to_list() == [30, None, 41, 22]
+
+
+@pytest.mark.parametrize("chunk", [3, 4, 5, 1 << 24])
+def test_a_lone_carriage_return_is_found_across_chunks(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch, chunk: int
+) -> None:
+    from statgen.extracts import csvtext
+
+    monkeypatch.setattr(csvtext, "CHUNK", chunk)
+    path = tmp_path / "x.csv"
+    for text, lone in [(b"ab\r\ncd\r\n", False), (b"abc\rd\n", True), (b"ab\r\r\n", True),
+                       (b"a\r\nb\r", False), (b"abcd\r\n", False), (b"abcd\rx", True)]:  # fmt: skip
+        path.write_bytes(text)
+        assert csvtext.has_lone_cr(path) == lone, text
