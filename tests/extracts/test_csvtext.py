@@ -430,3 +430,34 @@ def test_a_lone_carriage_return_is_found_across_chunks(  # type: ignore[no-untyp
                        (b"a\r\nb\r", False), (b"abcd\r\n", False), (b"abcd\rx", True)]:  # fmt: skip
         path.write_bytes(text)
         assert csvtext.has_lone_cr(path) == lone, text
+
+
+@pytest.mark.parametrize("earliest", [None, "0001-01-01"], ids=["default-earliest", "year-1"])
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_dates_with_a_year_of_two_digits_are_refused_as_not_dates(  # type: ignore[no-untyped-def]
+    tmp_path: Path, earliest: str | None, kind: str
+) -> None:
+    # Polars' %Y reads '25-01-02' as the year 25 and '01-02-25' (1 February 2025, as a UK
+    # export may write it) as 0001-02-25: refused as "dates before 2000-01-01", or taken as
+    # dates of the first century where the column's earliest allowed them.
+    day: dict[str, object] = {"type": "date"} | ({"earliest": earliest} if earliest else {})
+    spec = {
+        "things": Extract.model_validate(
+            {"description": "Things.", "columns": {"id": {"type": "string"}, "day": day}}
+        )
+    }
+    days = ["2025-01-02", "25-01-02", "2025-1-3", "01-02-25"]
+    frame = pl.DataFrame({"id": list("abcd"), "day": days})
+    if kind == "csv":
+        frame.write_csv(tmp_path / "things.csv")
+        where = "(2 lines: 3, 5)"
+    else:
+        frame.write_parquet(tmp_path / "things.parquet")
+        where = "(2 rows: 2, 4)"
+    message = _problems(tmp_path, spec)
+    assert f"column 'day': values that are not dates written YYYY-MM-DD {where}" in message
+    assert "before" not in message, message
+    frame.filter(pl.col("id").is_in(["a", "c"])).write_csv(tmp_path / "things.csv")
+    (tmp_path / "things.parquet").unlink(missing_ok=True)
+    read = load(tmp_path, spec, TODAY)["things"]["day"].to_list()
+    assert read == [dt.date(2025, 1, 2), dt.date(2025, 1, 3)]

@@ -29,7 +29,13 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
         return expr.str.strip_chars() if strip else expr
 
     if column.type == "date":
-        return calendar(_date(raw, column, dtype, text))
+        date = calendar(_date(raw, column, dtype, text))
+        if dtype == pl.String and strip:
+            # A year of two digits ('25-01-02', '01-02-25' as 1 February 2025) is read as the
+            # year 25 or 1: not a date written YYYY-MM-DD. (The one pass leaves such dates,
+            # before the year 1000, to the detailed read: see FIRST_DATE.)
+            return pl.when(text(raw).str.slice(4, 1) == "-").then(date)
+        return date
     if column.type == "integer":
         if dtype == pl.String:
             digits = text(raw)
@@ -69,6 +75,10 @@ def _date(
             return raw.dt.date()
         return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
     return raw.cast(pl.Date, strict=False)
+
+
+FIRST_DATE = dt.date(1000, 1, 1)
+"""Dates stored as text before this are checked by the detailed read (a year of two digits?)."""
 
 
 def calendar(date: pl.Expr) -> pl.Expr:
