@@ -328,6 +328,27 @@ def test_integers_written_in_exponent_notation_are_refused(tmp_path: Path, spec,
     assert "column 'age_at_start': values that are not whole numbers (1 line: 2)" in message
 
 
+def test_whole_numbers_written_with_a_point_are_read_from_their_digits(tmp_path: Path) -> None:
+    # '34.0' was read through a float: 9007199254740993.0 became 9007199254740992 (a count out
+    # by one), and 30.000000000000001 became 30 (a fraction taken as a whole number).
+    spec = {
+        "things": Extract.model_validate(
+            {
+                "description": "Things.",
+                "columns": {"id": {"type": "string"}, "n": {"type": "integer"}},
+            }
+        )
+    }
+    good = ["9007199254740993.0", "34.", "0030.00", "-12.000", "9223372036854775807.0"]
+    lines = "".join(f"g{i},{cell}\n" for i, cell in enumerate(good))
+    (tmp_path / "things.csv").write_text("id,n\n" + lines)
+    read = load(tmp_path, spec, TODAY)["things"]["n"].to_list()
+    assert read == [9007199254740993, 34, 30, -12, 9223372036854775807]
+    (tmp_path / "things.csv").write_text("id,n\n" + lines + "b,30.000000000000001\nc,2.50\n")
+    message = _problems(tmp_path, spec)
+    assert "column 'n': values that are not whole numbers (2 lines: 7, 8)" in message, message
+
+
 def test_lines_ending_with_a_comma_are_named_as_a_column_with_no_name(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
     header = ",".join(spec["orders"].columns)
     folder = _csv(tmp_path, LINES)

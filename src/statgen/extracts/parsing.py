@@ -39,13 +39,13 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
     if column.type == "integer":
         if dtype == pl.String:
             digits = text(raw)
-            # Whole numbers written with a point ("34.0") are read through a float, but not
-            # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
-            # Never exponents ("1.23457E+15", as Excel writes large numbers: digits are lost).
-            number = digits.cast(pl.Float64, strict=False)
-            return digits.cast(pl.Int64, strict=False).fill_null(
-                whole(pl.when(written_out(digits) & (number.abs() < 2.0**63)).then(number))
-            )
+            # Whole numbers written with a point ("34.0", "34.", "34.000") are read as their
+            # digits before the point, never through a float: 9007199254740993.0 would round
+            # to ...992, and 30.000000000000001 to 30. Any other fraction, and exponents
+            # ("1.23457E+15", as Excel writes large numbers: digits are lost), are not read.
+            pointed = digits.str.contains(".", literal=True)
+            before = digits.str.strip_chars_end("0").str.strip_suffix(".")
+            return pl.when(pointed).then(before).otherwise(digits).cast(pl.Int64, strict=False)
         if dtype.is_float():
             return whole(raw)
         if dtype.is_decimal():
