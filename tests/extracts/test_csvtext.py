@@ -328,6 +328,27 @@ def test_integers_written_in_exponent_notation_are_refused(tmp_path: Path, spec,
     assert "column 'age_at_start': values that are not whole numbers (1 line: 2)" in message
 
 
+def test_whole_numbers_written_with_a_point_are_read_from_their_digits(tmp_path: Path) -> None:
+    # '34.0' was read through a float: 9007199254740993.0 became 9007199254740992 (a count out
+    # by one), and 30.000000000000001 became 30 (a fraction taken as a whole number).
+    spec = {
+        "things": Extract.model_validate(
+            {
+                "description": "Things.",
+                "columns": {"id": {"type": "string"}, "n": {"type": "integer"}},
+            }
+        )
+    }
+    good = ["9007199254740993.0", "34.", "0030.00", "-12.000", "9223372036854775807.0"]
+    lines = "".join(f"g{i},{cell}\n" for i, cell in enumerate(good))
+    (tmp_path / "things.csv").write_text("id,n\n" + lines)
+    read = load(tmp_path, spec, TODAY)["things"]["n"].to_list()
+    assert read == [9007199254740993, 34, 30, -12, 9223372036854775807]
+    (tmp_path / "things.csv").write_text("id,n\n" + lines + "b,30.000000000000001\nc,2.50\n")
+    message = _problems(tmp_path, spec)
+    assert "column 'n': values that are not whole numbers (2 lines: 7, 8)" in message, message
+
+
 def test_lines_ending_with_a_comma_are_named_as_a_column_with_no_name(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
     header = ",".join(spec["orders"].columns)
     folder = _csv(tmp_path, LINES)
@@ -337,3 +358,127 @@ def test_lines_ending_with_a_comma_are_named_as_a_column_with_no_name(tmp_path: 
     assert path.read_text(encoding="utf-8").startswith(header + ",\n")
     message = _problems(folder, spec)
     assert "a column with no name (the header ends with a comma" in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "\n \r\n,,,\n" + HEADER + "\n" + "\n".join(LINES) + "\n",
+            "orders.csv: line 1 is blank, but the header (the column names) must be the first "
+            "line; it seems to be line 4: delete the blank lines above it",
+        ),
+        ("  \n\t\n,,\n\n", "orders.csv: the file holds only blank lines"),
+        ("\ufeff\r\n\r\n", "orders.csv: the file holds only blank lines"),
+    ],
+    ids=["blank-lines-above-the-header", "only-blank-lines", "bom-and-line-ends"],
+)
+def test_a_blank_first_line_is_named_not_read_as_the_header(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, text: str, expect: str
+) -> None:
+    # A blank line above the header was read as a header of no columns: every data line was
+    # "more fields than the header's 0", and a file of spaces listed every column as missing.
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8", newline="")
+    message = _problems(tmp_path, spec)
+    assert expect in message, message
+    assert "column is missing" not in message and "header's 0" not in message
+
+
+@pytest.mark.parametrize(
+    ("lines", "expect"),
+    [
+        # A value with a quote but not in quotes (an unquoted height, 5'10"): "CSV malformed".
+        (
+            [LINES[0], LINES[1].replace(",B,", ",5'10\","), LINES[2], LINES[3]],
+            "lines opening a quoted value that is never closed (a missing \" or a stray one); "
+            "export the extract again (1 line: 3)",
+        ),
+        # Text after a closing quote: "could not parse `\"B\" x` as dtype `str`".
+        (
+            [LINES[0], LINES[1], LINES[2].replace(",C,", ',"C" x,'), LINES[3]],
+            "lines with a quote (\") where CSV does not allow one: a value holding quotes or "
+            "commas must be wholly in quotes",
+        ),
+        # A quote opened in the last line and never closed.
+        ([*LINES[:3], LINES[3] + ',"'], "never closed"),
+        # A carriage return ending a line of a file with \n line ends (and quotes elsewhere).
+        (
+            [LINES[0].replace("O1,A,", 'O1,"A, B",'), LINES[1] + "\r" + LINES[2], LINES[3]],
+            "lines holding a carriage return (\\r) that does not end the line (an old Mac line "
+            "end, or one inside a value that is not in quotes); save the extract as CSV UTF-8 "
+            "again (1 line: 3)",
+        ),
+        # The same in a file without a quote (its lines' commas are counted as bytes).
+        ([LINES[0], LINES[1] + "\r" + LINES[2], LINES[3]], "(1 line: 3)"),
+    ],
+    ids=["quote-in-unquoted-value", "text-after-closing-quote", "never-closed", "lone-cr",
+         "lone-cr-no-quotes"],
+)  # fmt: skip
+def test_broken_quoting_names_its_line(tmp_path: Path, spec, lines: list[str], expect: str) -> None:  # type: ignore[no-untyped-def]
+    # Polars refused these as "CSV malformed: expected 0 rows, actual 4 rows" or "could not
+    # parse ... as dtype str", "truncated or corrupt?", naming no line; a lone carriage return
+    # joined two lines into one of "21 fields". The line is named, with what is wrong.
+    message = _problems(_csv(tmp_path, lines), spec)
+    assert expect in message, message
+    assert "truncated or corrupt" not in message and "more fields" not in message
+
+
+def test_good_quoting_is_not_taken_for_broken(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    # Quoted commas, doubled quotes, quoted line breaks (\n and \r\n) and a final line without
+    # its line end: read exactly, and nothing for the quoting check to name.
+    from statgen.extracts import csvtext
+
+    ids = ['"O,1"', '"O ""2"""', '"O\n3"', '"O\r\n4"']
+    text = "\r\n".join(
+        [HEADER, *(f"{i},{line.split(',', 1)[1]}" for i, line in zip(ids, LINES, strict=True))]
+    )
+    (tmp_path / "orders.csv").write_bytes(("\ufeff" + text).encode())
+    assert csvtext.quoting(tmp_path / "orders.csv") == []
+    orders = load(tmp_path, spec, TODAY)["orders"]
+    assert orders["order_id"].to_list() == ["O,1", 'O "2"', "O\n3", "O\r\n4"]
+    assert orders["age_at_start"].to_list() == [30, None, 41, 22]
+
+
+@pytest.mark.parametrize("chunk", [3, 4, 5, 1 << 24])
+def test_a_lone_carriage_return_is_found_across_chunks(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch, chunk: int
+) -> None:
+    from statgen.extracts import csvtext
+
+    monkeypatch.setattr(csvtext, "CHUNK", chunk)
+    path = tmp_path / "x.csv"
+    for text, lone in [(b"ab\r\ncd\r\n", False), (b"abc\rd\n", True), (b"ab\r\r\n", True),
+                       (b"a\r\nb\r", False), (b"abcd\r\n", False), (b"abcd\rx", True)]:  # fmt: skip
+        path.write_bytes(text)
+        assert csvtext.has_lone_cr(path) == lone, text
+
+
+@pytest.mark.parametrize("earliest", [None, "0001-01-01"], ids=["default-earliest", "year-1"])
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_dates_with_a_year_of_two_digits_are_refused_as_not_dates(  # type: ignore[no-untyped-def]
+    tmp_path: Path, earliest: str | None, kind: str
+) -> None:
+    # Polars' %Y reads '25-01-02' as the year 25 and '01-02-25' (1 February 2025, as a UK
+    # export may write it) as 0001-02-25: refused as "dates before 2000-01-01", or taken as
+    # dates of the first century where the column's earliest allowed them.
+    day: dict[str, object] = {"type": "date"} | ({"earliest": earliest} if earliest else {})
+    spec = {
+        "things": Extract.model_validate(
+            {"description": "Things.", "columns": {"id": {"type": "string"}, "day": day}}
+        )
+    }
+    days = ["2025-01-02", "25-01-02", "2025-1-3", "01-02-25"]
+    frame = pl.DataFrame({"id": list("abcd"), "day": days})
+    if kind == "csv":
+        frame.write_csv(tmp_path / "things.csv")
+        where = "(2 lines: 3, 5)"
+    else:
+        frame.write_parquet(tmp_path / "things.parquet")
+        where = "(2 rows: 2, 4)"
+    message = _problems(tmp_path, spec)
+    assert f"column 'day': values that are not dates written YYYY-MM-DD {where}" in message
+    assert "before" not in message, message
+    frame.filter(pl.col("id").is_in(["a", "c"])).write_csv(tmp_path / "things.csv")
+    (tmp_path / "things.parquet").unlink(missing_ok=True)
+    read = load(tmp_path, spec, TODAY)["things"]["day"].to_list()
+    assert read == [dt.date(2025, 1, 2), dt.date(2025, 1, 3)]

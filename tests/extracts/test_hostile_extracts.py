@@ -169,6 +169,27 @@ def test_a_decimal_with_a_fraction_in_an_integer_column_is_refused_not_truncated
     assert f"column 'age_at_start': values that are not whole numbers (1 row: {row})" in message
 
 
+@pytest.mark.parametrize(
+    ("column", "stored"),
+    [
+        ("age_at_start", pa.array([30, None, 41, 22], pa.decimal256(40, 0))),
+        ("person_id", pa.array([1, 2, 3, 4], pa.decimal256(39, 2))),
+    ],
+    ids=["integer-column", "string-column"],
+)
+def test_decimals_of_more_than_38_digits_are_refused_naming_the_column(  # type: ignore[no-untyped-def]
+    tmp_path: Path, spec, column: str, stored: pa.Array
+) -> None:
+    # SQL numeric(40, 0) is written as Parquet decimal256, which Polars cannot read: typing the
+    # column raised InvalidOperationError ("precision must be between 1 and 38"), a traceback.
+    message = _problems(_parquet(tmp_path, _table(**{column: stored})), spec)
+    digits = stored.type.precision
+    assert (
+        f"orders.parquet: column '{column}': the column is stored as decimals of {digits} "
+        "digits, more than the 38 statgen can read" in message
+    ), message
+
+
 def test_whole_decimals_in_an_integer_column_are_read_exactly(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
     ages = pa.array([30, None, 41, 22], pa.decimal128(12, 2))
     frame = load(_parquet(tmp_path, _table(age_at_start=ages)), spec, TODAY)["orders"]

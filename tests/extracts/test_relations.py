@@ -77,3 +77,20 @@ def test_every_prison_in_incidents_exists_in_population(tmp_path: Path) -> None:
 def test_keys_and_references_name_real_columns() -> None:
     with pytest.raises(ValueError, match=r"unique: \['year'\] are not columns"):
         Extract(description="x", columns={"a": Column(type="string")}, unique=["a", "year"])
+
+
+def test_key_and_reference_problems_name_physical_lines_after_blank_lines(tmp_path: Path) -> None:
+    # The typed frame had lost the CSV's line numbers: rows were counted from line 2, so a
+    # blank line (or a line break inside a quoted value) before the problem named the wrong
+    # lines: the repeated B, 2026-01 on lines 6 and 8 was reported on lines 4 and 5.
+    population = 'prison,month,prisoners\n"A\nX",2026-01,510\n\nA,2026-02,520\nB,2026-01,640\n,,\nB,2026-01,650\n'  # fmt: skip
+    incidents = "incident_id,prison,month\n\n\n1,A,2026-02\n2,C,2026-01\n"
+    folder = write(tmp_path, population, incidents)
+    with pytest.raises(ExtractError) as err:
+        extracts.load(folder, SPECS, TODAY)
+    found = {(p.file, p.column): p.rows for p in err.value.problems}
+    assert found == {
+        (str(folder / "population.csv"), "prison, month"): (6, 8),
+        (str(folder / "incidents.csv"), "prison"): (5,),
+        (str(folder / "incidents.csv"), "prison, month"): (5,),
+    }

@@ -13,6 +13,7 @@ from statgen.errors import ExtractError
 from statgen.extracts.files import ExtractFile, _scan_raw
 from statgen.extracts.parsing import (
     DTYPES,
+    FIRST_DATE,
     allowed_values,
     categories,
     counted,
@@ -95,6 +96,8 @@ def clean_typed(source: ExtractFile, spec: Extract, today: dt.date) -> pl.DataFr
         limits += [(name, "min", column.min), (name, "max", column.max)]
         if column.type == "date":
             limits += [(name, "min", column.earliest), (name, "max", today)]
+            if schema[name] == pl.String:  # read as a year of two digits? (see parse)
+                limits.append((name, "min", FIRST_DATE))
     stats = frame.select(
         *[e.alias(f"bad{i}") for i, e in enumerate(bad)],
         *[e.alias(f"ordered{i}") for i, e in enumerate(ordered)],

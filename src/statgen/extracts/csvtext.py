@@ -9,6 +9,7 @@ line break does not put later lines out.
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def sniff(path: Path) -> list[str]:
             f"the first line is {first.strip()!r}, Excel's delimiter hint, not the header; "
             "delete that line (or save as CSV UTF-8 without it)",
         )
+    if not first.strip(" \t,"):
+        raise _fatal(path, _blank_header(head, size <= HEAD))
     fields = next(csv.reader([first]), [])
     if len(fields) == 1 and any(sep in first for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in first)
@@ -102,6 +105,27 @@ def sniff(path: Path) -> list[str]:
                 f"{len(fields)} columns and no line end; export the extract again",
             )
     return fields
+
+
+def _blank_header(head: bytes, whole: bool) -> str:
+    """Why a CSV whose first line is blank has no header, and which line looks like it (from
+    the ``head`` of the file, which is ``whole`` when the file is no longer)."""
+    lines = head.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.strip(BLANK_BYTES):
+            return (
+                "line 1 is blank, but the header (the column names) must be the first line; "
+                f"it seems to be line {number:,}: delete the blank lines above it"
+            )
+    if not whole:
+        return (
+            f"the file starts with more than {len(lines):,} blank lines, not the header (the "
+            "column names); delete the blank lines above it"
+        )
+    return (
+        "the file holds only blank lines (spaces, commas or line ends): no header and no rows; "
+        "export the extract again"
+    )
 
 
 def first_not_utf8(path: Path) -> str:
@@ -207,6 +231,87 @@ def _parsed_shapes(path: Path, width: int) -> _Shapes:
                 continue
             shapes.add("short" if len(row) < width else "long", [line], [len(row)])
     return shapes
+
+
+_FIELD = r'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
+_RECORD = re.compile(rf"{_FIELD}(?:,{_FIELD})*")
+"""A line (or the lines of one record) quoted as CSV allows: each value wholly in quotes,
+with its quotes doubled, or holding no quote, comma or line break."""
+
+QUOTING = {
+    "cr": "lines holding a carriage return (\\r) that does not end the line (an old Mac line "
+    "end, or one inside a value that is not in quotes); save the extract as CSV UTF-8 again",
+    "open": 'lines opening a quoted value that is never closed (a missing " or a stray one); '
+    "export the extract again",
+    "quote": 'lines with a quote (") where CSV does not allow one: a value holding quotes or '
+    "commas must be wholly in quotes, with nothing before its opening quote or after its "
+    'closing one, and each quote inside it doubled (such as "5\'10""")',
+}
+"""What is wrong with a line that breaks CSV quoting, by kind."""
+
+
+def quoting(path: Path) -> list[Problem]:
+    """The lines that break CSV quoting (a stray quote, a value never closed, a lone carriage
+    return), by physical line: what Polars refuses as "CSV malformed" without naming a line.
+
+    Read a line at a time in Python, so only called once a read has failed.
+    """
+    found: dict[str, list[int]] = {kind: [] for kind in QUOTING}
+    with path.open("rb") as f:
+        numbered = enumerate(f, start=1)
+        again: list[tuple[int, bytes]] = []  # lines to read again, the next one last
+
+        def pop() -> tuple[int, bytes] | None:
+            return again.pop() if again else next(numbered, None)
+
+        while (read := pop()) is not None:
+            start, line = read
+            if b'"' not in line and b"\r" not in line.rstrip(b"\r\n"):
+                continue  # the quick case: no quote, no carriage return inside the line
+            record, quotes = [line], line.count(b'"')
+            while quotes % 2 and (more := pop()) is not None:  # a quoted line break: read on
+                record.append(more[1])
+                quotes += more[1].count(b'"')
+            if kind := _broken(record, quotes):
+                found[kind].append(start)
+                # Read again from the record's second line: a stray quote joined lines that
+                # are not one record.
+                again += [(start + i, later) for i, later in enumerate(record[1:], 1)][::-1]
+    return [
+        Problem(str(path), "-", QUOTING[kind], tuple(at[:MAX_LINES_SHOWN]), (), len(at), "line")
+        for kind, at in found.items()
+        if at
+    ]
+
+
+def has_lone_cr(path: Path) -> bool:
+    """Whether the file holds a carriage return followed by anything but a line feed (a search
+    a chunk at a time, at the speed of reading; a last byte ``\\r`` ends the file's last line)."""
+    carry = b""
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            data = carry + chunk
+            # A carriage return ending the chunk may be followed by a line feed in the next.
+            body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")
+            if _LONE_CR.search(body):
+                return True
+    return False
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _broken(record: list[bytes], quotes: int) -> str | None:
+    """How the lines of one ``record`` (holding ``quotes`` quotes) break CSV quoting, if they
+    do: a kind of :data:`QUOTING`."""
+    text = b"".join(record).removeprefix(b"\xef\xbb\xbf")
+    text = text[:-2] if text.endswith(b"\r\n") else text.removesuffix(b"\n")
+    decoded = text.decode("utf-8", errors="replace")
+    if _RECORD.fullmatch(decoded):
+        return None
+    if re.search("\r(?!\n)", decoded):
+        return "cr"
+    return "open" if quotes % 2 else "quote"
 
 
 BLANK_BYTES = b", \t\r\n"

@@ -131,7 +131,10 @@ def _raw(source: ExtractFile) -> pl.DataFrame | Numbered:
             width = len(csvtext.sniff(path))
             shapes = csvtext.shapes(path, width)
             if problems := shapes.problems():
-                raise ExtractError(problems)
+                # A stray quote joins lines, or splits one: then it is the fault to name.
+                # So does a carriage return that does not end its line.
+                suspect = shapes.quoted or csvtext.has_lone_cr(path)
+                raise ExtractError((suspect and csvtext.quoting(path)) or problems)
             return Numbered(*csvtext.lines(path, shapes.quoted))
         return blank_text_to_null(pl.read_parquet(path))
     except (OSError, pl.exceptions.PolarsError) as exc:
@@ -160,6 +163,8 @@ def read_failure(source: ExtractFile, exc: BaseException) -> ExtractError:
         if "utf-8" in text.lower() or "utf8" in text.lower():
             where = csvtext.first_not_utf8(source.path) if source.is_csv else ""
             return _fatal(source, f"the file is not UTF-8 text{where}; save it as CSV UTF-8")
+        if source.is_csv and (quoting := csvtext.quoting(source.path)):
+            return ExtractError(quoting)  # "CSV malformed", "could not parse": name the lines
         return _fatal(source, f"could not be read ({text}); is it truncated or corrupt?")
     if isinstance(exc, pl.exceptions.NoDataError):
         return _fatal(source, "the file has no data")

@@ -4,13 +4,14 @@ once, and the newest date the extracts hold."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
 from statgen.config import Extract
 from statgen.errors import ExtractError, Problem
-from statgen.extracts import database, relations
+from statgen.extracts import csvtext, database, relations
 from statgen.extracts.clean import clean_typed
 from statgen.extracts.files import ExtractFile, blank_text_to_null, find, raw_for_checks
 from statgen.extracts.validate import validate
@@ -31,6 +32,7 @@ def load(
     frames: dict[str, pl.DataFrame] = {}
     problems: list[Problem] = []
     sources: dict[str, tuple[str, int, str]] = {}
+    lines: dict[str, relations.Numbering] = {}
     hint = ExtractError().hint
     for name, spec in specs.items():
         try:
@@ -51,13 +53,21 @@ def load(
                 2 if source.is_csv else 1,
                 "line" if source.is_csv else "row",
             )
+            if source.is_csv:
+                lines[name] = partial(_line_numbers, source.path)
         except ExtractError as exc:
             problems.extend(exc.problems)
             hint = exc.hint
-    problems.extend(relations.check(specs, frames, sources))
+    problems.extend(relations.check(specs, frames, sources, lines))
     if problems:
         raise ExtractError(problems, hint=hint)
     return frames
+
+
+def _line_numbers(path: Path) -> pl.Series:
+    """The physical line of each row of a CSV extract (blank lines skipped, line breaks inside
+    quoted values counted), as the detailed checks number them."""
+    return csvtext.lines(path)[1]
 
 
 def newest_date(frames: dict[str, pl.DataFrame]) -> dt.date | None:

@@ -29,17 +29,23 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
         return expr.str.strip_chars() if strip else expr
 
     if column.type == "date":
-        return calendar(_date(raw, column, dtype, text))
+        date = calendar(_date(raw, column, dtype, text))
+        if dtype == pl.String and strip:
+            # A year of two digits ('25-01-02', '01-02-25' as 1 February 2025) is read as the
+            # year 25 or 1: not a date written YYYY-MM-DD. (The one pass leaves such dates,
+            # before the year 1000, to the detailed read: see FIRST_DATE.)
+            return pl.when(text(raw).str.slice(4, 1) == "-").then(date)
+        return date
     if column.type == "integer":
         if dtype == pl.String:
             digits = text(raw)
-            # Whole numbers written with a point ("34.0") are read through a float, but not
-            # near the Int64 limits: -9223372036854775809 would round to -2**63 and be taken.
-            # Never exponents ("1.23457E+15", as Excel writes large numbers: digits are lost).
-            number = digits.cast(pl.Float64, strict=False)
-            return digits.cast(pl.Int64, strict=False).fill_null(
-                whole(pl.when(written_out(digits) & (number.abs() < 2.0**63)).then(number))
-            )
+            # Whole numbers written with a point ("34.0", "34.", "34.000") are read as their
+            # digits before the point, never through a float: 9007199254740993.0 would round
+            # to ...992, and 30.000000000000001 to 30. Any other fraction, and exponents
+            # ("1.23457E+15", as Excel writes large numbers: digits are lost), are not read.
+            pointed = digits.str.contains(".", literal=True)
+            before = digits.str.strip_chars_end("0").str.strip_suffix(".")
+            return pl.when(pointed).then(before).otherwise(digits).cast(pl.Int64, strict=False)
         if dtype.is_float():
             return whole(raw)
         if dtype.is_decimal():
@@ -69,6 +75,10 @@ def _date(
             return raw.dt.date()
         return pl.when(raw.dt.time() == dt.time(0)).then(raw.dt.date())
     return raw.cast(pl.Date, strict=False)
+
+
+FIRST_DATE = dt.date(1000, 1, 1)
+"""Dates stored as text before this are checked by the detailed read (a year of two digits?)."""
 
 
 def calendar(date: pl.Expr) -> pl.Expr:
@@ -112,10 +122,21 @@ def whole(number: pl.Expr) -> pl.Expr:
     )
 
 
+MAX_DECIMAL_DIGITS = 38
+"""The most digits of a decimal Polars reads (Parquet's decimal256 allows 76)."""
+
+
 def unsupported(column: Column, dtype: pl.DataType) -> str | None:
     """Why a stored type cannot hold this column's values, or None when it can."""
     if dtype == pl.Null:
         return None
+    if isinstance(dtype, pl.Decimal) and (dtype.precision or 0) > MAX_DECIMAL_DIGITS:
+        # Parquet's decimal256 (SQL numeric(40, 0)): Polars cannot read any of its values.
+        return (
+            f"the column is stored as decimals of {dtype.precision} digits, more than the "
+            f"{MAX_DECIMAL_DIGITS} statgen can read; store whole numbers as integers, and other "
+            f"numbers as floats or decimals of at most {MAX_DECIMAL_DIGITS} digits"
+        )
     if isinstance(dtype, pl.Duration):
         return (
             "the column is stored as durations (lengths of time); store numbers as numbers, "

@@ -4,6 +4,8 @@ exists in ``population``). Problems are listed with the other extract problems."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from statgen.config import Extract
@@ -13,8 +15,22 @@ from statgen.extracts.files import MAX_ROWS_SHOWN, MAX_VALUES_SHOWN
 ROW = "__statgen_row"
 
 
+Numbering = Callable[[], pl.Series]
+"""The number of each row of a typed frame as messages show it (a CSV's physical lines, which
+blank lines and line breaks inside quoted values put apart from its row positions)."""
+
+
 def _numbered(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=first_row)
+
+
+def _rows(hits: pl.DataFrame, first_row: int, lines: Numbering | None) -> tuple[int, ...]:
+    """The first rows of ``hits`` as messages number them: by the extract's ``lines`` (read
+    only now, when there is a problem to show), else counted from ``first_row``."""
+    shown = hits[ROW].head(MAX_ROWS_SHOWN)
+    if lines is None:
+        return tuple(shown.to_list())
+    return tuple(lines().gather(shown - first_row).to_list())
 
 
 def _shown(hits: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
@@ -25,7 +41,13 @@ def _shown(hits: pl.DataFrame, columns: list[str]) -> tuple[str, ...]:
 
 
 def duplicate_keys(
-    name: str, where: str, frame: pl.DataFrame, spec: Extract, first_row: int, unit: str
+    name: str,
+    where: str,
+    frame: pl.DataFrame,
+    spec: Extract,
+    first_row: int,
+    unit: str,
+    lines: Numbering | None = None,
 ) -> list[Problem]:
     """Rows that share every value of a multi-column key with another row."""
     problems = []
@@ -38,7 +60,7 @@ def duplicate_keys(
                     where,
                     ", ".join(key),
                     f"rows repeat the same {' and '.join(key)} (declared unique together)",
-                    tuple(hits[ROW].head(MAX_ROWS_SHOWN).to_list()),
+                    _rows(hits, first_row, lines),
                     _shown(hits, key),
                     hits.height,
                     unit,
@@ -55,6 +77,7 @@ def missing_references(
     frames: dict[str, pl.DataFrame],
     first_row: int,
     unit: str,
+    lines: Numbering | None = None,
 ) -> list[Problem]:
     """Rows whose values are not found in the extract they refer to."""
     problems = []
@@ -78,7 +101,7 @@ def missing_references(
                     where,
                     ", ".join(ref.columns),
                     f"values not found in {ref.extract} ({', '.join(to)})",
-                    tuple(hits[ROW].head(MAX_ROWS_SHOWN).to_list()),
+                    _rows(hits, first_row, lines),
                     _shown(hits, ref.columns),
                     hits.height,
                     unit,
@@ -91,13 +114,16 @@ def check(
     specs: dict[str, Extract],
     frames: dict[str, pl.DataFrame],
     sources: dict[str, tuple[str, int, str]],
+    lines: dict[str, Numbering] | None = None,
 ) -> list[Problem]:
     """Every key and reference problem of the extracts read; ``sources`` gives, by extract
-    name, its label in messages, the number of its first data row and the unit ("line")."""
+    name, its label in messages, the number of its first data row and the unit ("line");
+    ``lines``, for CSV extracts, how to number their rows by physical line."""
     problems = []
     for name, frame in frames.items():
         spec = specs[name]
         where, first, unit = sources[name]
-        problems += duplicate_keys(name, where, frame, spec, first, unit)
-        problems += missing_references(name, where, frame, spec, frames, first, unit)
+        numbering = (lines or {}).get(name)
+        problems += duplicate_keys(name, where, frame, spec, first, unit, numbering)
+        problems += missing_references(name, where, frame, spec, frames, first, unit, numbering)
     return problems
