@@ -293,3 +293,47 @@ def test_nan_and_infinities_are_refused_as_not_numbers(  # type: ignore[no-untyp
     if kind == "number":  # (an integer column refuses exponents: digits may be lost)
         (csv_dir / "things.csv").write_text("id,x\na,1e3\nb,-2.5\n")
         assert load(csv_dir, spec, TODAY)["things"]["x"].to_list() == [1000.0, -2.5]
+
+
+def test_the_index_pandas_wrote_is_named_with_how_to_leave_it_out(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    """``df.to_parquet(path)`` of a frame with a non-default index stores it as a column named
+    ``__index_level_0__``: the message says so, and how to write the file without it."""
+    n = len(next(iter(ROWS.values())))
+    table = _table(__index_level_0__=pa.array(range(10, 10 + n), pa.int64()))
+    said = _problems(_parquet(tmp_path, table), spec)
+    assert "unexpected column" in said and "__index_level_0__" in said
+    assert "index=False" in said
+
+
+def _orders_csv(tmp_path: Path, *extra_lines: str) -> Path:
+    """The four good orders as a CSV, with ``extra_lines`` after them."""
+    text = ",".join(ROWS) + "\n"
+    text += "".join(",".join(row) + "\n" for row in zip(*ROWS.values(), strict=True))
+    (tmp_path / "orders.csv").write_text(text + "".join(f"{x}\n" for x in extra_lines))
+    return tmp_path
+
+
+def test_a_repeated_header_and_a_totals_line_are_named_as_such(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    """Two exports joined into one file repeat the header; a spreadsheet's export ends with a
+    totals line. Each is named on its own line (a good row lies between), not reported as a
+    bad value in every column."""
+    header = ",".join(ROWS)
+    good = ",".join(f"{v}9" if k in ("order_id", "person_id") else v for k, v in
+                    zip(ROWS, next(zip(*ROWS.values(), strict=True)), strict=True))  # fmt: skip
+    blanks = "," * (len(ROWS) - 1)
+    said = _problems(_orders_csv(tmp_path, header, good, f"Total{blanks}"), spec)
+    lines = 1 + len(next(iter(ROWS.values())))  # the header, then the good rows
+    repeated, total = said.split("\n")
+    assert "repeat the header" in repeated and repeated.endswith(f"(1 line: {lines + 1})")
+    assert "totals line" in total and total.endswith(f"(1 line: {lines + 3})")
+    assert "is missing" not in said and "not a date" not in said.lower()
+
+
+def test_a_total_category_in_the_first_column_of_a_full_row_is_data(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    """A first cell of "Total" in a row whose other cells are filled is not a footer: the
+    row is checked as data like any other (here its id is simply accepted)."""
+    row = dict(zip(ROWS, next(zip(*ROWS.values(), strict=True)), strict=True))
+    row.update(order_id="Total", person_id="Z")
+    folder = _orders_csv(tmp_path, ",".join(row.values()))
+    frame = load(folder, spec, TODAY)["orders"]
+    assert "Total" in frame["order_id"].to_list()

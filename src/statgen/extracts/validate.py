@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -187,6 +188,36 @@ class _Checker:
         )
 
 
+def _exported_extras(check: _Checker, rows: _Raw) -> bool:
+    """Flag the lines a CSV holds beside its rows when it was put together by hand or by a
+    spreadsheet: the header again (two exports joined into one file) and a totals line at
+    the end (its first cell "Total", other cells empty). Their cells would otherwise each be
+    reported as bad values of their columns. True when any is found."""
+    text = [pl.col(c).cast(pl.String).str.strip_chars() for c in rows.columns]
+    header = pl.all_horizontal(
+        [t.str.to_lowercase() == c.strip().lower() for t, c in zip(text, rows.columns, strict=True)]
+    )
+    total = text[0].str.contains(r"(?i)^(grand\s+)?totals?:?$") & pl.any_horizontal(
+        [t.is_null() | (t == "") for t in text[1:]] or [pl.lit(False)]
+    )
+    found = rows.select(header=header.fill_null(False), total=total.fill_null(False))
+    first = rows.columns[0]
+    check.flag(
+        first,
+        found["header"],
+        "these lines repeat the header (two exports joined into one file?): remove them",
+        False,
+    )
+    check.flag(
+        first,
+        found["total"],
+        "a totals line (as a spreadsheet adds at the end), not a row of data: remove it "
+        "(statgen adds the figures up itself)",
+        False,
+    )
+    return bool(found["header"].any() or found["total"].any())
+
+
 def validate(
     source: ExtractFile,
     raw: pl.DataFrame | pl.LazyFrame | Numbered,
@@ -216,6 +247,12 @@ def validate(
             if named:
                 unnamed += f"; unexpected column{'s' if len(named) > 1 else ''}: {listed(named)}"
             message = unnamed
+        index = [c for c in extra if re.fullmatch(r"__index_level_\d+__", c)]
+        if index:
+            message += (
+                f"; {listed(index)} is the index pandas wrote into the file: write it with "
+                "to_parquet(..., index=False), or reset_index(drop=True) first"
+            )
         where = extra[0] if len(extra) == 1 and extra[0] else "-"
         check.problems.append(Problem(str(source.path), where, message))
     refused = {
@@ -228,6 +265,8 @@ def validate(
         raise ExtractError(check.problems)
     if rows.height == 0:
         raise ExtractError([Problem(str(source.path), "-", "the file has a header but no rows")])
+    if source.is_csv and _exported_extras(check, rows):
+        raise ExtractError(check.problems)
     if rows.height < spec.min_rows:
         check.problems.append(too_few(source, rows.height, spec))
 
