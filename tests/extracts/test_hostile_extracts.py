@@ -337,3 +337,13 @@ def test_a_total_category_in_the_first_column_of_a_full_row_is_data(tmp_path: Pa
     folder = _orders_csv(tmp_path, ",".join(row.values()))
     frame = load(folder, spec, TODAY)["orders"]
     assert "Total" in frame["order_id"].to_list()
+
+
+def test_ids_stored_as_floats_are_read_as_the_whole_numbers_they_hold(tmp_path: Path, spec) -> None:  # type: ignore[no-untyped-def]
+    """pandas stores a column of whole numbers with a gap in it as floats: the text of such an
+    id is 17, as a CSV writes it, not 17.0; a fraction is kept as written."""
+    stored = [17.0, 2.5, -3.0, 1e15]
+    table = _table(person_id=pa.array(stored, pa.float64()))
+    frame = load(_parquet(tmp_path, table), spec, TODAY)["orders"]
+    expected = [str(int(v)) if v == int(v) else str(v) for v in stored]
+    assert frame["person_id"].to_list() == expected == ["17", "2.5", "-3", "1000000000000000"]

@@ -59,8 +59,23 @@ def parse(raw: pl.Expr, column: Column, dtype: pl.DataType, strip: bool = True) 
         # or total over them is not a figure. Unreadable, so refused naming the rows.
         return pl.when(number.is_finite()).then(number)
     if column.type == "string":
-        trimmed = raw.cast(pl.String, strict=False).str.strip_chars()
+        trimmed = as_text(raw, dtype).str.strip_chars()
         return pl.when(trimmed != "").then(trimmed)
+    return as_text(raw, dtype)
+
+
+def as_text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Stored values as text. A float holding a whole number is written without its point: an
+    id 17 stored as a float (as pandas stores a column of whole numbers with a gap in it) is
+    ``17``, as a CSV or another extract writes it, not ``17.0``, so references and keys
+    match. (Beyond 2**53 a float no longer holds every whole number: left as Polars writes it.)"""
+    if dtype.is_float():
+        whole = raw.is_finite() & (raw == raw.floor()) & (raw.abs() < 2.0**53)
+        return (
+            pl.when(whole)
+            .then(raw.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(raw.cast(pl.String))
+        )
     return raw.cast(pl.String, strict=False)
 
 
