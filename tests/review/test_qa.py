@@ -129,3 +129,48 @@ def test_typed_number_in_commentary_stops_the_release(
     # A failed build never overwrites the good draft's report.
     assert (good.folder / "qa.json").read_bytes() == good_report
     assert json.loads(good_report)["status"] != "fail"
+
+
+def test_a_period_with_no_records_fails_unless_the_table_says_periods_may_be_empty(
+    tmp_path: Path,
+) -> None:
+    """A quarter with no notifications at all is, by default, an extract missing a quarter:
+    the build fails naming it. A table whose events are rare enough to have none
+    (``empty_periods: true``) shows zeros for it, and QA warns, naming the quarter."""
+    import yaml
+    from conftest import TODAY, copy_project
+
+    from statgen.errors import StatgenError
+    from statgen.pipeline import build
+
+    slug = "electronic-monitoring"
+    root = copy_project(tmp_path, slug, 0.02)
+    folder = root / "publications" / slug
+    transforms = folder / "transforms.py"
+    code = transforms.read_text(encoding="utf-8")
+    kept = 'orders.filter(in_series(pl.col("notification_date"), periods))'
+    assert kept in code
+    none_in_q2 = (
+        'orders.filter(in_series(pl.col("notification_date"), periods)'
+        ' & (quarter_code(pl.col("notification_date")) != "2025Q2"))'
+    )
+    transforms.write_text(code.replace(kept, none_in_q2), encoding="utf-8")
+    with pytest.raises(StatgenError) as info:
+        build(root, slug, work_dir=tmp_path / "a", today=TODAY)
+    said = str(info.value)
+    assert "Table 4 (notifications): no rows for 2025Q2" in said
+    assert "empty_periods: true" in said and "nothing was published" in said
+
+    config = folder / "publication.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for table in data["tables"]:
+        if table["id"] == "notifications":
+            table["empty_periods"] = True
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = build(root, slug, work_dir=tmp_path / "b", today=TODAY)
+    csv = pl.read_csv(result.folder / "csv" / "notifications.csv", infer_schema=False)
+    q2 = csv.filter(pl.col("quarter").is_in(["2025Q2", "Apr to Jun 2025"]))
+    assert q2.height > 0 and set(q2["value"].to_list()) == {"0"}
+    assert result.qa_status == "warn"
+    report = (result.folder / "qa.html").read_text(encoding="utf-8")
+    assert "every count is zero in 2025Q2" in report

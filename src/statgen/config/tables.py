@@ -153,6 +153,10 @@ class Table(Strict):
     release with ``periods: 4`` shows the 12 months of the last 4 quarters."""
     totals: list[str] = []
     """Dimensions to add a "Total" category to, by summing the additive measures."""
+    empty_periods: bool = False
+    """Whether a period with no rows at all is a true zero (events rare enough that a whole
+    month can have none): it is then shown as zeros with a QA warning naming it. By default
+    such a period fails the build, as an extract with a period missing would publish zeros."""
     notes: list[int] = []
     """Numbers of the notes that apply to the table."""
     sheet: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")

@@ -72,7 +72,7 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
             continue
         shown = set(table.categories[pdim]) - set(table.absent_quarters)
         gaps = [q for q in table_periods(table.spec, periods, pdim) if q not in shown]
-        if gaps:
+        if gaps and not table.spec.empty_periods:  # else zeros, warned of below (No empty)
             missing.append(f"Table {table.number} ({table.id}): no rows for {', '.join(gaps)}")
         counts = [m.name for m in table.spec.measures if m.additive]
         if counts:
@@ -85,7 +85,9 @@ def series_complete(tables: list[StatTable], periods: Periods) -> list[Check]:
             missing,
             f"Every {_adjective(noun)} table covers each of its {noun}s up to "
             f"{periods.latest.code}.",
-            f"{{n}} tables miss {noun}s of the series.",
+            f"{{n}} tables miss {noun}s of the series: check the extract covers them (a "
+            f"table whose {noun}s can truly have no records at all: set empty_periods: true "
+            "on it).",
         ),
         _check(
             f"No empty {noun}s",
