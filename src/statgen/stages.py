@@ -231,7 +231,7 @@ def compute_tables(run: Run) -> None:
     run.earlier = revisions.published_releases(publication, run.layout)
     run.public_releases = revisions.public_record(run.layout, run.earlier)
     run.public = protection.public_cells(computed, previous, run.earlier, period)
-    folders = [*([previous] if previous else []), *run.earlier]
+    folders = protection.release_folders(previous, run.earlier)
     run.sums = protection.earlier_sums(publication, computed, folders, period)
     run.tables = protection.apply(publication, computed, period, previous, run.public, run.sums)
     run.revised = next((t.data.height for t in run.tables if t.id == "revisions"), 0)

@@ -8,6 +8,7 @@ import tempfile
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -102,19 +103,28 @@ def release_pairs(draw: st.DrawFn) -> tuple[dict[Key, int], dict[Key, int]]:
     return baseline, new
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(release_pairs())
-def test_no_primary_cell_is_derivable_from_new_plus_baseline(
-    pair: tuple[dict[Key, int], dict[Key, int]],
-) -> None:
+def _pair(pair: tuple[dict[Key, int], dict[Key, int]]) -> tuple[Any, ...]:
+    """The baseline release as published (after its own protection), the new table, its keys
+    and values, the baseline's values and what it showed, and the cells public now: shown
+    then with the same value."""
     old_counts, new_counts = pair
     old = make_table(old_counts, ["r"], "k", ["r", "k"])
     table = make_table(new_counts, ["r"], "k", ["r", "k"])
     keys = [tuple(r) for r in table.data.select("r", "k").rows()]
     values = dict(zip(keys, table.data["n"].to_list(), strict=True))
-    # What the baseline published (after its own protection) with the same value is public.
-    shown = dict(zip(keys, disclosure.protect_table(old, RULES).data["n"].to_list(), strict=True))
+    old_values = dict(zip(keys, old.data["n"].to_list(), strict=True))
+    baseline = disclosure.protect_table(old, RULES)
+    shown = dict(zip(keys, baseline.data["n"].to_list(), strict=True))
     public = frozenset(k for k in keys if shown[k] is not None and shown[k] == values[k])
+    return baseline, table, keys, values, old_values, shown, public
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(release_pairs())
+def test_no_primary_cell_is_derivable_from_new_plus_baseline(
+    pair: tuple[dict[Key, int], dict[Key, int]],
+) -> None:
+    _, table, keys, values, _, _, public = _pair(pair)
     protected = disclosure.protect_table(table, RULES, {"n": public})
     after = dict(zip(keys, protected.data["n"].to_list(), strict=True))
     hidden = {k for k, v in after.items() if v is None}
@@ -208,15 +218,7 @@ def test_a_cell_hidden_in_both_releases_is_not_given_away_by_the_sum_the_first_p
 def test_no_primary_cell_is_derivable_from_new_plus_what_the_baseline_suppressed(
     pair: tuple[dict[Key, int], dict[Key, int]],
 ) -> None:
-    old_counts, new_counts = pair
-    old = make_table(old_counts, ["r"], "k", ["r", "k"])
-    table = make_table(new_counts, ["r"], "k", ["r", "k"])
-    keys = [tuple(r) for r in table.data.select("r", "k").rows()]
-    values = dict(zip(keys, table.data["n"].to_list(), strict=True))
-    old_values = dict(zip(keys, old.data["n"].to_list(), strict=True))
-    baseline = disclosure.protect_table(old, RULES)
-    shown_then = dict(zip(keys, baseline.data["n"].to_list(), strict=True))
-    public = frozenset(k for k in keys if shown_then[k] is not None and shown_then[k] == values[k])
+    baseline, table, keys, values, old_values, shown_then, public = _pair(pair)
     with tempfile.TemporaryDirectory() as tmp:
         sums = protection.earlier_sums(
             PUBLICATION, [table], [_release(Path(tmp), baseline)], PERIOD

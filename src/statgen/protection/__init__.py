@@ -22,6 +22,11 @@ Sums = dict[str, dict[str, list[list[tuple[str, ...]]]]]
 line of :func:`statgen.protection.disclosure.lines`."""
 
 
+def release_folders(previous: Path | None, earlier: Sequence[Path] = ()) -> list[Path]:
+    """The baseline release, then every earlier one, each once."""
+    return list(dict.fromkeys([*([previous] if previous else []), *earlier]))
+
+
 def public_cells(
     tables: list[StatTable],
     previous: Path | None,
@@ -33,7 +38,7 @@ def public_cells(
     on it to hide anything. A figure revised by the baseline and now back at the value an older
     release published is as public as one the baseline published. Tables with no period
     dimension take only what releases of the same ``period`` published."""
-    folders = list(dict.fromkeys([*([previous] if previous else []), *earlier]))
+    folders = release_folders(previous, earlier)
     if not folders:
         return {}
     out: Public = {}

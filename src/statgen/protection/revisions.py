@@ -12,6 +12,7 @@ The public table of revisions is built in :mod:`statgen.protection.revision_tabl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -133,6 +134,13 @@ def release_period(release: Path) -> str | None:
     return str(period) if period is not None else None
 
 
+@functools.lru_cache(maxsize=256)
+def _read_release_csv(path: Path, mtime_ns: int, size: int) -> pl.DataFrame:
+    """A published CSV, read once per build for the public cells, the sums its suppression
+    gives away and the revisions (keyed by its state: a release's files do not change)."""
+    return pl.read_csv(path, infer_schema=False)
+
+
 def _published(table: StatTable, previous: Path, period: Period | None) -> pl.DataFrame | None:
     """The tidy CSV ``previous`` published of ``table``, when the CSV has exactly the table's
     dimensions (a table that gained or lost a dimension changed shape: by quarter and region
@@ -145,7 +153,8 @@ def _published(table: StatTable, previous: Path, period: Period | None) -> pl.Da
         return None
     if table.period_dim is None and (period is None or release_period(previous) != period.code):
         return None
-    before = pl.read_csv(path, infer_schema=False)
+    stat = path.stat()
+    before = _read_release_csv(path, stat.st_mtime_ns, stat.st_size)
     if set(before.columns) - {"marker"} != {*table.spec.dims, "measure", "value"}:
         return None  # the table's shape changed: nothing to compare figure by figure
     return before
