@@ -33,7 +33,7 @@ print(chart_images._Browser.profile)
 def test_the_chart_browser_cleans_up_after_itself_without_a_traceback(mode: str) -> None:
     """Closed at exit, or (as the command line does) in the background once the charts are
     drawn: either way no profile folder, no browser process and no traceback is left."""
-    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium-headless-shell")
     for _ in range(2):  # the race showed in about one run in ten; each run must be clean
         done = subprocess.run(
             [sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True, timeout=300
@@ -147,7 +147,7 @@ def test_a_chart_gives_the_same_bytes_whatever_was_drawn_before_it() -> None:
     another order.)"""
     from statgen.outputs import chart_images
 
-    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium-headless-shell")
     courts = line_chart({"Magistrates' court": [1, 2, 3], "Crown Court": [3, 2, 1]})
     remand = line_chart({"Bail": [5, 1, 2], "Custody": [1, 1, 1], "Summons": [0, 3, 2]})
     alone = chart_images.draw(courts, "f1")
@@ -165,16 +165,17 @@ def test_a_tab_left_on_a_blank_page_is_sent_back_to_kaleidos_page_before_it_draw
 
     from statgen.outputs import chart_images
 
-    require(find_chromium() is not None, "Chromium", "apt-get install chromium")
+    require(find_chromium() is not None, "Chromium", "apt-get install chromium-headless-shell")
     courts = line_chart({"Magistrates' court": [1, 2, 3], "Crown Court": [3, 2, 1]})
     expected = chart_images.draw(courts, "f1")
     loop = chart_images._Browser.start()
     assert chart_images._Browser.ready is not None
     browser = chart_images._Browser.ready.result(timeout=60)
 
-    async def blank() -> None:  # what kaleido did: its tab on about:blank, ready to draw
+    async def blank() -> None:  # what kaleido did: its tab on a page without its script
         tab = await browser._get_kaleido_tab()
-        await tab.navigate("about:blank")
+        await chart_images.send_to(tab, "data:text/html,<p>A page without kaleido's script</p>")
+        assert await chart_images._script_type(tab) == "undefined"
         await browser.tabs_ready.put(tab)
 
     asyncio.run_coroutine_threadsafe(blank(), loop).result(timeout=60)

@@ -39,11 +39,23 @@ from statgen.errors import RenderError
 if TYPE_CHECKING:  # asyncio loads only when a chart is drawn (50 ms of every start-up)
     import asyncio
 
-CHROMIUM_PACKAGE = "chromium"
-"""The Debian package that gives kaleido its browser."""
+CHROMIUM_PACKAGE = "chromium-headless-shell"
+"""The Debian package that gives kaleido its browser: Chromium's headless shell, the browser
+kaleido is made for (its own ``kaleido_get_chrome`` downloads the same). It draws the same
+bytes as the full ``chromium`` (the same Blink), with half the CPU time: a 10M-row build's
+charts were ready 0.5 s sooner and the build 0.8 s quicker (median of 6 builds each way)."""
 CHROMIUM_ENV = "STATGEN_CHROMIUM"
 """Path of the browser to use; set to an empty string to draw no static charts."""
-CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+CANDIDATES = (
+    "/usr/bin/chromium-headless-shell",
+    "chromium-headless-shell",
+    "chrome-headless-shell",
+    "/usr/bin/chromium",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+)
+"""Browsers looked for on the PATH, in order: the headless shell, then a full Chromium."""
 
 WIDTH = 960
 """Pixels: the width of every image (GOV.UK's chart images are 960 px wide)."""
@@ -329,14 +341,48 @@ async def _loaded(browser: Any, tab: Any, exec_js: Any) -> None:
     page: its first drawing then failed with "kaleido_scopes is not defined" (2 of 15 fresh
     browsers, with both cores busy). The tab is asked whether the script is there (one round
     trip), and sent to the page again until it is."""
-    check = "function() { return typeof kaleido_scopes; }"
     for _ in range(LOAD_TRIES):
-        answer = await exec_js(tab.tab, tab._current_js_id, check)  # noqa: SLF001
-        if answer.get("result", {}).get("result", {}).get("value") == "object":
+        if await _script_type(tab, exec_js) == "object":
             return
         index = getattr(browser, "_index", None)
-        await (tab.navigate(index) if index else tab.reload())
+        await (send_to(tab, index) if index else tab.reload())
     # Still not there: the drawing fails with kaleido's own message, which the caller reports.
+
+
+async def _script_type(tab: Any, exec_js: Any = None) -> Any:
+    """``typeof kaleido_scopes`` in the tab's page (``object`` once kaleido's script is there)."""
+    if exec_js is None:
+        from kaleido._kaleido_tab import _devtools_utils
+
+        exec_js = _devtools_utils.exec_js_fn
+    check = "function() { return typeof kaleido_scopes; }"
+    answer = await exec_js(tab.tab, tab._current_js_id, check)  # noqa: SLF001
+    return answer.get("result", {}).get("result", {}).get("value")
+
+
+def _next(page: Any, event: str) -> asyncio.Future[Any]:
+    """The next ``event`` of the tab's page (one already received is not the next)."""
+    future = page.subscribe_once(event)
+    while future.done():
+        future = page.subscribe_once(event)
+    return future
+
+
+async def send_to(tab: Any, url: str) -> None:
+    """Load ``url`` in kaleido's ``tab`` and make its script the one drawings run in: what
+    kaleido's ``reload`` does, with another address. kaleido's own ``navigate`` (made for a new
+    tab) waits for the page's scripts to be reported again, which a tab that has already drawn
+    never does: it waited for ever (both Chromium and its headless shell)."""
+    page = tab.tab
+    script = _next(page, "Runtime.executionContextCreated")
+    loaded = _next(page, "Page.loadEventFired")
+    answer = await page.send_command("Page.navigate", params={"url": url})
+    if "error" in answer or answer.get("result", {}).get("errorText"):
+        raise RuntimeError(f"Chromium could not load {url}: {answer}")
+    context = (await script).get("params", {}).get("context", {})
+    tab._current_js_id = context["id"]  # noqa: SLF001
+    await loaded
+    tab.js_logger.reset()
 
 
 def load_plotly_safely() -> None:
@@ -421,7 +467,7 @@ class Drawing:
         except Exception as exc:  # noqa: BLE001 - the browser's own errors are many and vary
             raise RenderError(
                 f"Chromium could not draw chart {self.name} ({type(exc).__name__}: "
-                f"{str(exc)[:300]}); check that {find_chromium()} starts (`chromium --headless "
+                f"{str(exc)[:300]}); check that it starts (`{find_chromium()} --headless "
                 f"--no-sandbox --dump-dom about:blank`), or set {CHROMIUM_ENV}= (empty) to "
                 "draw interactive charts instead"
             ) from None
