@@ -297,7 +297,7 @@ def test_without_chromium_the_build_says_so_and_falls_back_to_interactive_charts
 
     monkeypatch.setenv(chart_images.CHROMIUM_ENV, "")
     project = copy_project(tmp_path, "electronic-monitoring", 0.02)
-    with pytest.warns(UserWarning, match="install the Debian package `chromium`"):
+    with pytest.warns(UserWarning, match="install the Debian package `chromium-headless-shell`"):
         result = build(project, "electronic-monitoring", today=TODAY)
     meta = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert meta["parameters"]["chart_renderer"] == "plotly.js"
