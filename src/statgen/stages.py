@@ -77,6 +77,9 @@ class Run:
     """Those releases as the manifest names them (path and manifest hash): publish refuses the
     draft once that list is not what is published."""
     revised: int = 0
+    hashed: tuple[Path, tuple[int, dict[str, manifest.FileState]]] | None = None
+    """Where to record the extracts' hashes, and their states before they were hashed: once
+    the build has its tables (:func:`compute_tables`), so a refused build records nothing."""
 
     @property
     def quarter(self) -> Period:
@@ -124,8 +127,13 @@ def choose_period(
 
 def read_extracts(run: Run) -> None:
     """Hash the extracts and look for cached tables; read and validate the extracts only when
-    there are none (and they were not already read, unchanged, by a warm preview)."""
-    from statgen import extracts
+    there are none (and they were not already read, unchanged, by a warm preview).
+
+    An extract that has not been written since an earlier build hashed it keeps that hash
+    (:func:`statgen.lifecycle.manifest.remembered_hashes`). One that has (or a first build)
+    is read while it is hashed: its tables are then almost never cached, and the hash of a
+    1.2 GB CSV came before its read (0.9 s). Should they be cached after all (a file written
+    again with the same bytes), the cached tables are taken and the read is not used."""
     from statgen.extracts import database
     from statgen.lifecycle import cache
 
@@ -134,23 +142,35 @@ def read_extracts(run: Run) -> None:
     # Database extracts are read first: their hash (of the rows) keys the cache too.
     queried = database.read_all(publication.extracts)
     before = manifest.file_states(publication, source)  # for check_unchanged()
-    with beside(manifest.input_hashes, publication, source, queried) as hashing:
-        _prepare()  # while a thread hashes the extracts (hashlib lets go of the GIL)
-        _count_csv_commas(publication, source)
-    run.hashes = hashing.result()
+    record = run.layout.cache(publication.slug) / manifest.HASHES
+    known = manifest.remembered_hashes(record, publication, source, before)
+    read: dict[str, pl.DataFrame] | ExtractError | None = None
+    if known is not None:
+        _prepare()
+        run.hashes = {**known, **manifest.query_hashes(queried)}
+    else:
+        with beside(manifest.input_hashes, publication, source, queried) as hashing:
+            _prepare()  # while a thread hashes the extracts (hashlib lets go of the GIL)
+            _count_csv_commas(publication, source)
+            if run.frames is None:  # (a warm preview may hold these very extracts)
+                try:
+                    read = _load(run, queried)
+                except ExtractError as exc:  # reported unless the tables are cached
+                    read = exc
+        run.hashes = hashing.result()
+        run.hashed = (record, before)  # recorded once the build has its tables
     run.cache_key = cache.key(publication, run.hashes, run.requested)
     folder = run.layout.cache(publication.slug)
     run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
     if run.cached is not None:
         return
+    if isinstance(read, ExtractError):
+        raise read
     definitions = publication.model_dump_json(include={"extracts"})
     frames_key = repr((sorted(run.hashes.items()), definitions, run.today))
-    if run.frames is not None and run.frames_key == frames_key:
+    if read is None and run.frames is not None and run.frames_key == frames_key:
         return
-    # The outputs will be made again (the tables were not cached): their libraries load
-    # beside the read, while Polars has let go of the GIL.
-    with beside(_import_output_libraries, publication):
-        run.frames = extracts.load(source, publication.extracts, run.today, queried)
+    run.frames = read if read is not None else _load(run, queried)
     # Looked at again, to refuse an extract replaced while it was read, in a thread beside the
     # transforms (a file changed just before the build is hashed again: a second for 1 GB).
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="statgen-unchanged")
@@ -191,6 +211,15 @@ def _import_output_libraries(publication: Publication) -> None:
     for name in names:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+
+
+def _load(run: Run, queried: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Read and validate the extracts. The outputs will be made again (their tables are not
+    cached): their libraries load beside the read, while Polars has let go of the GIL."""
+    from statgen import extracts
+
+    with beside(_import_output_libraries, run.publication):
+        return extracts.load(run.source_dir, run.publication.extracts, run.today, queried)
 
 
 def _check_unchanged(run: Run) -> None:
@@ -262,6 +291,10 @@ def compute_tables(run: Run) -> None:
         run.ran.append("tables")
     else:
         period, computed = run.cached
+    if run.hashed is not None:
+        record, before = run.hashed
+        manifest.remember_hashes(record, run.source_dir, before, run.hashes)
+        run.hashed = None
     run.period, run.computed = period, computed
     previous = revisions.previous_release(publication, run.layout, period)
     run.baseline = revisions.baseline_record(run.layout, previous)

@@ -4,6 +4,7 @@ entries are checksummed, QA runs on every draft, the extract is what was hashed 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -176,3 +177,88 @@ def test_the_cache_key_covers_every_module_of_statgen(tmp_path: Path, monkeypatc
     with (package / "tables" / "run.py").open("a", encoding="utf-8") as f:
         f.write("\n# an edit\n")
     assert cache.source_hash() != before
+
+
+def _extract_files(project: Path) -> list[Path]:
+    from statgen.lifecycle import manifest
+
+    publication = load_publication(project / "publications" / SLUG)
+    return manifest.input_files(publication, publication.extracts_path(project))
+
+
+def test_a_build_takes_the_hash_of_an_extract_not_written_since_the_last_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build hashes no extract (its state is the one recorded), and its draft is
+    the first's: the same inputs hash, so no new draft."""
+    from statgen.lifecycle import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)  # the files are old enough to judge by state
+    first = build(project, SLUG, today=TODAY)
+    hashed: list[str] = []
+    real = manifest.sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(manifest, "sha256", counting)
+    second = build(project, SLUG, today=TODAY)
+    assert second.unchanged and second.folder == first.folder
+    assert not {p.name for p in _extract_files(project)} & set(hashed)
+
+
+@pytest.mark.parametrize("change", ["rewritten, times set back", "replaced", "removed record"])
+def test_an_extract_written_since_the_last_build_is_hashed_and_read_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    from statgen.lifecycle import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+    first = build(project, SLUG, today=TODAY)
+    assert (Layout.at(project).cache(SLUG) / manifest.HASHES).is_file()
+    target = next(p for p in _extract_files(project) if p.name == "orders.parquet")
+    frame = pl.read_parquet(target)
+    if change == "rewritten, times set back":
+        _rewrite_in_place(target)  # same size and mtime (its ctime moved on), a broken end
+        with pytest.raises(ExtractError, match="orders.parquet: could not be read"):
+            build(project, SLUG, today=TODAY)  # read again, not taken on trust
+        return
+    if change == "replaced":  # another file renamed over it, its times copied
+        other = target.with_name("orders.new")
+        frame.head(frame.height - 1).write_parquet(other)
+        stat = target.stat()
+        os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.replace(other, target)
+    else:
+        (Layout.at(project).cache(SLUG) / manifest.HASHES).unlink()
+    second = build(project, SLUG, today=TODAY)
+    recorded = manifest.read(second.folder)["inputs"] if not second.unchanged else None
+    if change == "removed record":  # the same bytes: hashed again, the same draft
+        assert second.unchanged and second.folder == first.folder
+    else:
+        assert "extracts" in second.ran and not second.unchanged
+        assert recorded is not None
+        assert manifest.sha256(target) in json.dumps(recorded)
+
+
+def test_a_broken_or_racy_record_of_the_hashes_is_not_trusted(project: Path) -> None:
+    from statgen.lifecycle import manifest
+
+    publication = load_publication(project / "publications" / SLUG)
+    source = publication.extracts_path(project)
+    record = project / "record.json"
+    looked, states = manifest.file_states(publication, source)
+    hashes = manifest.input_hashes(publication, source)
+    # Written just now: too recent to judge by its state, so not recorded.
+    manifest.remember_hashes(record, source, (looked, states), hashes)
+    assert manifest.remembered_hashes(record, publication, source, (looked, states)) is None
+    later = (looked + manifest.RACY_NS, states)  # the same files, looked at 3 s on
+    manifest.remember_hashes(record, source, later, hashes)
+    assert manifest.remembered_hashes(record, publication, source, later) == hashes
+    for broken in ["", "{}", '{"files": {"x": 1}}', json.dumps({"files": {
+        str((source / n).resolve()): {"state": list(s), "sha256": "not a hash"}
+        for n, s in states.items()
+    }})]:  # fmt: skip
+        record.write_text(broken, encoding="utf-8")
+        assert manifest.remembered_hashes(record, publication, source, later) is None

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import time
@@ -76,9 +77,12 @@ def input_hashes(
         if source_dir.is_dir()
         else {}
     )
-    for name, frame in sorted((queried or {}).items()):
-        found[f"{name} (query)"] = database.rows_hash(frame)
-    return found
+    return {**found, **query_hashes(queried)}
+
+
+def query_hashes(queried: dict[str, pl.DataFrame] | None) -> dict[str, str]:
+    """SHA-256 of the rows of each database extract, by ``<name> (query)``."""
+    return {f"{n} (query)": database.rows_hash(f) for n, f in sorted((queried or {}).items())}
 
 
 RACY_NS = 3_000_000_000
@@ -107,6 +111,67 @@ def file_states(publication: Publication, source_dir: Path) -> tuple[int, dict[s
                     st.st_ctime_ns,
                 )
     return now, states
+
+
+HASHES = ".extract-hashes.json"
+"""The record, in a publication's table cache, of each extract's SHA-256 and of the file's
+state when it was hashed (:func:`remember_hashes`); hidden, as it is not a cache entry."""
+
+
+def remembered_hashes(
+    record: Path,
+    publication: Publication,
+    source_dir: Path,
+    before: tuple[int, dict[str, FileState]],
+) -> dict[str, str] | None:
+    """Each extract file's SHA-256 from the ``record`` an earlier build left, when every file
+    has the state it had then (``before``, from :func:`file_states`); else ``None``, and the
+    files are hashed. Git trusts its index the same way: writing a file sets its ctime, which
+    no program can set back, and a file written just before it was recorded was not recorded
+    (:data:`RACY_NS`). Hashing a 1.2 GB CSV took 0.9 s of every build."""
+    _, states = before
+    names = {p.name for p in input_files(publication, source_dir)} if source_dir.is_dir() else ()
+    if not names or set(states) != names:
+        return None
+    try:
+        files = json.loads(record.read_text(encoding="utf-8"))["files"]
+        found = {}
+        for name, state in states.items():
+            entry = files[str((source_dir / name).resolve())]
+            digest = entry["sha256"]
+            if tuple(entry["state"]) != state or not _is_sha256(digest):
+                return None
+            found[name] = digest
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no record, or a broken one: hash the files
+    return found
+
+
+def _is_sha256(text: object) -> bool:
+    return isinstance(text, str) and len(text) == 64 and set(text) <= set("0123456789abcdef")
+
+
+def remember_hashes(
+    record: Path,
+    source_dir: Path,
+    before: tuple[int, dict[str, FileState]],
+    hashes: dict[str, str],
+) -> None:
+    """Record each extract file's SHA-256 with its state from before it was hashed, for the
+    next build (:func:`remembered_hashes`). A file written within :data:`RACY_NS` of that look
+    is left out: it could be written again within the same tick of the clock. A record that
+    cannot be written only means the next build hashes the files again."""
+    looked, states = before
+    files = {
+        str((source_dir / name).resolve()): {"state": list(state), "sha256": hashes[name]}
+        for name, state in sorted(states.items())
+        if name in hashes and looked - max(state[3], state[4]) >= RACY_NS
+    }
+    with contextlib.suppress(OSError):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"files": files}, indent=1), encoding="utf-8")
+        os.replace(temporary, record)
 
 
 def check_unchanged(
