@@ -26,6 +26,9 @@ def build(slug: str, extracts: Path, work: Path, fresh: bool) -> dict[str, objec
     import atexit
     import gc
 
+    from statgen.lifecycle.staging import collect_less
+
+    collect_less()  # as `statgen build` does, before the build's libraries load
     from statgen.outputs import chart_images
     from statgen.pipeline import build as build_release
 

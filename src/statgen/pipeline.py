@@ -23,6 +23,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from statgen.config import Publication, check_slug, load_publication
@@ -44,6 +45,7 @@ from statgen.stages import (
     draw_charts,
     read_extracts,
     render_page,
+    run_qa,
     stamp_outputs,
     write_csvs,
     write_spreadsheets,
@@ -172,7 +174,9 @@ def _build(run: Run, stage: Stage) -> BuildResult:
             write_spreadsheets(run, staging, previous)
         with step(STAGES[4]):
             charts.result()  # the figures made, and their images submitted (or an error)
-            stamped = render_page(run, staging, stamp)
+            # The QA checks run while Pandoc renders the page (the page's own fill first:
+            # QA fills the commentary again, from Jinja's cache of the compiled template).
+            stamped = render_page(run, staging, stamp, while_rendering=partial(run_qa, run))
             assert isinstance(stamped, drafts.Stamp)
         with step(STAGES[5]):
             stamp = stamp_outputs(run, staging, stamped)  # once the images are written

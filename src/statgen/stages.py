@@ -77,6 +77,8 @@ class Run:
     """Those releases as the manifest names them (path and manifest hash): publish refuses the
     draft once that list is not what is published."""
     revised: int = 0
+    qa: Any = None
+    """The QA report (:func:`run_qa`), until :func:`check_and_write` acts on it."""
     hashed: tuple[Path, tuple[int, dict[str, manifest.FileState]]] | None = None
     """Where to record the extracts' hashes, and their states before they were hashed: once
     the build has its tables (:func:`compute_tables`), so a refused build records nothing."""
@@ -410,13 +412,19 @@ def finish_charts(run: Run) -> None:
 
 
 def render_page(
-    run: Run, out: Path, stamp: drafts.Stamp | dict[str, Any], page: str = "index.html"
+    run: Run,
+    out: Path,
+    stamp: drafts.Stamp | dict[str, Any],
+    page: str = "index.html",
+    while_rendering: Callable[[], object] | None = None,
 ) -> drafts.Stamp | dict[str, Any]:
     """Fill the commentary, stamp the page source and render it to ``out/<page>``.
 
     A draft's :class:`~statgen.lifecycle.drafts.Stamp` gains the hash of the outputs beside
     the page (what a reviewer signs off), which its banner shows; it is returned. The preview
-    passes its own front matter instead.
+    passes its own front matter instead. ``while_rendering`` runs in a thread while Pandoc
+    renders (the build's QA checks: :func:`run_qa`); its error, if any, is raised after the
+    page's own.
     """
     from statgen.extracts import sample
     from statgen.outputs.page import assemble, citations
@@ -445,13 +453,16 @@ def render_page(
     front = stamp.front_matter() if isinstance(stamp, drafts.Stamp) else stamp
     qmd = out / drafts.PAGE_SOURCE
     qmd.write_text(drafts.restamp(source, add=front), encoding="utf-8")
-    if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview does not
-        # Two Pandoc processes side by side: the page, and the bulletin in govspeak.
-        with beside(write_govuk_bundle, run, out, qmd) as govspeak:
-            run.engine = render(qmd, out / page)
-        govspeak.result()
-    else:
+    alongside: list[concurrent.futures.Future[Any]] = []
+    with contextlib.ExitStack() as side:
+        if isinstance(stamp, drafts.Stamp):  # drafts carry the GOV.UK bundle; the preview not
+            # Two Pandoc processes side by side: the page, and the bulletin in govspeak.
+            alongside.append(side.enter_context(beside(write_govuk_bundle, run, out, qmd)))
+        if while_rendering is not None:
+            alongside.append(side.enter_context(beside(while_rendering)))
         run.engine = render(qmd, out / page)
+    for future in alongside:
+        future.result()
     run.ran.append("page")
     return stamp
 
@@ -505,9 +516,21 @@ def write_govuk_bundle(run: Run, out: Path, qmd: Path) -> None:
     )
 
 
+def run_qa(run: Run) -> None:
+    """The QA checks of the build's figures and commentary, into :attr:`Run.qa` (the draft
+    runs them while Pandoc renders its page: :func:`render_page`)."""
+    from statgen.review import qa
+
+    assert run.context is not None
+    run.qa = qa.run(
+        run.publication, run.periods, run.computed, run.tables, run.context, run.public, run.sums
+    )
+
+
 def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str) -> str:
-    """Run the QA checks (a failure stops the build) and write the QA report and the manifest
-    into the draft; returns the QA status (pass or warn)."""
+    """Act on the QA checks (run here unless :func:`run_qa` ran them; a failure stops the
+    build) and write the QA report and the manifest into the draft; returns the QA status
+    (pass or warn)."""
     from statgen.extracts import sample
     from statgen.lifecycle import checks
     from statgen.review import qa
@@ -515,9 +538,10 @@ def check_and_write(run: Run, staging: Path, number: int, digest: str, key: str)
     assert run.context is not None
     publication, period = run.publication, run.quarter
     slug = publication.slug
-    report = qa.run(
-        publication, run.periods, run.computed, run.tables, run.context, run.public, run.sums
-    )
+    if run.qa is None:
+        run_qa(run)
+    report, run.qa = run.qa, None
+    assert report is not None
     if report.status == "fail":
         # A failed build's report goes to a folder of its own, never over a good draft's.
         failed = dataclasses.replace(report, inputs=digest[:8])

@@ -37,6 +37,9 @@ def _build_one(
     sample: bool,
     wait: float = 0.0,
 ) -> None:
+    from statgen.lifecycle.staging import collect_less
+
+    collect_less()  # before the build's libraries load
     from statgen.config import check_slug, load_publication
     from statgen.extracts.sample import has_extracts, write_sample
     from statgen.pipeline import STAGES, build

@@ -24,6 +24,23 @@ PAUSE_FILE_ENV = "STATGEN_PAUSE_FILE"
 """Test hook: a file written when the build reaches the pause point."""
 
 
+BUILD_GC_THRESHOLD = (50_000, 20, 20)
+"""Python's garbage collector in a process that runs one build and exits
+(:func:`collect_less`), against the default (700, 10, 10)."""
+
+
+def collect_less() -> None:
+    """Collect garbage less often, for a process that runs one build and exits (``statgen
+    build`` and ``release``; not a warm preview). A build makes many objects that live until
+    it ends (its modules, pydantic's schemas, Jinja's templates) and few reference cycles, so
+    the collector mostly walked the same live objects again: a commentary-only build of a
+    10M-row publication took 0.59 s instead of 0.63 s (medians of 8), 0.56 s with no
+    collection at all. Memory stays bounded: the collector still runs."""
+    import gc
+
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
+
+
 def remove_leftovers(folder: Path) -> None:
     """Remove hidden temporary folders left by killed builds (call while holding the lock)."""
     if not folder.is_dir():
