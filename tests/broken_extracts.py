@@ -287,6 +287,18 @@ CASES = [
     Case("utf-16", _bytes(lambda t: t.encode("utf-16")), "UTF-16"),
     Case("utf-16-no-bom", _bytes(lambda t: t.encode("utf-16-le")), "not UTF-8"),
     Case("excel-sep-line", _text(lambda t: "sep=,\n" + t), "Excel's delimiter hint"),
+    # NUL bytes in UTF-8 text: not UTF-16 (its every other byte would be NUL)
+    Case(
+        "nul-padded",
+        _bytes(lambda t: t.encode() + bytes(4096)),
+        "orders.csv: the file ends in 4,096 NUL bytes (from byte ",
+    ),
+    Case(
+        "nul-in-a-line",
+        _bytes(lambda t: t.encode().replace(b"\n", b"\x00\n", 3)),
+        "orders.csv: the file holds a NUL byte (byte ",
+    ),
+    Case("all-nul", _bytes(lambda t: bytes(len(t))), "NUL bytes and no text"),
     # Other files saved with the extract's name (binary bytes: never called UTF-16)
     Case(
         "xlsx-named-csv",

@@ -50,12 +50,15 @@ def sniff(path: Path) -> list[str]:
                 path,
                 f"the file is {kind}, not CSV text{hint or '; save the extract as CSV UTF-8'}",
             )
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+    if two_byte_text(head):
         raise _fatal(
             path,
             "the file is UTF-16 (or another two-byte encoding), not UTF-8; save it as "
             "CSV UTF-8 (comma delimited)",
         )
+    nul = _nul_problem(head, tail, size)
+    if nul:
+        raise _fatal(path, nul)
     head = head.removeprefix(b"\xef\xbb\xbf")
     if b"\r" in head and b"\n" not in head:
         raise _fatal(
@@ -105,6 +108,46 @@ def sniff(path: Path) -> list[str]:
                 f"{len(fields)} columns and no line end; export the extract again",
             )
     return fields
+
+
+def two_byte_text(head: bytes) -> bool:
+    """Whether the file starts as UTF-16 text: with a byte-order mark, or without one as text
+    whose every other byte is NUL (the ASCII letters of UTF-16)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:4096]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return pairs > 0 and max(even, odd) >= pairs // 2 and min(even, odd) <= pairs // 20
+
+
+def _nul_problem(head: bytes, tail: bytes, size: int) -> str | None:
+    """What a NUL byte in UTF-8 text (never part of a CSV) says about the file: padding at its
+    end (a copy or export that stopped part way), or damage where it is."""
+    if head and not head.strip(b"\x00"):
+        what = f"is {size:,}" if len(head) == size else f"starts with {len(head):,}"
+        return f"the file {what} NUL bytes and no text: export the extract again"
+    padding = len(tail) - len(tail.rstrip(b"\x00"))
+    if padding:
+        start = size - padding
+        return (
+            f"the file ends in {padding:,} NUL bytes (from byte {start + 1:,} of {size:,}): a "
+            "copy or export that did not finish; export the extract again"
+        )
+    at = head.find(b"\x00")
+    if at < 0:
+        where = tail.find(b"\x00")
+        if where < 0:
+            return None
+        return (
+            f"the file holds a NUL byte (byte {size - len(tail) + where + 1:,}): it is damaged "
+            "or not CSV text; export the extract again"
+        )
+    line = head.count(b"\n", 0, at) + 1
+    return (
+        f"the file holds a NUL byte (byte {at + 1:,}, line {line:,}): it is damaged or not CSV "
+        "text; export the extract again"
+    )
 
 
 def _blank_header(head: bytes, whole: bool) -> str:
