@@ -204,3 +204,29 @@ def test_choreographers_ignored_broken_message_stays_off_the_terminal(
     assert [r.getMessage() for r in caplog.records] == [
         "Error in trying to decode JSON off our read."
     ]
+
+
+def test_the_profiles_of_killed_statgen_processes_are_removed(tmp_path: Path) -> None:
+    """A statgen process killed with SIGKILL leaves its browser profile behind; the next one
+    to start a browser removes it, but never the profile of a process that still runs."""
+    from statgen.outputs.chart_images import PROFILE_PREFIX, remove_abandoned_profiles
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # its number is free now (reaped)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        abandoned = tmp_path / f"{PROFILE_PREFIX}{ended.pid}-abc123"
+        (abandoned / "Default").mkdir(parents=True)
+        (abandoned / "Default" / "Preferences").write_text("{}", encoding="utf-8")
+        in_use = tmp_path / f"{PROFILE_PREFIX}{alive.pid}-def456"
+        in_use.mkdir()
+        unnamed = tmp_path / f"{PROFILE_PREFIX}xyz789"  # an older statgen's: no process named
+        unnamed.mkdir()
+        other = tmp_path / "chromium-profile"
+        other.mkdir()
+        assert remove_abandoned_profiles(tmp_path) == [abandoned]
+        assert not abandoned.exists()
+        assert in_use.is_dir() and unnamed.is_dir() and other.is_dir()
+    finally:
+        alive.kill()
+        alive.wait()

@@ -199,7 +199,8 @@ class _Browser:
             # hook: registering it now (the browser's folder gets its finaliser later, in the
             # browser's thread) makes :meth:`close` stop the browser before any finaliser runs.
             weakref.finalize(cls, int)
-            cls.profile = Path(tempfile.mkdtemp(prefix="statgen-chromium-"))
+            remove_abandoned_profiles()
+            cls.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
             loop = asyncio.new_event_loop()
             cls.thread = threading.Thread(
                 target=loop.run_forever, name="statgen-charts", daemon=True
@@ -272,6 +273,31 @@ class _Browser:
                 return
             shutil.rmtree(folder, ignore_errors=True)
             time.sleep(0.1)
+
+
+PROFILE_PREFIX = "statgen-chromium-"
+"""Chromium's profile folders, in the temporary folder: ``statgen-chromium-<pid>-<random>``,
+named for the statgen process that owns it."""
+_ABANDONED = re.compile(re.escape(PROFILE_PREFIX) + r"(\d+)-")
+
+
+def remove_abandoned_profiles(folder: Path | None = None) -> list[Path]:
+    """Remove the profile folders of statgen processes that no longer run (killed: a process
+    killed with SIGKILL cannot remove its own), ours only; returns those removed. A folder
+    whose process still runs is left alone, as is one whose number another process now has."""
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
+        found = _ABANDONED.match(path.name)
+        try:
+            if not found or path.lstat().st_uid != os.getuid() or not path.is_dir():
+                continue
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:  # no such process: abandoned
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        except (OSError, OverflowError):  # another user's process, or gone meanwhile
+            continue
+    return removed
 
 
 def _opts(figure: dict[str, Any], fmt: str) -> dict[str, Any]:
