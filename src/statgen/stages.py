@@ -265,10 +265,11 @@ def _prepare() -> None:
     code's hash and the versions of the software (made once a process, then kept)."""
     import importlib
 
-    for name in LATER:
-        importlib.import_module(name)
-    manifest.code_digest()
-    manifest.software()
+    # The versions ask git and Pandoc (0.04 s of waiting), beside the imports.
+    with beside(manifest.software):
+        for name in LATER:
+            importlib.import_module(name)
+        manifest.code_digest()
 
 
 def compute_tables(run: Run) -> None:
