@@ -144,7 +144,8 @@ def read_extracts(run: Run) -> None:
     # Database extracts are read first: their hash (of the rows) keys the cache too.
     queried = database.read_all(publication.extracts)
     before = manifest.file_states(publication, source)  # for check_unchanged()
-    record = run.layout.cache(publication.slug) / manifest.HASHES
+    folder = run.layout.cache(publication.slug)
+    record = folder / manifest.HASHES
     known = manifest.remembered_hashes(record, publication, source, before)
     read: dict[str, pl.DataFrame] | ExtractError | None = None
     if known is not None:
@@ -162,7 +163,6 @@ def read_extracts(run: Run) -> None:
         run.hashes = hashing.result()
         run.hashed = (record, before)  # recorded once the build has its tables
     run.cache_key = cache.key(publication, run.hashes, run.requested)
-    folder = run.layout.cache(publication.slug)
     run.cached = cache.load(folder, run.cache_key, publication, run.warnings.append)
     if run.cached is not None:
         return

@@ -139,12 +139,10 @@ def test_an_extract_rewritten_with_its_times_set_back_is_refused(
     assert not list(Layout.at(project).drafts(SLUG).glob("*/draft-*"))
 
 
-def test_an_extract_untouched_since_before_the_build_is_not_hashed_twice(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_hashing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files hashed from now on (the manifest's SHA-256), in order."""
     from statgen.lifecycle import manifest
 
-    monkeypatch.setattr(manifest, "RACY_NS", 0)  # every file is old enough to judge by state
     hashed: list[str] = []
     real = manifest.sha256
 
@@ -153,11 +151,18 @@ def test_an_extract_untouched_since_before_the_build_is_not_hashed_twice(
         return real(path)
 
     monkeypatch.setattr(manifest, "sha256", counting)
+    return hashed
+
+
+def test_an_extract_untouched_since_before_the_build_is_not_hashed_twice(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statgen.lifecycle import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)  # every file is old enough to judge by state
+    hashed = _count_hashing(monkeypatch)
     build(project, SLUG, today=TODAY)
-    extract_files = manifest.input_files(
-        load_publication(project / "publications" / SLUG),
-        load_publication(project / "publications" / SLUG).extracts_path(project),
-    )
+    extract_files = _extract_files(project)
     assert extract_files
     for path in extract_files:
         assert hashed.count(path.name) == 1
@@ -195,14 +200,7 @@ def test_a_build_takes_the_hash_of_an_extract_not_written_since_the_last_build(
 
     monkeypatch.setattr(manifest, "RACY_NS", 0)  # the files are old enough to judge by state
     first = build(project, SLUG, today=TODAY)
-    hashed: list[str] = []
-    real = manifest.sha256
-
-    def counting(path: Path) -> str:
-        hashed.append(path.name)
-        return real(path)
-
-    monkeypatch.setattr(manifest, "sha256", counting)
+    hashed = _count_hashing(monkeypatch)
     second = build(project, SLUG, today=TODAY)
     assert second.unchanged and second.folder == first.folder
     assert not {p.name for p in _extract_files(project)} & set(hashed)
